@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+/** EventBridge sources: webhook events come from `leadline.inbound`, everything later from `leadline.pipeline`. */
+export const Source = { inbound: 'leadline.inbound', pipeline: 'leadline.pipeline' } as const;
+export type Source = (typeof Source)[keyof typeof Source];
+
+export const Channel = z.enum(['sms', 'email']);
+export type Channel = z.infer<typeof Channel>;
+
+/** Fields every event's `detail` carries (DESIGN.md §5). */
+export const DetailBase = z.object({
+  version: z.literal(1),
+  leadId: z.string().min(1),
+  /** The inbound message's id, carried through every later event. */
+  correlationId: z.string().min(1),
+});
+
+/** One event of the catalog: its schema, source and detail-type. */
+export interface EventDefinition<S extends z.ZodType = z.ZodType> {
+  readonly source: Source;
+  readonly detailType: string;
+  readonly schema: S;
+}
+
+export const defineEvent = <S extends z.ZodType>(source: Source, detailType: string, schema: S) =>
+  ({ source, detailType, schema }) as const satisfies EventDefinition<S>;
+
+/** The EventBridge envelope as it arrives in an SQS body (EventBridge → SQS target). */
+export const EventEnvelope = z.object({
+  version: z.string().optional(),
+  id: z.string().min(1),
+  'detail-type': z.string().min(1),
+  source: z.string().min(1),
+  account: z.string().optional(),
+  time: z.string(),
+  region: z.string().optional(),
+  resources: z.array(z.string()).optional(),
+  detail: z.unknown(),
+});
+export type EventEnvelope = z.infer<typeof EventEnvelope>;
