@@ -1,0 +1,120 @@
+import type { z } from 'zod';
+import {
+  type HelpRequested,
+  type LeadOptedIn,
+  type LeadOptedOut,
+  type LeadScored,
+  type MeetingBooked,
+  type MeetingSlotsOffered,
+  ReplySent,
+} from '#events/catalog.ts';
+import type { BusinessProfile } from '#shared/config/business-profile.ts';
+import { composeReply, missingDetails, type ReplyKind } from '#shared/domain/reply.ts';
+import type { LeadMessenger, SendKind, SendOutcome } from '#shared/messaging/lead-messenger.ts';
+import { PermanentError } from '#shared/ports/errors.ts';
+import type { EventPublisher } from '#shared/ports/event-publisher.ts';
+import type { LeadStore } from '#shared/ports/lead-store.ts';
+
+type Detail<E extends { schema: z.ZodType }> = z.infer<E['schema']>;
+
+export type RespondTrigger =
+  | { detailType: 'Lead Scored'; detail: Detail<typeof LeadScored> }
+  | { detailType: 'Meeting Slots Offered'; detail: Detail<typeof MeetingSlotsOffered> }
+  | { detailType: 'Meeting Booked'; detail: Detail<typeof MeetingBooked> }
+  | { detailType: 'Lead Opted Out'; detail: Detail<typeof LeadOptedOut> }
+  | { detailType: 'Lead Opted In'; detail: Detail<typeof LeadOptedIn> }
+  | { detailType: 'Help Requested'; detail: Detail<typeof HelpRequested> };
+
+/** Which reply a trigger calls for, and how the sending path must treat it. */
+const replyFor = (trigger: RespondTrigger, isFirstReply: boolean): { kind: ReplyKind; send: SendKind } => {
+  switch (trigger.detailType) {
+    case 'Lead Scored':
+      return { kind: isFirstReply ? 'first-reply' : 'follow-up-reply', send: 'reply' };
+    case 'Meeting Slots Offered':
+      return { kind: trigger.detail.reason === 'slot-taken' ? 'slot-taken' : 'slots-offered', send: 'reply' };
+    case 'Meeting Booked':
+      return { kind: 'meeting-booked', send: 'reply' };
+    case 'Lead Opted Out':
+      return { kind: 'opt-out-confirmation', send: 'opt-out-confirmation' };
+    case 'Lead Opted In':
+      return { kind: 'opt-in-confirmation', send: 'reply' };
+    case 'Help Requested':
+      return { kind: 'help', send: 'reply' };
+  }
+};
+
+/**
+ * Composes the reply a trigger calls for and sends it on the lead's channel through the
+ * messenger, which enforces opt-out and quiet hours. Publishes `Reply Sent` when it went out.
+ */
+export const respond = async (
+  trigger: RespondTrigger,
+  deps: { store: LeadStore; messenger: LeadMessenger; publisher: EventPublisher; profile: BusinessProfile },
+): Promise<SendOutcome & { answeredAt?: string }> => {
+  const { detail } = trigger;
+  const lead = await deps.store.getLead(detail.leadId);
+  if (!lead) throw new PermanentError(`Lead ${detail.leadId} not found`);
+  const messages = await deps.store.getMessages(lead.leadId);
+  const answered = messages.find((m) => m.messageId === detail.messageId);
+  const isFirstReply = !messages.some((m) => m.direction === 'out' && m.status === 'sent');
+  const { kind, send } = replyFor(trigger, isFirstReply);
+
+  const q = lead.qualification;
+  const reply = composeReply({
+    kind,
+    channel: detail.channel,
+    profile: deps.profile,
+    lead: { name: lead.name },
+    qualification: q,
+    missing: q
+      ? missingDetails(q, {
+          ...(lead.name && { name: lead.name }),
+          ...(lead.email && { email: lead.email }),
+          ...(lead.known.location && { location: lead.known.location }),
+          ...(lead.known.need && { need: lead.known.need }),
+        })
+      : [],
+    ...(trigger.detailType === 'Meeting Slots Offered' && {
+      slots: trigger.detail.slots.map((s) => ({ start: new Date(s.start), end: new Date(s.end) })),
+    }),
+    ...(trigger.detailType === 'Meeting Booked' && {
+      meeting: { start: new Date(trigger.detail.start), end: new Date(trigger.detail.end) },
+    }),
+    inboundSubject: answered?.subject ?? lead.emailThread?.subject,
+    timeZone: kind === 'slots-offered' || kind === 'slot-taken' || kind === 'meeting-booked' ? deps.profile.timeZone : lead.timeZone,
+  });
+
+  const outcome = await deps.messenger.send({
+    lead,
+    channel: detail.channel,
+    kind: send,
+    purpose: kind,
+    answering: detail.messageId,
+    text: reply.text,
+    ...(reply.subject && { subject: reply.subject }),
+    ...(reply.html && { html: reply.html }),
+  });
+  if (outcome.status !== 'sent') return outcome;
+
+  const speedToLeadMs = isFirstReply
+    ? Math.max(0, Date.parse(outcome.sentAt) - Date.parse(lead.firstInboundAt))
+    : undefined;
+  if (isFirstReply) {
+    await deps.store.updateLead(lead.leadId, {
+      firstReplyAt: outcome.sentAt,
+      ...(lead.status === 'new' && { status: 'engaged' }),
+    });
+  }
+  await deps.publisher.publish(ReplySent, {
+    version: 1,
+    leadId: lead.leadId,
+    correlationId: detail.correlationId,
+    messageId: detail.messageId,
+    outboundMessageId: outcome.outboundMessageId,
+    channel: detail.channel,
+    purpose: kind,
+    sentAt: outcome.sentAt,
+    ...(speedToLeadMs !== undefined && { speedToLeadMs }),
+  });
+  return { ...outcome, ...(answered && { answeredAt: answered.at }) };
+};

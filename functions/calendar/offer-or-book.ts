@@ -1,0 +1,114 @@
+import type { z } from 'zod';
+import { type LeadScored, MeetingBooked, MeetingSlotsOffered } from '#events/catalog.ts';
+import type { BusinessProfile } from '#shared/config/business-profile.ts';
+import { assignRep } from '#shared/domain/assign-rep.ts';
+import { findFreeSlots } from '#shared/domain/slots.ts';
+import { PermanentError } from '#shared/ports/errors.ts';
+import type { EventPublisher } from '#shared/ports/event-publisher.ts';
+import type { Lead, LeadStore } from '#shared/ports/lead-store.ts';
+import { type CalendarPort, SlotUnavailableError } from '#shared/ports/outbound.ts';
+
+type Scored = z.infer<(typeof LeadScored)['schema']>;
+
+const HORIZON_DAYS = 14;
+
+export type CalendarOutcome = { action: 'offered'; slots: number; reason: string } | { action: 'booked'; start: string };
+
+/**
+ * A lead who wants a meeting gets concrete free slots; a lead who picked one of them gets it
+ * booked. A slot taken meanwhile, or a pick that matches nothing, gets fresh slots.
+ */
+export const offerOrBook = async (
+  event: Scored,
+  deps: {
+    store: LeadStore;
+    calendar: CalendarPort;
+    publisher: EventPublisher;
+    profile: BusinessProfile;
+    now?: () => Date;
+  },
+): Promise<CalendarOutcome> => {
+  const lead = await deps.store.getLead(event.leadId);
+  if (!lead) throw new PermanentError(`Lead ${event.leadId} not found`);
+
+  if (event.meeting === 'slot-chosen') {
+    const choice = lead.qualification?.slotChoice ?? null;
+    const slot = choice !== null ? lead.offeredSlots?.[choice - 1] : undefined;
+    if (!slot) return offer(event, lead, deps, 'no-match');
+    const repId = lead.assignedRepId ?? assignRep(deps.profile, lead.known.service).id;
+    try {
+      const { eventId } = await deps.calendar.book({
+        key: `${lead.leadId}#${slot.start}`,
+        start: new Date(slot.start),
+        end: new Date(slot.end),
+        title: `${deps.profile.meeting.kind} with ${lead.name ?? lead.phone ?? lead.email ?? 'a new lead'}`,
+        description: [lead.known.need, lead.known.location].filter(Boolean).join(' — ') || 'Booked by Leadline',
+        attendee: {
+          ...(lead.name && { name: lead.name }),
+          ...(lead.email && { email: lead.email }),
+          ...(lead.phone && { phone: lead.phone }),
+        },
+      });
+      const meetingId = `mtg-${eventId}`;
+      await deps.store.saveMeeting({
+        meetingId,
+        leadId: lead.leadId,
+        start: slot.start,
+        end: slot.end,
+        repId,
+        calendarEventId: eventId,
+        bookedAt: (deps.now?.() ?? new Date()).toISOString(),
+      });
+      await deps.store.updateLead(lead.leadId, { status: 'booked', offeredSlots: [] });
+      await deps.publisher.publish(MeetingBooked, {
+        version: 1,
+        leadId: lead.leadId,
+        correlationId: event.correlationId,
+        messageId: event.messageId,
+        channel: event.channel,
+        meetingId,
+        start: slot.start,
+        end: slot.end,
+        repId,
+      });
+      return { action: 'booked', start: slot.start };
+    } catch (error) {
+      if (!(error instanceof SlotUnavailableError)) throw error;
+      return offer(event, lead, deps, 'slot-taken');
+    }
+  }
+  return offer(event, lead, deps, 'requested');
+};
+
+const offer = async (
+  event: Scored,
+  lead: Lead,
+  deps: { store: LeadStore; calendar: CalendarPort; publisher: EventPublisher; profile: BusinessProfile; now?: () => Date },
+  reason: 'requested' | 'slot-taken' | 'no-match',
+): Promise<CalendarOutcome> => {
+  const from = deps.now?.() ?? new Date();
+  const to = new Date(from.getTime() + HORIZON_DAYS * 86_400_000);
+  const busy = await deps.calendar.busy({ from, to });
+  const { meeting, hours, timeZone } = deps.profile;
+  const slots = findFreeSlots({
+    from,
+    timeZone,
+    hours,
+    durationMinutes: meeting.durationMinutes,
+    minNoticeMinutes: meeting.minNoticeMinutes,
+    busy,
+    count: meeting.slotsOffered,
+    horizonDays: HORIZON_DAYS,
+  }).map((s) => ({ start: s.start.toISOString(), end: s.end.toISOString() }));
+  await deps.store.updateLead(lead.leadId, { offeredSlots: slots });
+  await deps.publisher.publish(MeetingSlotsOffered, {
+    version: 1,
+    leadId: lead.leadId,
+    correlationId: event.correlationId,
+    messageId: event.messageId,
+    channel: event.channel,
+    slots,
+    reason,
+  });
+  return { action: 'offered', slots: slots.length, reason };
+};

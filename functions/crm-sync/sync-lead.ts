@@ -1,0 +1,61 @@
+import { LeadSyncedToCrm } from '#events/catalog.ts';
+import { PermanentError } from '#shared/ports/errors.ts';
+import type { EventPublisher } from '#shared/ports/event-publisher.ts';
+import type { Lead, LeadMessage, LeadStore, Meeting } from '#shared/ports/lead-store.ts';
+import type { Crm, CrmLeadRecord } from '#shared/ports/outbound.ts';
+
+/** The CRM's view of a lead: keyed by our lead id, with the whole conversation as a log. */
+export const toCrmRecord = (
+  lead: Lead,
+  messages: LeadMessage[],
+  meetings: Meeting[],
+  optedOut: boolean,
+): CrmLeadRecord => ({
+  externalId: lead.leadId,
+  ...(lead.name && { name: lead.name }),
+  ...(lead.email && { email: lead.email }),
+  ...(lead.phone && { phone: lead.phone }),
+  ...(lead.score && { score: lead.score.score, grade: lead.score.grade }),
+  status: optedOut ? 'opted_out' : lead.status,
+  sourceChannel: lead.channel,
+  ...(lead.known.need && { need: lead.known.need }),
+  ...(lead.known.service && { service: lead.known.service }),
+  ...(lead.known.location && { location: lead.known.location }),
+  ...(lead.known.timing && { timing: lead.known.timing }),
+  ...(lead.known.budget && { budget: lead.known.budget }),
+  optedOut,
+  ...(lead.assignedRepId && { ownerRepId: lead.assignedRepId }),
+  conversationLog: messages
+    .filter((m) => m.status === 'received' || m.status === 'sent')
+    .map((m) => `${m.at} ${m.direction === 'in' ? 'lead' : 'us'} (${m.channel}): ${m.body}`),
+  meetings: meetings.map((m) => ({ start: m.start, end: m.end })),
+});
+
+/** Creates or updates the lead in the CRM and remembers the CRM's id for it. */
+export const syncLead = async (
+  trigger: { detailType: string; detail: { leadId: string; correlationId: string } },
+  deps: { store: LeadStore; crm: Crm; publisher: EventPublisher; now?: () => Date },
+): Promise<{ crmId: string; created: boolean }> => {
+  const { leadId, correlationId } = trigger.detail;
+  const lead = await deps.store.getLead(leadId);
+  if (!lead) throw new PermanentError(`Lead ${leadId} not found`);
+  const [messages, meetings, optOut] = await Promise.all([
+    deps.store.getMessages(leadId),
+    deps.store.getMeetings(leadId),
+    deps.store.getOptOut(lead.contact),
+  ]);
+  const result = await deps.crm.upsertLead(toCrmRecord(lead, messages, meetings, optOut?.optedOut ?? false));
+  await deps.store.updateLead(leadId, {
+    crm: { provider: deps.crm.provider, id: result.crmId, syncedAt: (deps.now?.() ?? new Date()).toISOString() },
+  });
+  await deps.publisher.publish(LeadSyncedToCrm, {
+    version: 1,
+    leadId,
+    correlationId,
+    crm: deps.crm.provider,
+    crmId: result.crmId,
+    created: result.created,
+    trigger: trigger.detailType,
+  });
+  return result;
+};

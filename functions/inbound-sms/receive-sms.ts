@@ -1,0 +1,69 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { leadIdForContact, maskPhone, normalisePhone } from '#shared/domain/contact.ts';
+import type { InboundMessage, PublishOutcome } from '#shared/inbound/publish-inbound.ts';
+import { header, rawBody, requireMethod, WebhookRejection } from '#shared/lambda/http.ts';
+import { parseTwilioForm, TwilioSmsParams, toInboundSms, verifyTwilioSignature } from './parse-twilio-sms.ts';
+
+/** Twilio bodies are at most 1600 characters of text plus parameters; anything far larger is not Twilio. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * Authenticates a Twilio incoming-message webhook, turns it into `Lead Message Received` and
+ * publishes it once per MessageSid. Throws `WebhookRejection` for anything it refuses, before
+ * anything is published.
+ */
+export const receiveSms = async (
+  event: APIGatewayProxyEventV2,
+  deps: {
+    authToken: string;
+    publicBaseUrl: string;
+    publishInbound: (message: InboundMessage) => Promise<PublishOutcome>;
+    logger: Logger;
+    now?: () => Date;
+  },
+): Promise<PublishOutcome> => {
+  requireMethod(event, 'POST');
+  const contentType = header(event, 'content-type') ?? '';
+  if (!contentType.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+    throw new WebhookRejection(415, 'Expected application/x-www-form-urlencoded');
+  }
+  const params = parseTwilioForm(rawBody(event, MAX_BODY_BYTES).toString('utf8'));
+
+  const signature = header(event, 'x-twilio-signature');
+  if (!signature) throw new WebhookRejection(403, 'Missing X-Twilio-Signature');
+  // Twilio signs the URL it was given, so rebuild that, not the URL API Gateway saw.
+  const url = `${deps.publicBaseUrl.replace(/\/$/, '')}${event.rawPath}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`;
+  if (!verifyTwilioSignature({ authToken: deps.authToken, signature, url, params })) {
+    throw new WebhookRejection(403, 'Invalid X-Twilio-Signature');
+  }
+
+  const parsed = TwilioSmsParams.safeParse(params);
+  if (!parsed.success) {
+    const missing = parsed.error.issues.map((i) => i.path.join('.')).join(', ');
+    throw new WebhookRejection(400, `Not a Twilio incoming message: check ${missing}`);
+  }
+  const sms = toInboundSms(parsed.data);
+  const from = normalisePhone(sms.from);
+  if (!from) throw new WebhookRejection(400, 'From is not a phone number that can be answered');
+
+  const messageId = `sms-${sms.messageSid}`;
+  const leadId = leadIdForContact(from);
+  deps.logger.info('SMS received', { leadId, correlationId: messageId, from: maskPhone(from) });
+  return deps.publishInbound({
+    version: 1,
+    leadId,
+    correlationId: messageId,
+    messageId,
+    channel: 'sms',
+    provider: 'twilio',
+    providerMessageId: sms.messageSid,
+    from,
+    to: normalisePhone(sms.to) ?? sms.to,
+    body: sms.body,
+    receivedAt: (deps.now?.() ?? new Date()).toISOString(),
+    media: sms.media,
+    ...(sms.optOutType && { optOutType: sms.optOutType }),
+    ...(sms.fromState && { fromState: sms.fromState }),
+  });
+};

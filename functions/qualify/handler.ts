@@ -1,0 +1,51 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { LeadMessageReceived } from '#events/catalog.ts';
+import { createQualifier } from '#shared/adapters/qualifier/index.ts';
+import { createObservability, MetricName } from '#shared/lambda/observability.ts';
+import { createSqsConsumer } from '#shared/lambda/sqs-consumer.ts';
+import { businessProfile, eventPublisher, idempotencyStore, leadStore, providerSettings } from '#shared/wiring.ts';
+import { qualifyMessage } from './qualify-message.ts';
+
+const { logger, metrics } = createObservability('qualify');
+const settings = providerSettings();
+const qualifier = createQualifier(
+  {
+    ...(settings.OPENAI_API_KEY && { openAiApiKey: settings.OPENAI_API_KEY }),
+    ...(settings.OPENAI_BASE_URL && { openAiBaseUrl: settings.OPENAI_BASE_URL }),
+    model: settings.OPENAI_MODEL,
+    timeoutMs: settings.OPENAI_TIMEOUT_MS,
+    maxRetries: settings.OPENAI_MAX_RETRIES,
+  },
+  logger,
+);
+
+const consume = createSqsConsumer({
+  name: 'qualify',
+  accepts: [LeadMessageReceived],
+  logger,
+  persistenceStore: idempotencyStore(),
+  process: async ({ detail }) => {
+    const outcome = await qualifyMessage(detail, {
+      store: leadStore(),
+      qualifier,
+      publisher: eventPublisher(),
+      profile: businessProfile(),
+    });
+    metrics.addMetric(
+      outcome.qualifiedBy === 'openai' ? MetricName.QualifiedByLlm : MetricName.QualifiedByRules,
+      'Count',
+      1,
+    );
+    if (outcome.isNewLead) metrics.addMetric(MetricName.LeadsReceived, 'Count', 1);
+    if (outcome.intent === 'opt_out') metrics.addMetric(MetricName.OptOuts, 'Count', 1);
+    logger.info('Message qualified', { intent: outcome.intent, qualifiedBy: outcome.qualifiedBy });
+  },
+});
+
+export const handler = middy<SQSEvent, SQSBatchResponse>()
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics, { throwOnEmptyMetrics: false }))
+  .handler(consume);

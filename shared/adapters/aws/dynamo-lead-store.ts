@@ -1,0 +1,213 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type {
+  InboundRecord,
+  Lead,
+  LeadMessage,
+  LeadStore,
+  Meeting,
+  OptOutState,
+} from '#shared/ports/lead-store.ts';
+
+/**
+ * Single-table layout:
+ * | pk              | sk                          | item            |
+ * | LEAD#<id>       | LEAD                        | the lead        |
+ * | LEAD#<id>       | MSG#<iso time>#<messageId>  | a message       |
+ * | LEAD#<id>       | MEETING#<meetingId>         | a meeting       |
+ * | CONTACT#<c>     | OPTOUT                      | opt-out state   |
+ * Message items are written with a condition on their key, so a redelivered message is
+ * stored once.
+ */
+const leadKey = (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'LEAD' });
+const messageKey = (m: { leadId: string; at: string; messageId: string }) => ({
+  pk: `LEAD#${m.leadId}`,
+  sk: `MSG#${m.at}#${m.messageId}`,
+});
+
+const isConditionFailure = (error: unknown) =>
+  error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
+const strip = <T extends Record<string, unknown>>(item: Record<string, unknown>): T => {
+  const { pk: _pk, sk: _sk, kind: _kind, ...rest } = item;
+  return rest as T;
+};
+
+export class DynamoLeadStore implements LeadStore {
+  constructor(
+    private readonly documents: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async recordInbound(record: InboundRecord): Promise<{ lead: Lead; isNewLead: boolean }> {
+    const now = this.clock().toISOString();
+    const fresh: Lead = {
+      leadId: record.leadId,
+      contact: record.contact,
+      channel: record.channel,
+      ...(record.phone && { phone: record.phone }),
+      ...(record.email && { email: record.email }),
+      ...(record.name && { name: record.name }),
+      timeZone: record.timeZone,
+      status: 'new',
+      createdAt: now,
+      updatedAt: now,
+      firstInboundAt: record.message.at,
+      known: {},
+      ...(record.emailThread && { emailThread: record.emailThread }),
+    };
+    let isNewLead = true;
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...leadKey(record.leadId), kind: 'lead', ...fresh },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      isNewLead = false;
+    }
+    await this.putOnce({
+      ...messageKey({ leadId: record.leadId, ...record.message }),
+      kind: 'message',
+      ...record.message,
+      leadId: record.leadId,
+      direction: 'in',
+      status: 'received',
+    });
+    if (isNewLead) return { lead: fresh, isNewLead };
+
+    // A known lead: it may have told us a name, or written from another thread.
+    const changes: Partial<Lead> = {};
+    if (record.name) changes.name = record.name;
+    if (record.emailThread) changes.emailThread = record.emailThread;
+    const lead =
+      Object.keys(changes).length > 0 ? await this.updateLead(record.leadId, changes) : await this.getLead(record.leadId);
+    if (!lead) throw new Error(`Lead ${record.leadId} vanished while recording a message`);
+    return { lead, isNewLead };
+  }
+
+  async getLead(leadId: string): Promise<Lead | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: leadKey(leadId), ConsistentRead: true }),
+    );
+    return Item ? strip<Lead & Record<string, unknown>>(Item) : undefined;
+  }
+
+  async getMessages(leadId: string): Promise<LeadMessage[]> {
+    return (await this.queryPrefix(leadId, 'MSG#')) as unknown as LeadMessage[];
+  }
+
+  async getMeetings(leadId: string): Promise<Meeting[]> {
+    return (await this.queryPrefix(leadId, 'MEETING#')) as unknown as Meeting[];
+  }
+
+  async updateLead(leadId: string, changes: Partial<Omit<Lead, 'leadId' | 'createdAt'>>): Promise<Lead> {
+    const entries = Object.entries({ ...changes, updatedAt: this.clock().toISOString() }).filter(
+      ([, v]) => v !== undefined,
+    );
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const sets = entries.map(([key, value], i) => {
+      names[`#f${i}`] = key;
+      values[`:v${i}`] = value;
+      return `#f${i} = :v${i}`;
+    });
+    const { Attributes } = await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: leadKey(leadId),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    if (!Attributes) throw new Error(`Lead ${leadId} not found`);
+    return strip<Lead & Record<string, unknown>>(Attributes);
+  }
+
+  async recordOutbound(message: Omit<LeadMessage, 'direction'>): Promise<void> {
+    await this.putOnce({ ...messageKey(message), kind: 'message', ...message, direction: 'out' });
+  }
+
+  async saveMeeting(meeting: Meeting): Promise<void> {
+    await this.putOnce({
+      pk: `LEAD#${meeting.leadId}`,
+      sk: `MEETING#${meeting.meetingId}`,
+      kind: 'meeting',
+      ...meeting,
+    });
+  }
+
+  async setOptOut(state: OptOutState): Promise<void> {
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: `CONTACT#${state.contact}`, sk: 'OPTOUT', kind: 'opt-out', ...state },
+      }),
+    );
+  }
+
+  async getOptOut(contact: string): Promise<OptOutState | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: `CONTACT#${contact}`, sk: 'OPTOUT' },
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? strip<OptOutState & Record<string, unknown>>(Item) : undefined;
+  }
+
+  async listLeads(): Promise<Lead[]> {
+    const leads: Lead[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documents.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'sk = :lead',
+          ExpressionAttributeValues: { ':lead': 'LEAD' },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) leads.push(strip<Lead & Record<string, unknown>>(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return leads.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+  }
+
+  private async queryPrefix(leadId: string, prefix: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': `LEAD#${leadId}`, ':prefix': prefix },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) items.push(strip(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+
+  private async putOnce(item: Record<string, unknown>): Promise<void> {
+    try {
+      await this.documents.send(
+        new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+
+export type OutboxKind = 'sms' | 'email' | 'slack' | 'crm' | 'booking';
+
+export interface OutboxEntry {
+  id: string;
+  kind: OutboxKind;
+  /** Recipient: phone, email, Slack channel, CRM record or calendar. */
+  to: string;
+  body: string;
+  at: string;
+  details: Record<string, unknown>;
+}
+
+/**
+ * Where the sandbox adapters record what the real providers would have been sent, so a local
+ * user (and a test) sees every SMS, email, Slack post, CRM write and booking. Kept in the leads
+ * table so it works the same in a deployed sandbox stack.
+ */
+export class SandboxOutbox {
+  constructor(
+    private readonly documents: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async record(entry: Omit<OutboxEntry, 'id' | 'at'> & { id?: string }): Promise<OutboxEntry> {
+    const full: OutboxEntry = { ...entry, id: entry.id ?? randomUUID(), at: this.clock().toISOString() };
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: 'OUTBOX', sk: `${full.at}#${full.id}`, ...full },
+      }),
+    );
+    return full;
+  }
+
+  async list(): Promise<OutboxEntry[]> {
+    const entries: OutboxEntry[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': 'OUTBOX' },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const { pk: _pk, sk: _sk, ...entry } of page.Items ?? []) entries.push(entry as OutboxEntry);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return entries;
+  }
+}

@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import type { ChatPoster, EmailSender, SentMessage, SmsSender } from '#shared/ports/outbound.ts';
+import type { SandboxOutbox } from './sandbox-outbox.ts';
+
+const providerId = (prefix: string) => `${prefix}${randomBytes(16).toString('hex')}`;
+
+export class SandboxSmsSender implements SmsSender {
+  constructor(private readonly outbox: SandboxOutbox) {}
+
+  async send(sms: { to: string; from: string; body: string }): Promise<SentMessage> {
+    const providerMessageId = providerId('SM');
+    await this.outbox.record({ kind: 'sms', to: sms.to, body: sms.body, details: { from: sms.from, providerMessageId } });
+    return { providerMessageId };
+  }
+}
+
+export class SandboxEmailSender implements EmailSender {
+  constructor(private readonly outbox: SandboxOutbox) {}
+
+  async send(email: Parameters<EmailSender['send']>[0]): Promise<SentMessage> {
+    const providerMessageId = `<${providerId('')}@sandbox.leadline>`;
+    await this.outbox.record({
+      kind: 'email',
+      to: email.to,
+      body: email.text,
+      details: {
+        from: email.from,
+        subject: email.subject,
+        html: email.html,
+        inReplyTo: email.inReplyTo,
+        references: email.references,
+        providerMessageId,
+      },
+    });
+    return { providerMessageId };
+  }
+}
+
+export class SandboxChatPoster implements ChatPoster {
+  constructor(private readonly outbox: SandboxOutbox) {}
+
+  async post(message: { channel: string; text: string }): Promise<void> {
+    await this.outbox.record({ kind: 'slack', to: message.channel, body: message.text, details: {} });
+  }
+}

@@ -1,0 +1,153 @@
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import type { BusinessProfile } from '#shared/config/business-profile.ts';
+import { decideSendTime } from '#shared/domain/quiet-hours.ts';
+import type { Lead, LeadStore } from '#shared/ports/lead-store.ts';
+import type { EmailSender, SmsSender } from '#shared/ports/outbound.ts';
+
+/**
+ * `reply`: answers a message the lead just sent (goes at once unless quiet hours are strict).
+ * `initiated`: the business starts it (follow-up, reminder): waits for the morning.
+ * `opt-out-confirmation`: the one confirmation the law allows after an opt-out.
+ */
+export type SendKind = 'reply' | 'initiated' | 'opt-out-confirmation';
+
+export interface OutboundText {
+  lead: Lead;
+  channel: 'sms' | 'email';
+  kind: SendKind;
+  /** What the message is for, e.g. `first-reply`, `slots-offered`: with `answering`, the dedupe key. */
+  purpose: string;
+  /** The inbound message this answers (or the event that caused it). */
+  answering: string;
+  text: string;
+  subject?: string;
+  html?: string;
+}
+
+export type SendOutcome =
+  | { status: 'sent'; outboundMessageId: string; providerMessageId: string; sentAt: string }
+  | { status: 'held'; outboundMessageId: string; sendAt: string }
+  | { status: 'suppressed'; reason: string };
+
+/**
+ * The one path every message to a lead takes. Opt-out is checked here, in the sending path
+ * itself (DESIGN.md §7), and so are quiet hours; each (purpose, message answered) is sent at
+ * most once, however often the caller is retried.
+ */
+export class LeadMessenger {
+  private readonly sendOnce: (message: OutboundText) => Promise<SendOutcome>;
+
+  constructor(
+    private readonly deps: {
+      store: LeadStore;
+      sms: SmsSender;
+      email: EmailSender;
+      profile: BusinessProfile;
+      identity: { smsNumber: string; emailFrom: string };
+      persistenceStore: BasePersistenceLayer;
+      clock?: () => Date;
+    },
+  ) {
+    const config = new IdempotencyConfig({
+      eventKeyJmesPath: '[lead.leadId, channel, purpose, answering]',
+      expiresAfterSeconds: 7 * 24 * 3600,
+    });
+    this.sendOnce = makeIdempotent((message: OutboundText) => this.deliver(message), {
+      persistenceStore: deps.persistenceStore,
+      config,
+      keyPrefix: 'lead-messenger',
+    });
+  }
+
+  send(message: OutboundText): Promise<SendOutcome> {
+    return this.sendOnce(message);
+  }
+
+  private now() {
+    return this.deps.clock?.() ?? new Date();
+  }
+
+  private async deliver(message: OutboundText): Promise<SendOutcome> {
+    const { lead, channel } = message;
+    const to = channel === 'sms' ? lead.phone : lead.email;
+    if (!to) return { status: 'suppressed', reason: `the lead has no ${channel === 'sms' ? 'phone' : 'email'}` };
+
+    const optOut = await this.deps.store.getOptOut(to);
+    if (optOut?.optedOut && message.kind !== 'opt-out-confirmation') {
+      return this.suppress(message, 'the contact opted out');
+    }
+
+    const now = this.now();
+    const outboundMessageId = `out-${message.purpose}-${message.answering}`;
+    if (channel === 'sms') {
+      const decision = decideSendTime({
+        now,
+        timeZone: lead.timeZone,
+        quietHours: this.deps.profile.quietHours,
+        // The opt-out confirmation answers the STOP the lead just sent.
+        kind: message.kind === 'initiated' ? 'initiated' : 'reply',
+      });
+      if (!decision.sendNow) {
+        const sendAt = decision.sendAt.toISOString();
+        await this.deps.store.recordOutbound({
+          messageId: outboundMessageId,
+          leadId: lead.leadId,
+          channel,
+          body: message.text,
+          at: now.toISOString(),
+          status: 'held',
+          purpose: message.purpose,
+          inReplyTo: message.answering,
+          sendAt,
+          reason: 'quiet hours',
+        });
+        return { status: 'held', outboundMessageId, sendAt };
+      }
+    }
+
+    const { providerMessageId } =
+      channel === 'sms'
+        ? await this.deps.sms.send({ to, from: this.deps.identity.smsNumber, body: message.text })
+        : await this.deps.email.send({
+            to,
+            from: { email: this.deps.identity.emailFrom, name: this.deps.profile.name },
+            subject: message.subject ?? `${this.deps.profile.name}`,
+            text: message.text,
+            ...(message.html && { html: message.html }),
+            ...(lead.emailThread?.messageId && {
+              inReplyTo: lead.emailThread.messageId,
+              references: [...lead.emailThread.references, lead.emailThread.messageId],
+            }),
+          });
+    const sentAt = this.now().toISOString();
+    await this.deps.store.recordOutbound({
+      messageId: outboundMessageId,
+      leadId: lead.leadId,
+      channel,
+      body: message.text,
+      ...(message.subject && { subject: message.subject }),
+      at: sentAt,
+      status: 'sent',
+      purpose: message.purpose,
+      inReplyTo: message.answering,
+      providerMessageId,
+    });
+    return { status: 'sent', outboundMessageId, providerMessageId, sentAt };
+  }
+
+  private async suppress(message: OutboundText, reason: string): Promise<SendOutcome> {
+    await this.deps.store.recordOutbound({
+      messageId: `out-${message.purpose}-${message.answering}`,
+      leadId: message.lead.leadId,
+      channel: message.channel,
+      body: message.text,
+      at: this.now().toISOString(),
+      status: 'suppressed',
+      purpose: message.purpose,
+      inReplyTo: message.answering,
+      reason,
+    });
+    return { status: 'suppressed', reason };
+  }
+}

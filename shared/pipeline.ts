@@ -1,0 +1,152 @@
+import {
+  HelpRequested,
+  LeadMessageReceived,
+  LeadOptedIn,
+  LeadOptedOut,
+  LeadQualified,
+  LeadScored,
+  MeetingBooked,
+  MeetingSlotsOffered,
+  ReplySent,
+} from '#events/catalog.ts';
+import { Source } from '#events/envelope.ts';
+
+/**
+ * The pipeline topology as data (DESIGN.md §3). `infra/` turns each subscriber into a rule,
+ * a queue with its DLQ and a function; the local runtime turns each into an in-process
+ * subscription with the same pattern and queue semantics. Adding a function means one entry
+ * here and one folder in `functions/`.
+ */
+
+/** An EventBridge event pattern (content filtering subset the topology uses). */
+export type EventPattern = { [key: string]: unknown };
+
+export interface Subscriber {
+  /** Also the folder under `functions/` and the queue's name. */
+  readonly name: string;
+  readonly description: string;
+  readonly pattern: EventPattern;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  readonly batchSize: number;
+  readonly maxBatchingWindowSeconds: number;
+  /** Receives before a message goes to the dead-letter queue (AWS recommends at least 5). */
+  readonly maxReceiveCount: number;
+  /** Lambda's SQS maximum concurrency (2–1000). */
+  readonly maxConcurrency: number;
+}
+
+export interface Webhook {
+  readonly name: string;
+  readonly method: 'POST';
+  readonly path: string;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+}
+
+const types = (...events: ReadonlyArray<{ detailType: string }>) => events.map((e) => e.detailType);
+
+export const webhooks: readonly Webhook[] = [
+  { name: 'inbound-sms', method: 'POST', path: '/webhooks/twilio/sms', timeoutSeconds: 10, memoryMb: 512 },
+  {
+    name: 'inbound-email',
+    method: 'POST',
+    path: '/webhooks/sendgrid/inbound',
+    timeoutSeconds: 20,
+    memoryMb: 1024,
+  },
+];
+
+const consumerDefaults = {
+  timeoutSeconds: 30,
+  memoryMb: 512,
+  batchSize: 5,
+  maxBatchingWindowSeconds: 0,
+  maxReceiveCount: 5,
+  maxConcurrency: 10,
+} as const;
+
+export const subscribers: readonly Subscriber[] = [
+  {
+    ...consumerDefaults,
+    name: 'qualify',
+    description: 'Records the inbound message and decides what it is (OpenAI, rules fallback).',
+    pattern: { source: [Source.inbound], 'detail-type': types(LeadMessageReceived) },
+    // The OpenAI call has its own timeout; this leaves room for the rules fallback.
+    timeoutSeconds: 30,
+  },
+  {
+    ...consumerDefaults,
+    name: 'score',
+    description: 'Scores a lead 0–100 with a grade and reasons.',
+    pattern: {
+      source: [Source.pipeline],
+      'detail-type': types(LeadQualified),
+      detail: { intent: ['new_lead', 'reply'] },
+    },
+  },
+  {
+    ...consumerDefaults,
+    name: 'calendar',
+    description: 'Offers free slots to leads who want a meeting and books the one they pick.',
+    pattern: {
+      source: [Source.pipeline],
+      'detail-type': types(LeadScored),
+      detail: { meeting: ['requested', 'slot-chosen'] },
+    },
+  },
+  {
+    ...consumerDefaults,
+    name: 'auto-respond',
+    description: "Replies on the lead's channel, minding opt-out and quiet hours.",
+    pattern: {
+      source: [Source.pipeline],
+      $or: [
+        { 'detail-type': types(LeadScored), detail: { meeting: ['none'] } },
+        {
+          'detail-type': types(MeetingSlotsOffered, MeetingBooked, LeadOptedOut, LeadOptedIn, HelpRequested),
+        },
+      ],
+    },
+    // Replies go one at a time so a slow provider never holds a batch of leads.
+    batchSize: 1,
+  },
+  {
+    ...consumerDefaults,
+    name: 'crm-sync',
+    description: 'Creates or updates the lead in the CRM with score, grade and the conversation.',
+    pattern: {
+      source: [Source.pipeline],
+      'detail-type': types(LeadScored, ReplySent, MeetingBooked, LeadOptedOut),
+    },
+    // CRM APIs rate-limit per account: keep the fan-in narrow.
+    maxConcurrency: 2,
+    maxReceiveCount: 8,
+  },
+  {
+    ...consumerDefaults,
+    name: 'notify',
+    description: 'Tells the assigned rep about leads that turn hot and meetings booked.',
+    pattern: {
+      source: [Source.pipeline],
+      $or: [
+        {
+          'detail-type': types(LeadScored),
+          detail: { grade: ['hot'], previousGrade: [{ 'anything-but': ['hot'] }] },
+        },
+        { 'detail-type': types(MeetingBooked) },
+      ],
+    },
+  },
+];
+
+export const subscriberNamed = (name: string): Subscriber => {
+  const found = subscribers.find((s) => s.name === name);
+  if (!found) throw new Error(`No subscriber named "${name}" in the topology`);
+  return found;
+};
+
+/** SQS visibility timeout: at least six times the function timeout plus the batching window (Lambda docs). */
+export const visibilityTimeoutSeconds = (s: Subscriber) => 6 * s.timeoutSeconds + s.maxBatchingWindowSeconds;
+
+export const EVENT_BUS_NAME = 'leadline';

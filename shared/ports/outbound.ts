@@ -1,0 +1,79 @@
+/** Ports for everything that leaves Leadline. Each has a real adapter and a sandbox one. */
+
+export interface SentMessage {
+  providerMessageId: string;
+}
+
+export interface SmsSender {
+  send(sms: { to: string; from: string; body: string }): Promise<SentMessage>;
+}
+
+export interface EmailSender {
+  send(email: {
+    to: string;
+    from: { email: string; name: string };
+    subject: string;
+    text: string;
+    html?: string;
+    /** Threading: the Message-ID answered and the thread's References. */
+    inReplyTo?: string;
+    references?: string[];
+  }): Promise<SentMessage>;
+}
+
+export interface ChatPoster {
+  post(message: { channel: string; text: string }): Promise<void>;
+}
+
+export interface CrmLeadRecord {
+  /** Our lead id: the external id the CRM record is keyed on, so a retry never duplicates it. */
+  externalId: string;
+  name?: string;
+  email?: string;
+  phone?: string;
+  score?: number;
+  grade?: string;
+  status: string;
+  sourceChannel: 'sms' | 'email';
+  need?: string;
+  service?: string;
+  location?: string;
+  timing?: string;
+  budget?: string;
+  optedOut: boolean;
+  ownerRepId?: string;
+  /** The conversation so far, oldest first, one line a message. */
+  conversationLog: string[];
+  meetings: Array<{ start: string; end: string }>;
+}
+
+export interface Crm {
+  readonly provider: string;
+  upsertLead(record: CrmLeadRecord): Promise<{ crmId: string; created: boolean }>;
+}
+
+export interface BusySlot {
+  start: Date;
+  end: Date;
+}
+
+export class SlotUnavailableError extends Error {
+  override readonly name = 'SlotUnavailableError';
+}
+
+export interface CalendarPort {
+  busy(range: { from: Date; to: Date }): Promise<BusySlot[]>;
+  /** Books the slot; `key` makes a retried booking return the first one. Throws SlotUnavailableError when taken. */
+  book(booking: {
+    key: string;
+    start: Date;
+    end: Date;
+    title: string;
+    description: string;
+    attendee: { name?: string; email?: string; phone?: string };
+  }): Promise<{ eventId: string }>;
+}
+
+export interface BlobStore {
+  put(key: string, body: Buffer | string, contentType: string): Promise<void>;
+}
