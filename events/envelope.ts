@@ -16,14 +16,17 @@ export const DetailBase = z.object({
 });
 
 /** One event of the catalog: its schema, source and detail-type. */
-export interface EventDefinition<S extends z.ZodType = z.ZodType> {
+export interface EventDefinition<S extends z.ZodType = z.ZodType, D extends string = string> {
   readonly source: Source;
-  readonly detailType: string;
+  readonly detailType: D;
   readonly schema: S;
 }
 
-export const defineEvent = <S extends z.ZodType>(source: Source, detailType: string, schema: S) =>
-  ({ source, detailType, schema }) as const satisfies EventDefinition<S>;
+export const defineEvent = <const D extends string, S extends z.ZodType>(
+  source: Source,
+  detailType: D,
+  schema: S,
+): EventDefinition<S, D> => ({ source, detailType, schema });
 
 /** The EventBridge envelope as it arrives in an SQS body (EventBridge → SQS target). */
 export const EventEnvelope = z.object({

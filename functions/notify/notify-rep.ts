@@ -32,7 +32,7 @@ const describeLead = (lead: Lead) => {
 export const repMessage = (trigger: NotifyTrigger, lead: Lead, profile: BusinessProfile) => {
   const { who, contact, facts } = describeLead(lead);
   if (trigger.detailType === 'Meeting Booked') {
-    const when = formatSlot({ start: new Date(trigger.detail.start), end: new Date(trigger.detail.end) }, profile.timeZone);
+    const when = formatSlot({ start: new Date(trigger.detail.start) }, profile.timeZone);
     return {
       subject: `Meeting booked: ${who}, ${when}`,
       text: `Meeting booked with ${who} (${contact}) for ${when}.${facts ? `\n${facts}` : ''}`,

@@ -26,7 +26,7 @@ export const createInboundPublisher = (deps: {
     eventKeyJmesPath: 'providerMessageId',
     expiresAfterSeconds: 3 * 24 * 3600,
     // Called only when the answer comes from the store, i.e. for a repeat.
-    responseHook: (response) => ({ ...(response as PublishOutcome), duplicate: true }),
+    responseHook: (response) => ({ ...(response as unknown as PublishOutcome), duplicate: true }),
   });
   const publishOnce = makeIdempotent(
     async (message: InboundMessage): Promise<PublishOutcome> => {

@@ -10,8 +10,8 @@ import { PermanentError } from '#shared/ports/errors.ts';
 
 /** An event this consumer accepts, already parsed with its schema. */
 export type Accepted<Defs extends readonly EventDefinition[]> = {
-  [K in keyof Defs]: Defs[K] extends EventDefinition<infer S>
-    ? { detailType: Defs[K]['detailType']; detail: z.infer<S>; eventId: string; time: string }
+  [K in keyof Defs]: Defs[K] extends EventDefinition<infer S, infer D>
+    ? { detailType: D; detail: z.infer<S>; eventId: string; time: string }
     : never;
 }[number];
 

@@ -1,0 +1,440 @@
+import { TextDecoder } from 'node:util';
+import busboy from 'busboy';
+import PostalMime, { type Address, type Email } from 'postal-mime';
+import { z } from 'zod';
+
+/**
+ * Parsing of SendGrid Inbound Parse posts (`multipart/form-data`), in both of its modes:
+ * the default one (SendGrid split the mail into `from`, `to`, `subject`, `text`, `html`,
+ * `headers`, `attachmentN` … fields) and "send raw" (one `email` field holds the whole MIME
+ * message, which is parsed here with postal-mime).
+ *
+ * Pure: no I/O beyond the buffer it is given. The handler authenticates first, then calls this.
+ */
+
+/** A file that came with the mail. */
+export interface InboundAttachment {
+  /** Form field it came in (`attachment1`…); in raw mode `attachmentN` numbered in MIME order. */
+  field: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  content: Buffer;
+  /** Content-ID (without angle brackets) when the file is referenced from the HTML, e.g. an inline image. */
+  contentId?: string;
+}
+
+export interface ParsedInboundEmail {
+  from: string;
+  to: string;
+  cc?: string;
+  subject: string;
+  text?: string;
+  html?: string;
+  /** The raw header block of the mail, as SendGrid passed it (or as it stands in the raw MIME). */
+  headers: string;
+  envelope?: { to: string[]; from: string };
+  /** Message-ID with its angle brackets, e.g. `<abc@mail.example.com>`. */
+  messageId?: string;
+  /** First message id of In-Reply-To, with its angle brackets. */
+  inReplyTo?: string;
+  /** Message ids of References, in order, with their angle brackets. */
+  references: string[];
+  spamScore?: number;
+  attachments: InboundAttachment[];
+  /** The `charsets` field SendGrid sent (field name → charset). */
+  charsets?: Record<string, string>;
+}
+
+export interface InboundEmailLimits {
+  /** Largest body accepted, in bytes; larger is a 413. */
+  maxBytes: number;
+  /** Most files (attachments) accepted; more is a 413. Default 50. */
+  maxFiles?: number;
+  /** Most non-file fields accepted; more is a 413. Default 100. */
+  maxFields?: number;
+  /** Most parts (fields and files) accepted; more is a 413. Default 200. */
+  maxParts?: number;
+}
+
+/** Why a post could not be parsed; `statusCode` is what the webhook should answer. */
+export class InboundEmailParseError extends Error {
+  override readonly name = 'InboundEmailParseError';
+  constructor(
+    message: string,
+    readonly statusCode: 400 | 413,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The text fields of a Parse post that Leadline uses; others (dkim, SPF, sender_ip, …) pass through. */
+export const SendGridInboundFields = z
+  .object({
+    from: z.string().trim().min(1, 'from is required'),
+    to: z.string().trim().default(''),
+    cc: z.string().trim().optional(),
+    subject: z.string().default(''),
+    text: z.string().optional(),
+    html: z.string().optional(),
+    headers: z.string().default(''),
+    envelope: z.string().optional(),
+    spam_score: z.string().optional(),
+    charsets: z.string().optional(),
+    'attachment-info': z.string().optional(),
+  })
+  .loose();
+export type SendGridInboundFields = z.infer<typeof SendGridInboundFields>;
+
+const Envelope = z.object({ to: z.array(z.string()), from: z.string() });
+const Charsets = z.record(z.string(), z.string());
+const AttachmentInfo = z.record(
+  z.string(),
+  z
+    .object({
+      filename: z.string().optional(),
+      type: z.string().optional(),
+      'content-id': z.string().optional(),
+    })
+    .loose(),
+);
+
+const DEFAULT_LIMITS = { maxFiles: 50, maxFields: 100, maxParts: 200 } as const;
+
+/** Field that carries the whole MIME message in "send raw" mode. */
+const RAW_FIELD = 'email';
+
+/**
+ * Parses a SendGrid Inbound Parse body.
+ *
+ * @param body the raw request body (base64-decoded when API Gateway flagged it `isBase64Encoded`)
+ * @param contentType the request's `Content-Type` header, with its boundary
+ * @throws InboundEmailParseError 400 when not multipart, malformed or without `from`;
+ *   413 when over `maxBytes` or over the part/file/field limits
+ */
+export const parseSendGridInbound = async (
+  body: Buffer,
+  contentType: string,
+  limits: InboundEmailLimits,
+): Promise<ParsedInboundEmail> => {
+  if (!/^multipart\/form-data\s*;/i.test(contentType.trim())) {
+    throw new InboundEmailParseError(
+      `Expected multipart/form-data, got ${contentType || 'no content type'}`,
+      400,
+    );
+  }
+  if (body.length > limits.maxBytes) {
+    throw new InboundEmailParseError(`Body of ${body.length} bytes is over ${limits.maxBytes}`, 413);
+  }
+  const form = await readMultipart(body, contentType, limits);
+
+  const charsets = parseJson(form.fields.get('charsets'), Charsets);
+  const fields: Record<string, string> = {};
+  for (const [name, value] of form.fields) {
+    if (name !== RAW_FIELD)
+      fields[name] = typeof value === 'string' ? value : decodeField(value, charsets?.[name]);
+  }
+
+  const rawField = form.fields.get(RAW_FIELD);
+  const rawEmail = typeof rawField === 'string' ? Buffer.from(rawField, 'utf8') : rawField;
+  const mime = rawEmail ? await parseMime(rawEmail) : undefined;
+  if (mime) fillFromMime(fields, mime.email, mime.headerBlock);
+
+  const parsed = SendGridInboundFields.safeParse(fields);
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('; ');
+    throw new InboundEmailParseError(`Invalid Inbound Parse post: ${problems}`, 400, { cause: parsed.error });
+  }
+  const f = parsed.data;
+  const ids = readThreadingHeaders(f.headers);
+  const spamScore = f.spam_score === undefined ? undefined : Number.parseFloat(f.spam_score);
+  const attachments = mime ? mime.attachments : withAttachmentInfo(form.files, f['attachment-info']);
+
+  return {
+    from: f.from,
+    to: f.to,
+    ...(f.cc ? { cc: f.cc } : {}),
+    subject: f.subject,
+    ...(f.text !== undefined ? { text: f.text } : {}),
+    ...(f.html !== undefined ? { html: f.html } : {}),
+    headers: f.headers,
+    ...optional('envelope', parseJson(f.envelope, Envelope)),
+    ...optional('messageId', ids.messageId),
+    ...optional('inReplyTo', ids.inReplyTo),
+    references: ids.references,
+    ...optional('spamScore', Number.isFinite(spamScore) ? spamScore : undefined),
+    attachments,
+    ...optional('charsets', charsets),
+  };
+};
+
+/* ---------------------------------------------------------------- multipart */
+
+interface MultipartForm {
+  /**
+   * Field name → its raw bytes, or its text when the part's own header named a charset and
+   * busboy decoded it already. The last one wins when a name repeats.
+   */
+  fields: Map<string, Buffer | string>;
+  files: InboundAttachment[];
+}
+
+/**
+ * Runs busboy over the whole body. Fields are read with the `latin1` charset, which maps each
+ * byte to one code unit, so the original bytes can be recovered and decoded later with the
+ * charset SendGrid names in the `charsets` field (which may arrive after the fields it names).
+ */
+const readMultipart = (
+  body: Buffer,
+  contentType: string,
+  limits: InboundEmailLimits,
+): Promise<MultipartForm> =>
+  new Promise((resolve, reject) => {
+    const maxFiles = limits.maxFiles ?? DEFAULT_LIMITS.maxFiles;
+    const maxFields = limits.maxFields ?? DEFAULT_LIMITS.maxFields;
+    const maxParts = limits.maxParts ?? DEFAULT_LIMITS.maxParts;
+    const fields = new Map<string, Buffer | string>();
+    const files: InboundAttachment[] = [];
+    let settled = false;
+    const fail = (error: InboundEmailParseError) => {
+      if (settled) return;
+      settled = true;
+      reject(error);
+    };
+
+    let bb: busboy.Busboy;
+    try {
+      bb = busboy({
+        headers: { 'content-type': contentType },
+        defCharset: 'latin1',
+        defParamCharset: 'utf8',
+        limits: {
+          fieldSize: limits.maxBytes,
+          fileSize: limits.maxBytes,
+          files: maxFiles,
+          fields: maxFields,
+          // busboy reports `partsLimit` once the count *reaches* the limit, so one more than allowed.
+          parts: maxParts + 1,
+        },
+      });
+    } catch (error) {
+      fail(
+        new InboundEmailParseError(`Malformed multipart request: ${messageOf(error)}`, 400, { cause: error }),
+      );
+      return;
+    }
+
+    bb.on('field', (name, value, info) => {
+      if (info.valueTruncated) fail(new InboundEmailParseError(`Field ${name} is over the size limit`, 413));
+      // Characters above U+00FF mean the part's own header named a charset and busboy decoded
+      // it already; otherwise the latin1 string maps back to the original bytes one to one.
+      fields.set(name, hasWideChars(value) ? value : Buffer.from(value, 'latin1'));
+    });
+    bb.on('file', (name, stream, info) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('limit', () => fail(new InboundEmailParseError(`File ${name} is over the size limit`, 413)));
+      stream.on('end', () => {
+        const content = Buffer.concat(chunks);
+        files.push({
+          field: name,
+          filename: info.filename ?? name,
+          contentType: info.mimeType,
+          size: content.length,
+          content,
+        });
+      });
+    });
+    bb.on('filesLimit', () => fail(new InboundEmailParseError(`More than ${maxFiles} files`, 413)));
+    bb.on('fieldsLimit', () => fail(new InboundEmailParseError(`More than ${maxFields} fields`, 413)));
+    bb.on('partsLimit', () => fail(new InboundEmailParseError(`More than ${maxParts} parts`, 413)));
+    bb.on('error', (error) =>
+      fail(
+        new InboundEmailParseError(`Malformed multipart body: ${messageOf(error)}`, 400, { cause: error }),
+      ),
+    );
+    bb.on('close', () => {
+      if (settled) return;
+      settled = true;
+      resolve({ fields, files });
+    });
+    bb.end(body);
+  });
+
+const hasWideChars = (value: string): boolean => {
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) > 0xff) return true;
+  return false;
+};
+
+/** Decodes a field's bytes with its charset (default UTF-8); an unknown charset falls back to UTF-8. */
+export const decodeField = (bytes: Buffer, charset: string | undefined): string => {
+  let decoder: TextDecoder;
+  try {
+    decoder = new TextDecoder(charset?.trim() || 'utf-8');
+  } catch {
+    decoder = new TextDecoder('utf-8');
+  }
+  // WHATWG maps iso-8859-1, latin1, us-ascii and cp1252 to windows-1252; Node 20's TextDecoder
+  // decodes that as plain ISO-8859-1 and loses € “ ” – — and the rest of 0x80–0x9F.
+  return decoder.encoding === 'windows-1252' ? decodeWindows1252(bytes) : decoder.decode(bytes);
+};
+
+/** Code points of windows-1252 bytes 0x80–0x9F (WHATWG index); every other byte is its own code point. */
+const WINDOWS_1252_HIGH = [
+  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d,
+  0x17d, 0x8f, 0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a,
+  0x153, 0x9d, 0x17e, 0x178,
+];
+
+const decodeWindows1252 = (bytes: Buffer): string => {
+  let out = '';
+  for (const byte of bytes) {
+    out += String.fromCharCode(
+      byte >= 0x80 && byte <= 0x9f ? (WINDOWS_1252_HIGH[byte - 0x80] ?? byte) : byte,
+    );
+  }
+  return out;
+};
+
+/** Adds Content-IDs (and names/types SendGrid left out of the part) from the `attachment-info` field. */
+const withAttachmentInfo = (
+  files: InboundAttachment[],
+  infoJson: string | undefined,
+): InboundAttachment[] => {
+  const info = parseJson(infoJson, AttachmentInfo);
+  if (!info) return files;
+  return files.map((file) => {
+    const meta = info[file.field];
+    if (!meta) return file;
+    const contentId = meta['content-id'] ? stripAngles(meta['content-id']) : undefined;
+    return {
+      ...file,
+      filename: file.filename === file.field && meta.filename ? meta.filename : file.filename,
+      contentType:
+        file.contentType === 'application/octet-stream' && meta.type ? meta.type : file.contentType,
+      ...optional('contentId', contentId),
+    };
+  });
+};
+
+/* ---------------------------------------------------------------- raw mode */
+
+interface ParsedMime {
+  email: Email;
+  headerBlock: string;
+  attachments: InboundAttachment[];
+}
+
+const parseMime = async (raw: Buffer): Promise<ParsedMime> => {
+  let email: Email;
+  try {
+    email = await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' });
+  } catch (error) {
+    throw new InboundEmailParseError(`Malformed raw email: ${messageOf(error)}`, 400, { cause: error });
+  }
+  const attachments = email.attachments.map((a, i): InboundAttachment => {
+    const content =
+      typeof a.content === 'string'
+        ? Buffer.from(a.content, a.encoding === 'base64' ? 'base64' : 'utf8')
+        : Buffer.from(a.content instanceof ArrayBuffer ? new Uint8Array(a.content) : a.content);
+    const field = `attachment${i + 1}`;
+    return {
+      field,
+      filename: a.filename ?? field,
+      contentType: a.mimeType,
+      size: content.length,
+      content,
+      ...optional('contentId', a.contentId ? stripAngles(a.contentId) : undefined),
+    };
+  });
+  return { email, headerBlock: headerBlockOf(raw), attachments };
+};
+
+/** The bytes before the first empty line, decoded as UTF-8 (RFC 6532 allows UTF-8 in headers). */
+const headerBlockOf = (raw: Buffer): string => {
+  const crlf = raw.indexOf('\r\n\r\n');
+  const lf = raw.indexOf('\n\n');
+  const ends = [crlf === -1 ? -1 : crlf + 2, lf === -1 ? -1 : lf + 1].filter((n) => n >= 0);
+  const end = ends.length > 0 ? Math.min(...ends) : raw.length;
+  return raw.subarray(0, end).toString('utf8');
+};
+
+/**
+ * In raw mode SendGrid still posts `from`, `to`, `subject` and `envelope`; the MIME message
+ * supplies the body, the header block and anything SendGrid left out.
+ */
+const fillFromMime = (fields: Record<string, string>, email: Email, headerBlock: string): void => {
+  fields.headers = headerBlock;
+  if (email.text !== undefined) fields.text = email.text;
+  else delete fields.text;
+  if (email.html !== undefined) fields.html = email.html;
+  else delete fields.html;
+  if (!fields.from?.trim() && email.from) fields.from = formatAddresses([email.from]);
+  if (!fields.to?.trim() && email.to) fields.to = formatAddresses(email.to);
+  if (!fields.cc?.trim() && email.cc) fields.cc = formatAddresses(email.cc);
+  if (fields.subject === undefined && email.subject !== undefined) fields.subject = email.subject;
+};
+
+const formatAddresses = (addresses: Address[]): string =>
+  addresses
+    .flatMap((a) => (a.group ? a.group : [a]))
+    .map((m) => (m.name ? `${JSON.stringify(m.name)} <${m.address}>` : m.address))
+    .join(', ');
+
+/* ---------------------------------------------------------------- headers */
+
+/** Unfolds a raw header block (RFC 5322 §2.2.3) into one line per header. */
+export const unfoldHeaders = (block: string): string[] =>
+  block
+    .replace(/\r?\n[ \t]+/g, ' ')
+    .split(/\r?\n/)
+    .filter((line) => line.length > 0);
+
+/** The first value of a header (case-insensitive name), unfolded and trimmed. */
+export const headerValue = (block: string, name: string): string | undefined => {
+  const prefix = `${name.toLowerCase()}:`;
+  const line = unfoldHeaders(block).find((l) => l.toLowerCase().startsWith(prefix));
+  return line?.slice(prefix.length).trim();
+};
+
+const MSG_ID = /<[^<>\s]+>/g;
+
+/** Message-ID, In-Reply-To and References from a raw header block. */
+export const readThreadingHeaders = (
+  block: string,
+): { messageId?: string; inReplyTo?: string; references: string[] } => {
+  const ids = (name: string): string[] => {
+    const value = headerValue(block, name);
+    if (!value) return [];
+    const bracketed = value.match(MSG_ID);
+    // A few mailers send ids without brackets; keep the bare token then.
+    return bracketed ?? [value.split(/\s+/)[0] ?? value];
+  };
+  return {
+    ...optional('messageId', ids('message-id')[0]),
+    ...optional('inReplyTo', ids('in-reply-to')[0]),
+    references: ids('references'),
+  };
+};
+
+/* ---------------------------------------------------------------- helpers */
+
+const parseJson = <T>(json: Buffer | string | undefined, schema: z.ZodType<T>): T | undefined => {
+  if (json === undefined) return undefined;
+  try {
+    const result = schema.safeParse(JSON.parse(json.toString()));
+    return result.success ? result.data : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const stripAngles = (id: string): string => id.trim().replace(/^<|>$/g, '');
+
+const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
+  (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
