@@ -7,7 +7,15 @@ const Grade = z.enum(['hot', 'warm', 'cold']);
 export const MeetingIntent = z.enum(['none', 'requested', 'slot-chosen']);
 export type MeetingIntent = z.infer<typeof MeetingIntent>;
 
-export const MessageIntent = z.enum(['new_lead', 'reply', 'spam', 'opt_out', 'opt_in', 'help', 'wrong_number']);
+export const MessageIntent = z.enum([
+  'new_lead',
+  'reply',
+  'spam',
+  'opt_out',
+  'opt_in',
+  'help',
+  'wrong_number',
+]);
 export type MessageIntent = z.infer<typeof MessageIntent>;
 
 export const LeadMessageReceived = defineEvent(
@@ -28,7 +36,10 @@ export const LeadMessageReceived = defineEvent(
     receivedAt: z.iso.datetime(),
     /** Where the raw provider payload was archived in the blob store. */
     rawPayloadKey: z.string().optional(),
-    media: z.array(z.object({ url: z.string(), contentType: z.string() })).max(10).default([]),
+    media: z
+      .array(z.object({ url: z.string(), contentType: z.string() }))
+      .max(10)
+      .default([]),
     /** Carrier/Twilio opt-out classification when Advanced Opt-Out is on. */
     optOutType: z.enum(['STOP', 'START', 'HELP']).optional(),
     /** Email threading: the lead's Message-ID and References. */

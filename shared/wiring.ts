@@ -5,10 +5,15 @@ import { EventBridgePublisher } from './adapters/aws/eventbridge-publisher.ts';
 import { SandboxCalendar } from './adapters/sandbox/sandbox-calendar.ts';
 import { SandboxCrm } from './adapters/sandbox/sandbox-crm.ts';
 import { SandboxOutbox } from './adapters/sandbox/sandbox-outbox.ts';
-import { SandboxChatPoster, SandboxEmailSender, SandboxSmsSender } from './adapters/sandbox/sandbox-senders.ts';
+import {
+  SandboxChatPoster,
+  SandboxEmailSender,
+  SandboxSmsSender,
+} from './adapters/sandbox/sandbox-senders.ts';
 import { readProviderSettings } from './config/providers.ts';
 import { readBusinessProfile, readIdentitySettings, readStorageSettings } from './config/settings.ts';
 import { LeadMessenger } from './messaging/lead-messenger.ts';
+import type { CalendarPort, ChatPoster, Crm, EmailSender, SmsSender } from './ports/outbound.ts';
 
 /**
  * The dependencies of the pipeline functions, each built on first use and then kept for the
@@ -31,31 +36,57 @@ export const providerSettings = once(readProviderSettings);
 export const identitySettings = once(readIdentitySettings);
 export const businessProfile = once(() => readBusinessProfile());
 
-export const leadStore = once(() => new DynamoLeadStore(documentClient(), storageSettings().LEADS_TABLE_NAME));
+export const leadStore = once(
+  () => new DynamoLeadStore(documentClient(), storageSettings().LEADS_TABLE_NAME),
+);
 export const eventPublisher = once(
   () => new EventBridgePublisher(eventBridgeClient(), storageSettings().EVENT_BUS_NAME),
 );
-export const idempotencyStore = once(
-  () =>
-    new DynamoDBPersistenceLayer({
-      tableName: storageSettings().IDEMPOTENCY_TABLE_NAME,
-      awsSdkV3Client: dynamoClient(),
-    }),
+/**
+ * A persistence layer takes the configuration of the first idempotent function it serves, so each
+ * idempotent operation gets its own (they share the table and the DynamoDB client).
+ */
+export const newIdempotencyStore = () =>
+  new DynamoDBPersistenceLayer({
+    tableName: storageSettings().IDEMPOTENCY_TABLE_NAME,
+    awsSdkV3Client: dynamoClient(),
+  });
+export const sandboxOutbox = once(
+  () => new SandboxOutbox(documentClient(), storageSettings().LEADS_TABLE_NAME),
 );
-export const sandboxOutbox = once(() => new SandboxOutbox(documentClient(), storageSettings().LEADS_TABLE_NAME));
 
-// Only sandbox adapters exist yet: readProviderSettings() refuses any other provider name.
-export const smsSender = once(() => (providerSettings(), new SandboxSmsSender(sandboxOutbox())));
-export const emailSender = once(() => (providerSettings(), new SandboxEmailSender(sandboxOutbox())));
-export const chatPoster = once(() => (providerSettings(), new SandboxChatPoster(sandboxOutbox())));
-export const crm = once(
-  () => (providerSettings(), new SandboxCrm(documentClient(), storageSettings().LEADS_TABLE_NAME, sandboxOutbox())),
-);
-export const calendar = once(
-  () => (
-    providerSettings(), new SandboxCalendar(documentClient(), storageSettings().LEADS_TABLE_NAME, sandboxOutbox())
-  ),
-);
+// Each port's adapter is chosen once, from configuration; only the sandbox adapters exist so far
+// (readProviderSettings refuses any other name), and issue #4 adds the real ones as new cases.
+export const smsSender = once((): SmsSender => {
+  switch (providerSettings().SMS_PROVIDER) {
+    case 'sandbox':
+      return new SandboxSmsSender(sandboxOutbox());
+  }
+});
+export const emailSender = once((): EmailSender => {
+  switch (providerSettings().EMAIL_PROVIDER) {
+    case 'sandbox':
+      return new SandboxEmailSender(sandboxOutbox());
+  }
+});
+export const chatPoster = once((): ChatPoster => {
+  switch (providerSettings().CHAT_PROVIDER) {
+    case 'sandbox':
+      return new SandboxChatPoster(sandboxOutbox());
+  }
+});
+export const crm = once((): Crm => {
+  switch (providerSettings().CRM_PROVIDER) {
+    case 'sandbox':
+      return new SandboxCrm(documentClient(), storageSettings().LEADS_TABLE_NAME, sandboxOutbox());
+  }
+});
+export const calendar = once((): CalendarPort => {
+  switch (providerSettings().CALENDAR_PROVIDER) {
+    case 'sandbox':
+      return new SandboxCalendar(documentClient(), storageSettings().LEADS_TABLE_NAME, sandboxOutbox());
+  }
+});
 
 export const leadMessenger = once(
   () =>
@@ -64,7 +95,10 @@ export const leadMessenger = once(
       sms: smsSender(),
       email: emailSender(),
       profile: businessProfile(),
-      identity: { smsNumber: identitySettings().BUSINESS_SMS_NUMBER, emailFrom: identitySettings().BUSINESS_EMAIL_FROM },
-      persistenceStore: idempotencyStore(),
+      identity: {
+        smsNumber: identitySettings().BUSINESS_SMS_NUMBER,
+        emailFrom: identitySettings().BUSINESS_EMAIL_FROM,
+      },
+      persistenceStore: newIdempotencyStore(),
     }),
 );

@@ -12,7 +12,13 @@ import {
 } from '#events/catalog.ts';
 import { createObservability, MetricName } from '#shared/lambda/observability.ts';
 import { createSqsConsumer } from '#shared/lambda/sqs-consumer.ts';
-import { businessProfile, eventPublisher, idempotencyStore, leadMessenger, leadStore } from '#shared/wiring.ts';
+import {
+  businessProfile,
+  eventPublisher,
+  leadMessenger,
+  leadStore,
+  newIdempotencyStore,
+} from '#shared/wiring.ts';
 import { type RespondTrigger, respond } from './respond.ts';
 
 const { logger, metrics } = createObservability('auto-respond');
@@ -21,7 +27,7 @@ const consume = createSqsConsumer({
   name: 'auto-respond',
   accepts: [LeadScored, MeetingSlotsOffered, MeetingBooked, LeadOptedOut, LeadOptedIn, HelpRequested],
   logger,
-  persistenceStore: idempotencyStore(),
+  persistenceStore: newIdempotencyStore(),
   process: async (event) => {
     const outcome = await respond(event as RespondTrigger, {
       store: leadStore(),
@@ -51,4 +57,5 @@ const consume = createSqsConsumer({
 export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics, { throwOnEmptyMetrics: false }))
+  .before((request) => leadMessenger().registerLambdaContext(request.context))
   .handler(consume);

@@ -81,7 +81,10 @@ export const respond = async (
       meeting: { start: new Date(trigger.detail.start), end: new Date(trigger.detail.end) },
     }),
     inboundSubject: answered?.subject ?? lead.emailThread?.subject,
-    timeZone: kind === 'slots-offered' || kind === 'slot-taken' || kind === 'meeting-booked' ? deps.profile.timeZone : lead.timeZone,
+    timeZone:
+      kind === 'slots-offered' || kind === 'slot-taken' || kind === 'meeting-booked'
+        ? deps.profile.timeZone
+        : lead.timeZone,
   });
 
   const outcome = await deps.messenger.send({

@@ -5,7 +5,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { LeadScored } from '#events/catalog.ts';
 import { createObservability, MetricName } from '#shared/lambda/observability.ts';
 import { createSqsConsumer } from '#shared/lambda/sqs-consumer.ts';
-import { businessProfile, calendar, eventPublisher, idempotencyStore, leadStore } from '#shared/wiring.ts';
+import { businessProfile, calendar, eventPublisher, leadStore, newIdempotencyStore } from '#shared/wiring.ts';
 import { offerOrBook } from './offer-or-book.ts';
 
 const { logger, metrics } = createObservability('calendar');
@@ -14,7 +14,7 @@ const consume = createSqsConsumer({
   name: 'calendar',
   accepts: [LeadScored],
   logger,
-  persistenceStore: idempotencyStore(),
+  persistenceStore: newIdempotencyStore(),
   process: async ({ detail }) => {
     const outcome = await offerOrBook(detail, {
       store: leadStore(),
@@ -22,7 +22,11 @@ const consume = createSqsConsumer({
       publisher: eventPublisher(),
       profile: businessProfile(),
     });
-    metrics.addMetric(outcome.action === 'booked' ? MetricName.MeetingsBooked : MetricName.MeetingsOffered, 'Count', 1);
+    metrics.addMetric(
+      outcome.action === 'booked' ? MetricName.MeetingsBooked : MetricName.MeetingsOffered,
+      'Count',
+      1,
+    );
     logger.info('Calendar step done', { ...outcome });
   },
 });

@@ -12,7 +12,9 @@ type Scored = z.infer<(typeof LeadScored)['schema']>;
 
 const HORIZON_DAYS = 14;
 
-export type CalendarOutcome = { action: 'offered'; slots: number; reason: string } | { action: 'booked'; start: string };
+export type CalendarOutcome =
+  | { action: 'offered'; slots: number; reason: string }
+  | { action: 'booked'; start: string };
 
 /**
  * A lead who wants a meeting gets concrete free slots; a lead who picked one of them gets it
@@ -42,7 +44,8 @@ export const offerOrBook = async (
         start: new Date(slot.start),
         end: new Date(slot.end),
         title: `${deps.profile.meeting.kind} with ${lead.name ?? lead.phone ?? lead.email ?? 'a new lead'}`,
-        description: [lead.known.need, lead.known.location].filter(Boolean).join(' — ') || 'Booked by Leadline',
+        description:
+          [lead.known.need, lead.known.location].filter(Boolean).join(' — ') || 'Booked by Leadline',
         attendee: {
           ...(lead.name && { name: lead.name }),
           ...(lead.email && { email: lead.email }),
@@ -83,7 +86,13 @@ export const offerOrBook = async (
 const offer = async (
   event: Scored,
   lead: Lead,
-  deps: { store: LeadStore; calendar: CalendarPort; publisher: EventPublisher; profile: BusinessProfile; now?: () => Date },
+  deps: {
+    store: LeadStore;
+    calendar: CalendarPort;
+    publisher: EventPublisher;
+    profile: BusinessProfile;
+    now?: () => Date;
+  },
   reason: 'requested' | 'slot-taken' | 'no-match',
 ): Promise<CalendarOutcome> => {
   const from = deps.now?.() ?? new Date();

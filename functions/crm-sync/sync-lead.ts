@@ -46,7 +46,11 @@ export const syncLead = async (
   ]);
   const result = await deps.crm.upsertLead(toCrmRecord(lead, messages, meetings, optOut?.optedOut ?? false));
   await deps.store.updateLead(leadId, {
-    crm: { provider: deps.crm.provider, id: result.crmId, syncedAt: (deps.now?.() ?? new Date()).toISOString() },
+    crm: {
+      provider: deps.crm.provider,
+      id: result.crmId,
+      syncedAt: (deps.now?.() ?? new Date()).toISOString(),
+    },
   });
   await deps.publisher.publish(LeadSyncedToCrm, {
     version: 1,

@@ -39,14 +39,18 @@ export const receiveEmail = async (
     const signature = header(event, 'x-twilio-email-event-webhook-signature');
     const timestamp = header(event, 'x-twilio-email-event-webhook-timestamp');
     if (!signature || !timestamp) throw new WebhookRejection(403, 'Missing SendGrid signature headers');
-    if (!verifySendGridSignature({ publicKey: deps.signaturePublicKey, payload: body, signature, timestamp })) {
+    if (
+      !verifySendGridSignature({ publicKey: deps.signaturePublicKey, payload: body, signature, timestamp })
+    ) {
       throw new WebhookRejection(403, 'Invalid SendGrid signature');
     }
   }
 
   let email: Awaited<ReturnType<typeof parseSendGridInbound>>;
   try {
-    email = await parseSendGridInbound(body, header(event, 'content-type') ?? '', { maxBytes: deps.maxBytes });
+    email = await parseSendGridInbound(body, header(event, 'content-type') ?? '', {
+      maxBytes: deps.maxBytes,
+    });
   } catch (error) {
     if (error instanceof InboundEmailParseError) throw new WebhookRejection(error.statusCode, error.message);
     throw error;

@@ -8,7 +8,7 @@ import { readEnv } from '#shared/config/env.ts';
 import { createInboundPublisher } from '#shared/inbound/publish-inbound.ts';
 import { rejectionResponse, textResponse } from '#shared/lambda/http.ts';
 import { createObservability, MetricName } from '#shared/lambda/observability.ts';
-import { eventPublisher, idempotencyStore } from '#shared/wiring.ts';
+import { eventPublisher, newIdempotencyStore } from '#shared/wiring.ts';
 import { EMPTY_TWIML } from './parse-twilio-sms.ts';
 import { receiveSms } from './receive-sms.ts';
 
@@ -19,7 +19,7 @@ const settings = readEnv({
 });
 const publishInbound = createInboundPublisher({
   publisher: eventPublisher(),
-  persistenceStore: idempotencyStore(),
+  persistenceStore: newIdempotencyStore(),
   keyPrefix: 'inbound-sms',
 });
 
@@ -31,13 +31,19 @@ const receive = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxySt
       publishInbound,
       logger,
     });
-    metrics.addMetric(outcome.duplicate ? MetricName.DuplicateWebhooks : MetricName.InboundMessages, 'Count', 1);
+    metrics.addMetric(
+      outcome.duplicate ? MetricName.DuplicateWebhooks : MetricName.InboundMessages,
+      'Count',
+      1,
+    );
   } catch (error) {
     if (error instanceof IdempotencyAlreadyInProgressError) {
       // The same MessageSid is being published right now by another invocation.
       metrics.addMetric(MetricName.DuplicateWebhooks, 'Count', 1);
     } else {
-      return rejectionResponse(error, logger, () => metrics.addMetric(MetricName.WebhookRejected, 'Count', 1));
+      return rejectionResponse(error, logger, () =>
+        metrics.addMetric(MetricName.WebhookRejected, 'Count', 1),
+      );
     }
   }
   return textResponse(200, EMPTY_TWIML, 'text/xml');

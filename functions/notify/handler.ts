@@ -11,8 +11,8 @@ import {
   emailSender,
   eventPublisher,
   identitySettings,
-  idempotencyStore,
   leadStore,
+  newIdempotencyStore,
   smsSender,
 } from '#shared/wiring.ts';
 import { notifyRep } from './notify-rep.ts';
@@ -23,7 +23,7 @@ const consume = createSqsConsumer({
   name: 'notify',
   accepts: [LeadScored, MeetingBooked],
   logger,
-  persistenceStore: idempotencyStore(),
+  persistenceStore: newIdempotencyStore(),
   process: async (event) => {
     const { rep } = await notifyRep(event, {
       store: leadStore(),

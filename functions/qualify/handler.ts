@@ -6,7 +6,13 @@ import { LeadMessageReceived } from '#events/catalog.ts';
 import { createQualifier } from '#shared/adapters/qualifier/index.ts';
 import { createObservability, MetricName } from '#shared/lambda/observability.ts';
 import { createSqsConsumer } from '#shared/lambda/sqs-consumer.ts';
-import { businessProfile, eventPublisher, idempotencyStore, leadStore, providerSettings } from '#shared/wiring.ts';
+import {
+  businessProfile,
+  eventPublisher,
+  leadStore,
+  newIdempotencyStore,
+  providerSettings,
+} from '#shared/wiring.ts';
 import { qualifyMessage } from './qualify-message.ts';
 
 const { logger, metrics } = createObservability('qualify');
@@ -26,7 +32,7 @@ const consume = createSqsConsumer({
   name: 'qualify',
   accepts: [LeadMessageReceived],
   logger,
-  persistenceStore: idempotencyStore(),
+  persistenceStore: newIdempotencyStore(),
   process: async ({ detail }) => {
     const outcome = await qualifyMessage(detail, {
       store: leadStore(),

@@ -1,6 +1,12 @@
 import type { z } from 'zod';
 import type { MeetingIntent, MessageIntent } from '#events/catalog.ts';
-import { HelpRequested, LeadOptedIn, LeadOptedOut, LeadQualified, type LeadMessageReceived } from '#events/catalog.ts';
+import {
+  HelpRequested,
+  type LeadMessageReceived,
+  LeadOptedIn,
+  LeadOptedOut,
+  LeadQualified,
+} from '#events/catalog.ts';
 import type { BusinessProfile } from '#shared/config/business-profile.ts';
 import { normaliseEmail, normalisePhone, usStateTimeZone } from '#shared/domain/contact.ts';
 import { classifyKeyword } from '#shared/domain/opt-out.ts';
@@ -88,7 +94,11 @@ export const qualifyMessage = async (
     return { intent, qualifiedBy: result.qualifiedBy, isNewLead };
   }
   if (intent === 'help') {
-    await publisher.publish(HelpRequested, { ...base, messageId: message.messageId, channel: message.channel });
+    await publisher.publish(HelpRequested, {
+      ...base,
+      messageId: message.messageId,
+      channel: message.channel,
+    });
     return { intent, qualifiedBy: result.qualifiedBy, isNewLead };
   }
 
@@ -108,7 +118,8 @@ export const qualifyMessage = async (
 const decideIntent = (message: Received, q: Qualification, isNewLead: boolean): MessageIntent => {
   if (message.optOutType) return intentFromOptOutType[message.optOutType];
   // Opt-out is law: a keyword wins over whatever a model thought.
-  const keyword = classifyKeyword(message.body) ?? (message.subject ? emailSubjectKeyword(message.subject) : null);
+  const keyword =
+    classifyKeyword(message.body) ?? (message.subject ? emailSubjectKeyword(message.subject) : null);
   if (keyword) return keyword;
   if (q.intent === 'new_lead' && !isNewLead) return 'reply';
   if (q.intent === 'reply' && isNewLead) return 'new_lead';
@@ -126,7 +137,12 @@ const meetingIntent = (q: Qualification, lead: Lead): MeetingIntent => {
   return q.wantsMeeting ? 'requested' : 'none';
 };
 
-const learnt = (lead: Lead, result: QualificationResult, intent: MessageIntent, message: Received): Partial<Lead> => {
+const learnt = (
+  lead: Lead,
+  result: QualificationResult,
+  intent: MessageIntent,
+  message: Received,
+): Partial<Lead> => {
   const q = result.qualification;
   const keep = (value: string | null, previous: string | undefined) => value ?? previous;
   const known = {
@@ -139,13 +155,25 @@ const learnt = (lead: Lead, result: QualificationResult, intent: MessageIntent, 
   const phone = lead.phone ?? (q.phone ? (normalisePhone(q.phone) ?? undefined) : undefined);
   const email = lead.email ?? (q.email ? (normaliseEmail(q.email) ?? undefined) : undefined);
   const status: Lead['status'] =
-    intent === 'spam' ? 'spam' : intent === 'wrong_number' ? 'wrong_number' : lead.status === 'new' ? 'new' : lead.status;
+    intent === 'spam'
+      ? 'spam'
+      : intent === 'wrong_number'
+        ? 'wrong_number'
+        : lead.status === 'new'
+          ? 'new'
+          : lead.status;
   return {
     known: Object.fromEntries(Object.entries(known).filter(([, v]) => v !== undefined)),
     ...(q.name && !lead.name && { name: q.name }),
     ...(phone && { phone }),
     ...(email && { email }),
     status: status === 'new' && lead.firstReplyAt ? 'engaged' : status,
-    qualification: { ...q, intent, qualifiedBy: result.qualifiedBy, messageId: message.messageId, at: message.receivedAt },
+    qualification: {
+      ...q,
+      intent,
+      qualifiedBy: result.qualifiedBy,
+      messageId: message.messageId,
+      at: message.receivedAt,
+    },
   };
 };

@@ -5,7 +5,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { LeadQualified } from '#events/catalog.ts';
 import { createObservability, MetricName } from '#shared/lambda/observability.ts';
 import { createSqsConsumer } from '#shared/lambda/sqs-consumer.ts';
-import { businessProfile, eventPublisher, idempotencyStore, leadStore } from '#shared/wiring.ts';
+import { businessProfile, eventPublisher, leadStore, newIdempotencyStore } from '#shared/wiring.ts';
 import { scoreQualifiedLead } from './score-lead.ts';
 
 const { logger, metrics } = createObservability('score');
@@ -14,7 +14,7 @@ const consume = createSqsConsumer({
   name: 'score',
   accepts: [LeadQualified],
   logger,
-  persistenceStore: idempotencyStore(),
+  persistenceStore: newIdempotencyStore(),
   process: async ({ detail }) => {
     const scored = await scoreQualifiedLead(detail, {
       store: leadStore(),
@@ -22,7 +22,8 @@ const consume = createSqsConsumer({
       profile: businessProfile(),
     });
     metrics.addMetric(MetricName.LeadsScored, 'Count', 1);
-    if (scored.grade === 'hot' && scored.previousGrade !== 'hot') metrics.addMetric(MetricName.HotLeads, 'Count', 1);
+    if (scored.grade === 'hot' && scored.previousGrade !== 'hot')
+      metrics.addMetric(MetricName.HotLeads, 'Count', 1);
     logger.info('Lead scored', { score: scored.score, grade: scored.grade });
   },
 });

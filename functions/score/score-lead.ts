@@ -27,7 +27,8 @@ export const scoreQualifiedLead = async (
       service: q.service ?? lead.known.service ?? null,
       location: q.location ?? lead.known.location ?? null,
       budget: q.budget ?? lead.known.budget ?? null,
-      timing: q.timing !== 'unknown' ? q.timing : ((lead.known.timing as typeof q.timing | undefined) ?? 'unknown'),
+      timing:
+        q.timing !== 'unknown' ? q.timing : ((lead.known.timing as typeof q.timing | undefined) ?? 'unknown'),
     },
     conversation: {
       inboundCount: messages.filter((m) => m.direction === 'in').length,
@@ -40,7 +41,9 @@ export const scoreQualifiedLead = async (
   const previousGrade = lead.score?.grade ?? 'none';
   await deps.store.updateLead(lead.leadId, {
     score: { ...result, at: (deps.now?.() ?? new Date()).toISOString() },
-    ...(!lead.assignedRepId && { assignedRepId: assignRep(deps.profile, lead.known.service ?? q.service).id }),
+    ...(!lead.assignedRepId && {
+      assignedRepId: assignRep(deps.profile, lead.known.service ?? q.service).id,
+    }),
   });
   await deps.publisher.publish(LeadScored, {
     version: 1,

@@ -20,7 +20,9 @@ export const readEnv = <S extends z.ZodRawShape>(
   }
   const parsed = z.object(shape).safeParse(values);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    const problems = parsed.error.issues
+      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('; ');
     throw new ConfigurationError(`Invalid configuration: ${problems}`);
   }
   return parsed.data;

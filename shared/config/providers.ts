@@ -8,13 +8,21 @@ import { readEnv } from './env.ts';
  */
 export const readProviderSettings = () =>
   readEnv({
-    SMS_PROVIDER: z.literal('sandbox', { message: "only 'sandbox' is available in this version" }).default('sandbox'),
-    EMAIL_PROVIDER: z.literal('sandbox', { message: "only 'sandbox' is available in this version" }).default('sandbox'),
-    CRM_PROVIDER: z.literal('sandbox', { message: "only 'sandbox' is available in this version" }).default('sandbox'),
+    SMS_PROVIDER: z
+      .literal('sandbox', { message: "only 'sandbox' is available in this version" })
+      .default('sandbox'),
+    EMAIL_PROVIDER: z
+      .literal('sandbox', { message: "only 'sandbox' is available in this version" })
+      .default('sandbox'),
+    CRM_PROVIDER: z
+      .literal('sandbox', { message: "only 'sandbox' is available in this version" })
+      .default('sandbox'),
     CALENDAR_PROVIDER: z
       .literal('sandbox', { message: "only 'sandbox' is available in this version" })
       .default('sandbox'),
-    CHAT_PROVIDER: z.literal('sandbox', { message: "only 'sandbox' is available in this version" }).default('sandbox'),
+    CHAT_PROVIDER: z
+      .literal('sandbox', { message: "only 'sandbox' is available in this version" })
+      .default('sandbox'),
     OPENAI_API_KEY: z.string().min(1).optional(),
     OPENAI_BASE_URL: z.url().optional(),
     OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),

@@ -40,7 +40,10 @@ export const readBusinessProfile = (env: NodeJS.ProcessEnv = process.env): Busin
 /** How the business is reached and replies: its number and email identity. */
 export const readIdentitySettings = () =>
   readEnv({
-    BUSINESS_SMS_NUMBER: z.string().regex(/^\+[1-9]\d{6,14}$/, 'expected an E.164 number').default('+15125550100'),
+    BUSINESS_SMS_NUMBER: z
+      .string()
+      .regex(/^\+[1-9]\d{6,14}$/, 'expected an E.164 number')
+      .default('+15125550100'),
     BUSINESS_EMAIL_FROM: z.email().default('hello@leadline.example'),
     PUBLIC_BASE_URL: z.url().default('http://localhost:3000'),
   });

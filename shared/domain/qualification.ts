@@ -1,5 +1,5 @@
-import { MessageIntent } from '#events/catalog.ts';
 import { z } from 'zod';
+import { MessageIntent } from '#events/catalog.ts';
 
 /**
  * What qualification extracts from one inbound message. This is also the structured-output
@@ -13,13 +13,23 @@ export const Qualification = z.object({
   email: z.string().max(320).nullable().describe('An email address the sender gave'),
   phone: z.string().max(40).nullable().describe('A phone number the sender gave'),
   need: z.string().max(500).nullable().describe('What they need, in a few words'),
-  service: z.string().max(200).nullable().describe("Which of the business's services matches the need, by its name"),
+  service: z
+    .string()
+    .max(200)
+    .nullable()
+    .describe("Which of the business's services matches the need, by its name"),
   timing: z.enum(['urgent', 'this_week', 'this_month', 'later', 'unknown']).describe('How soon they need it'),
   budget: z.string().max(100).nullable().describe('A budget they mentioned, verbatim'),
   location: z.string().max(200).nullable().describe('Where the work or service is needed'),
   wantsMeeting: z.boolean().describe('They ask for a call, visit, appointment, estimate or meeting'),
   /** 1-based index of an offered slot the lead picked, when they picked one. */
-  slotChoice: z.number().int().min(1).max(5).nullable().describe('If they pick one of the offered times, its number (1-based)'),
+  slotChoice: z
+    .number()
+    .int()
+    .min(1)
+    .max(5)
+    .nullable()
+    .describe('If they pick one of the offered times, its number (1-based)'),
   summary: z.string().max(500).describe('One sentence summary of the message'),
 });
 export type Qualification = z.infer<typeof Qualification>;
@@ -34,4 +44,6 @@ export interface QualificationInput {
   /** Times offered to the lead in the last reply, in order, if any. */
   offeredSlots: ReadonlyArray<{ start: string; end: string }>;
   business: { name: string; services: ReadonlyArray<{ name: string; keywords: ReadonlyArray<string> }> };
+  /** The business's IANA time zone: lets "Tuesday at 10" be matched to an offered slot. */
+  timeZone?: string | undefined;
 }

@@ -64,7 +64,12 @@ export const createSqsConsumer = <const Defs extends readonly EventDefinition[]>
       );
     }
     const detail = definition.schema.parse(envelope.detail);
-    return { detailType: definition.detailType, detail, eventId: envelope.id, time: envelope.time } as Accepted<Defs>;
+    return {
+      detailType: definition.detailType,
+      detail,
+      eventId: envelope.id,
+      time: envelope.time,
+    } as Accepted<Defs>;
   };
 
   const handleRecord = async (record: SQSRecord) => {

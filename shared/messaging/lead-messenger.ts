@@ -1,5 +1,6 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import type { Context } from 'aws-lambda';
 import type { BusinessProfile } from '#shared/config/business-profile.ts';
 import { decideSendTime } from '#shared/domain/quiet-hours.ts';
 import type { Lead, LeadStore } from '#shared/ports/lead-store.ts';
@@ -37,6 +38,7 @@ export type SendOutcome =
  */
 export class LeadMessenger {
   private readonly sendOnce: (message: OutboundText) => Promise<SendOutcome>;
+  private readonly idempotency: IdempotencyConfig;
 
   constructor(
     private readonly deps: {
@@ -49,15 +51,21 @@ export class LeadMessenger {
       clock?: () => Date;
     },
   ) {
-    const config = new IdempotencyConfig({
+    this.idempotency = new IdempotencyConfig({
       eventKeyJmesPath: '[lead.leadId, channel, purpose, answering]',
       expiresAfterSeconds: 7 * 24 * 3600,
     });
+    const config = this.idempotency;
     this.sendOnce = makeIdempotent((message: OutboundText) => this.deliver(message), {
       persistenceStore: deps.persistenceStore,
       config,
       keyPrefix: 'lead-messenger',
     });
+  }
+
+  /** Lets an in-progress send expire with the invocation that started it, so a retry can resend. */
+  registerLambdaContext(context: Context): void {
+    this.idempotency.registerLambdaContext(context);
   }
 
   send(message: OutboundText): Promise<SendOutcome> {
@@ -71,7 +79,8 @@ export class LeadMessenger {
   private async deliver(message: OutboundText): Promise<SendOutcome> {
     const { lead, channel } = message;
     const to = channel === 'sms' ? lead.phone : lead.email;
-    if (!to) return { status: 'suppressed', reason: `the lead has no ${channel === 'sms' ? 'phone' : 'email'}` };
+    if (!to)
+      return { status: 'suppressed', reason: `the lead has no ${channel === 'sms' ? 'phone' : 'email'}` };
 
     const optOut = await this.deps.store.getOptOut(to);
     if (optOut?.optedOut && message.kind !== 'opt-out-confirmation') {

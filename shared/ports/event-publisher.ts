@@ -1,5 +1,5 @@
-import type { EventDefinition } from '#events/envelope.ts';
 import type { z } from 'zod';
+import type { EventDefinition } from '#events/envelope.ts';
 
 export interface EventPublisher {
   /** Validates the detail against the event's schema, then publishes it. */

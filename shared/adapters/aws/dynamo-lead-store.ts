@@ -85,7 +85,9 @@ export class DynamoLeadStore implements LeadStore {
     if (record.name) changes.name = record.name;
     if (record.emailThread) changes.emailThread = record.emailThread;
     const lead =
-      Object.keys(changes).length > 0 ? await this.updateLead(record.leadId, changes) : await this.getLead(record.leadId);
+      Object.keys(changes).length > 0
+        ? await this.updateLead(record.leadId, changes)
+        : await this.getLead(record.leadId);
     if (!lead) throw new Error(`Lead ${record.leadId} vanished while recording a message`);
     return { lead, isNewLead };
   }
@@ -204,7 +206,11 @@ export class DynamoLeadStore implements LeadStore {
   private async putOnce(item: Record<string, unknown>): Promise<void> {
     try {
       await this.documents.send(
-        new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
       );
     } catch (error) {
       if (!isConditionFailure(error)) throw error;

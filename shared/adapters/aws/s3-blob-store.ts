@@ -9,6 +9,8 @@ export class S3BlobStore implements BlobStore {
   ) {}
 
   async put(key: string, body: Buffer | string, contentType: string): Promise<void> {
-    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
+    await this.client.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
+    );
   }
 }

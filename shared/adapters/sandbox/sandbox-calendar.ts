@@ -30,9 +30,10 @@ export class SandboxCalendar implements CalendarPort {
         ConsistentRead: true,
       }),
     );
-    return Items.map((item) => ({ start: new Date(String(item.start)), end: new Date(String(item.end)) })).filter(
-      (slot) => slot.end > range.from && slot.start < range.to,
-    );
+    return Items.map((item) => ({
+      start: new Date(String(item.start)),
+      end: new Date(String(item.end)),
+    })).filter((slot) => slot.end > range.from && slot.start < range.to);
   }
 
   async book(booking: Parameters<CalendarPort['book']>[0]): Promise<{ eventId: string }> {

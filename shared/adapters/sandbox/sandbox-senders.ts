@@ -9,7 +9,12 @@ export class SandboxSmsSender implements SmsSender {
 
   async send(sms: { to: string; from: string; body: string }): Promise<SentMessage> {
     const providerMessageId = providerId('SM');
-    await this.outbox.record({ kind: 'sms', to: sms.to, body: sms.body, details: { from: sms.from, providerMessageId } });
+    await this.outbox.record({
+      kind: 'sms',
+      to: sms.to,
+      body: sms.body,
+      details: { from: sms.from, providerMessageId },
+    });
     return { providerMessageId };
   }
 }

@@ -1,0 +1,91 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { documentClient } from '#shared/adapters/aws/clients.ts';
+import { DynamoLeadStore } from '#shared/adapters/aws/dynamo-lead-store.ts';
+import { SandboxOutbox } from '#shared/adapters/sandbox/sandbox-outbox.ts';
+import type { LeadView } from '#shared/ports/lead-store.ts';
+import type { DurableQueue } from './durable-queue.ts';
+
+export interface QueueView {
+  subscriber: string;
+  visible: number;
+  inFlight: number;
+  delayed: number;
+  deadLettered: number;
+}
+
+export interface Inspector {
+  leads(): Promise<LeadView[]>;
+  lead(leadId: string): Promise<LeadView | undefined>;
+  outbox(): ReturnType<SandboxOutbox['list']>;
+  queues(): QueueView[];
+  handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void>;
+}
+
+const json = (res: ServerResponse, status: number, body: unknown) => {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(`${JSON.stringify(body, null, 2)}\n`);
+};
+
+/** The read-only JSON views of the local runtime: leads, the sandbox outbox, and the queues. */
+export const createInspector = (options: {
+  tableName: string;
+  queues: ReadonlyMap<string, { queue: DurableQueue; deadLetter: DurableQueue }>;
+}): Inspector => {
+  // Built lazily: the SDK client must see the endpoints the runtime sets up first.
+  let store: DynamoLeadStore | undefined;
+  let outboxStore: SandboxOutbox | undefined;
+  const leadStore = () => (store ??= new DynamoLeadStore(documentClient(), options.tableName));
+  const outboxOf = () => (outboxStore ??= new SandboxOutbox(documentClient(), options.tableName));
+
+  const view = async (leadId: string): Promise<LeadView | undefined> => {
+    const lead = await leadStore().getLead(leadId);
+    if (!lead) return undefined;
+    const [messages, meetings, optOut] = await Promise.all([
+      leadStore().getMessages(leadId),
+      leadStore().getMeetings(leadId),
+      leadStore().getOptOut(lead.contact),
+    ]);
+    return { ...lead, messages, meetings, optOut: optOut ?? null };
+  };
+
+  const inspector: Inspector = {
+    leads: async () => {
+      const leads = await leadStore().listLeads();
+      return (await Promise.all(leads.map((l) => view(l.leadId)))).filter(
+        (l): l is LeadView => l !== undefined,
+      );
+    },
+    lead: view,
+    outbox: () => outboxOf().list(),
+    queues: () =>
+      [...options.queues].map(([subscriber, { queue, deadLetter }]) => {
+        const stats = queue.stats();
+        const dead = deadLetter.stats();
+        return {
+          subscriber,
+          visible: stats.visible,
+          inFlight: stats.inFlight,
+          delayed: stats.delayed,
+          deadLettered: dead.visible + dead.inFlight + dead.delayed,
+        };
+      }),
+    handle: async (req, res, path) => {
+      if (req.method !== 'GET' && req.method !== 'HEAD')
+        return json(res, 405, { message: 'Read-only: use GET' });
+      if (path === '/health') return json(res, 200, { status: 'ok' });
+      if (path === '/local/leads') return json(res, 200, await inspector.leads());
+      const leadMatch = /^\/local\/leads\/([^/]+)$/.exec(path);
+      if (leadMatch) {
+        const lead = await view(decodeURIComponent(leadMatch[1]!));
+        return lead ? json(res, 200, lead) : json(res, 404, { message: `No lead ${leadMatch[1]}` });
+      }
+      if (path === '/local/outbox') return json(res, 200, await inspector.outbox());
+      if (path === '/local/queues') return json(res, 200, inspector.queues());
+      return json(res, 404, {
+        message: `Nothing at ${path}`,
+        try: ['/health', '/local/leads', '/local/leads/{leadId}', '/local/outbox', '/local/queues'],
+      });
+    },
+  };
+  return inspector;
+};

@@ -1,0 +1,275 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import {
+  EVENT_BUS_NAME,
+  type Subscriber,
+  subscribers,
+  visibilityTimeoutSeconds,
+  webhooks,
+} from '#shared/pipeline.ts';
+import { PayloadTooLargeError, readBody, toHttpApiEvent, writeHttpApiResult } from './api-gateway.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startAwsStandIns } from './aws-stand-ins.ts';
+import { LocalBus } from './bus.ts';
+import { DurableQueue } from './durable-queue.ts';
+import type { EventPattern } from './event-pattern.ts';
+import { type EventBridgeEnvelope, startEventBridgeStandIn } from './eventbridge-stand-in.ts';
+import { createInspector, type Inspector } from './inspect.ts';
+import { lambdaContext } from './lambda-context.ts';
+import { type PollerLogEntry, QueuePoller, type SqsLambdaHandler } from './queue-poller.ts';
+
+/** Settings a developer gets when none are configured; never used by a deployed stack. */
+export const DEV_DEFAULTS = {
+  TWILIO_AUTH_TOKEN: 'leadline-dev-twilio-auth-token',
+  INBOUND_EMAIL_BASIC_AUTH: 'leadline:leadline-dev-password',
+} as const;
+
+const TABLES = { leads: 'leadline-leads', idempotency: 'leadline-idempotency' };
+const RAW_BUCKET = 'leadline-raw-payloads';
+
+export interface LocalRuntimeOptions {
+  /** 0 picks a free port. */
+  port: number;
+  host?: string;
+  /** Where DynamoDB, S3 and the queues keep their data. */
+  dataDir: string;
+  publicBaseUrl?: string;
+  /** Settings for the functions (the environment a deployed function would have). */
+  env?: Record<string, string | undefined>;
+  /**
+   * Shortens every queue's visibility timeout (the topology's is 6× the function timeout), so a
+   * failing record is retried in seconds when trying things out locally or in tests.
+   */
+  visibilityTimeoutSeconds?: number;
+  /** Lets a test wrap a function, e.g. to make one fail. */
+  wrapConsumer?: (name: string, handler: SqsLambdaHandler) => SqsLambdaHandler;
+  /** One line per event and per failed batch. */
+  trace?: (line: string) => void;
+}
+
+export interface LocalRuntime {
+  url: string;
+  port: number;
+  inspector: Inspector;
+  queues: ReadonlyMap<string, { queue: DurableQueue; deadLetter: DurableQueue; poller: QueuePoller }>;
+  /** Resolves once every queue is empty and no function is running. */
+  drain(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+type HttpHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+const functionsDir = resolve(import.meta.dirname, '../../functions');
+const importHandler = async <H>(name: string): Promise<H> => {
+  const module = (await import(pathToFileURL(join(functionsDir, name, 'handler.ts')).href)) as { handler: H };
+  return module.handler;
+};
+
+/**
+ * The whole pipeline on one machine: the same handlers, fed the same event shapes, with the
+ * topology's patterns and queue semantics, and DynamoDB/S3/EventBridge stand-ins reached through
+ * the real SDK clients. The functions read their settings from `process.env` when they load, as
+ * on Lambda, so one process holds one runtime at a time.
+ */
+export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<LocalRuntime> => {
+  const trace = options.trace ?? (() => undefined);
+  const dataDir = resolve(options.dataDir);
+  const aws = await startAwsStandIns({ dataDir, tables: TABLES, bucket: RAW_BUCKET });
+
+  const queues = new Map<string, { queue: DurableQueue; deadLetter: DurableQueue; poller: QueuePoller }>();
+  const openQueues = async (subscriber: Subscriber) => {
+    const queueDir = join(dataDir, 'queues');
+    const deadLetter = await DurableQueue.open({
+      dir: queueDir,
+      name: `${subscriber.name}-dlq`,
+      visibilityTimeoutSeconds: 30,
+      retentionSeconds: 14 * 24 * 3600,
+      region: LOCAL_REGION,
+    });
+    const queue = await DurableQueue.open({
+      dir: queueDir,
+      name: subscriber.name,
+      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? visibilityTimeoutSeconds(subscriber),
+      maxReceiveCount: subscriber.maxReceiveCount,
+      deadLetterQueue: deadLetter,
+      region: LOCAL_REGION,
+    });
+    return { queue, deadLetter };
+  };
+  const opened = new Map<string, { queue: DurableQueue; deadLetter: DurableQueue }>();
+  for (const subscriber of subscribers) opened.set(subscriber.name, await openQueues(subscriber));
+
+  const bus = new LocalBus(
+    subscribers.map((s) => ({
+      name: s.name,
+      pattern: s.pattern as EventPattern,
+      queue: opened.get(s.name)!.queue,
+    })),
+  );
+  const eventBridge = await startEventBridgeStandIn({
+    region: LOCAL_REGION,
+    eventBusName: EVENT_BUS_NAME,
+    onEvents: async (envelopes: EventBridgeEnvelope[]) => {
+      for (const envelope of envelopes) {
+        const matched = await bus.publish(envelope);
+        const leadId = (envelope.detail as { leadId?: unknown }).leadId;
+        trace(
+          `event  ${envelope['detail-type']} (lead ${String(leadId)}) → ${matched.join(', ') || 'no subscriber'}`,
+        );
+      }
+    },
+  });
+
+  // Listening early fixes the port (and so the default public URL); until the functions are
+  // loaded every request, /health included, answers 503.
+  let handleRequest = (_req: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+    res.end(JSON.stringify({ message: 'Starting' }));
+  };
+  const server = createServer((req, res) => handleRequest(req, res));
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(options.port, options.host ?? '127.0.0.1', () => done());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://localhost:${port}`;
+  const publicBaseUrl = options.publicBaseUrl ?? url;
+
+  // The environment a deployed function gets from the stack, pointing the SDK clients at the stand-ins.
+  Object.assign(process.env, {
+    AWS_REGION: LOCAL_REGION,
+    AWS_DEFAULT_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: aws.dynamoEndpoint,
+    AWS_ENDPOINT_URL_S3: aws.s3Endpoint,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.url,
+    S3_FORCE_PATH_STYLE: 'true',
+    // The S3 stand-in does not decode aws-chunked uploads; only send checksums S3 requires.
+    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+    LEADS_TABLE_NAME: TABLES.leads,
+    IDEMPOTENCY_TABLE_NAME: TABLES.idempotency,
+    EVENT_BUS_NAME,
+    RAW_BUCKET_NAME: RAW_BUCKET,
+    POWERTOOLS_METRICS_NAMESPACE: 'Leadline',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
+    ...DEV_DEFAULTS,
+    ...Object.fromEntries(Object.entries(options.env ?? {}).filter(([, v]) => v !== undefined && v !== '')),
+    PUBLIC_BASE_URL: publicBaseUrl,
+  });
+
+  const inspector = createInspector({ tableName: TABLES.leads, queues: opened });
+
+  for (const subscriber of subscribers) {
+    const { queue, deadLetter } = opened.get(subscriber.name)!;
+    const handler = await importHandler<SqsLambdaHandler>(subscriber.name);
+    const poller = new QueuePoller({
+      queue,
+      handler: options.wrapConsumer?.(subscriber.name, handler) ?? handler,
+      batchSize: subscriber.batchSize,
+      maximumBatchingWindowSeconds: subscriber.maxBatchingWindowSeconds,
+      maximumConcurrency: subscriber.maxConcurrency,
+      functionName: `leadline-${subscriber.name}`,
+      queueArn: `arn:aws:sqs:${LOCAL_REGION}:000000000000:${subscriber.name}`,
+      region: LOCAL_REGION,
+      timeoutSeconds: subscriber.timeoutSeconds,
+      memorySizeMB: subscriber.memoryMb,
+      logger: (entry: PollerLogEntry) =>
+        trace(`failed ${subscriber.name}: ${entry.message} (${entry.messageIds.length} record(s))`),
+    });
+    queues.set(subscriber.name, { queue, deadLetter, poller });
+  }
+
+  const webhookHandlers = new Map<
+    string,
+    { handler: HttpHandler; name: string; timeoutSeconds: number; memoryMb: number }
+  >();
+  for (const webhook of webhooks) {
+    webhookHandlers.set(webhook.path, {
+      ...webhook,
+      handler: await importHandler<HttpHandler>(webhook.name),
+    });
+  }
+
+  const serve = (req: IncomingMessage, res: ServerResponse) => {
+    route(req, res).catch((error: unknown) => {
+      trace(`http   ${req.method} ${req.url} failed: ${(error as Error).message}`);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: 'Internal Server Error' }));
+    });
+  };
+
+  const route = async (req: IncomingMessage, res: ServerResponse) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const webhook = webhookHandlers.get(path);
+    if (webhook) {
+      let body: Buffer;
+      try {
+        body = await readBody(req);
+      } catch (error) {
+        if (!(error instanceof PayloadTooLargeError)) throw error;
+        res.writeHead(413, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ message: 'Request Entity Too Large' }));
+        return;
+      }
+      const event = toHttpApiEvent(req, body, `POST ${path}`);
+      const context = lambdaContext({
+        functionName: `leadline-${webhook.name}`,
+        timeoutSeconds: webhook.timeoutSeconds,
+        memoryMb: webhook.memoryMb,
+        region: LOCAL_REGION,
+      });
+      const result = await webhook.handler(event, context);
+      trace(`http   ${req.method} ${path} → ${result.statusCode}`);
+      writeHttpApiResult(res, result);
+      return;
+    }
+    await inspector.handle(req, res, path);
+  };
+
+  for (const { poller } of queues.values()) poller.start();
+  handleRequest = serve;
+
+  return {
+    url,
+    port,
+    inspector,
+    queues,
+    drain: async (timeoutMs = 15_000) => {
+      // A function's output lands on other queues: drain until a full pass finds all of them idle.
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        for (const { poller } of queues.values()) {
+          await poller.drain({ timeoutMs: Math.max(1, deadline - Date.now()) });
+        }
+        const idle = [...queues.values()].every(
+          ({ queue, poller }) =>
+            queue.stats().visible + queue.stats().inFlight + queue.stats().delayed === 0 &&
+            poller.activeBatches === 0,
+        );
+        if (idle) return;
+        if (Date.now() > deadline) throw new Error('The pipeline did not go idle in time');
+      }
+    },
+    close: async () => {
+      await new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      });
+      for (const { poller } of queues.values()) await poller.stop();
+      await eventBridge.close();
+      for (const { queue, deadLetter } of queues.values()) {
+        await queue.close();
+        await deadLetter.close();
+      }
+      await aws.close();
+    },
+  };
+};

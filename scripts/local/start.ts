@@ -1,0 +1,73 @@
+/**
+ * `npm start`: the whole Leadline pipeline on this machine, no AWS account, no credentials.
+ * Settings come from the environment or a git-ignored `.env` (see `.env.example`).
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { DEV_DEFAULTS, startLocalRuntime } from './runtime.ts';
+
+const envFile = resolve(process.cwd(), '.env');
+if (existsSync(envFile)) process.loadEnvFile(envFile);
+
+const settings = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+    HOST: z.string().default('127.0.0.1'),
+    PUBLIC_BASE_URL: z.url().optional(),
+    LEADLINE_DATA_DIR: z.string().default('.data'),
+    LOCAL_VISIBILITY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).optional(),
+  })
+  .safeParse(process.env);
+if (!settings.success) {
+  for (const issue of settings.error.issues)
+    console.error(`Invalid ${issue.path.join('.')}: ${issue.message}`);
+  process.exit(1);
+}
+const { PORT, HOST, PUBLIC_BASE_URL, LEADLINE_DATA_DIR, LOCAL_VISIBILITY_TIMEOUT_SECONDS } = settings.data;
+
+const runtime = await startLocalRuntime({
+  port: PORT,
+  host: HOST,
+  dataDir: LEADLINE_DATA_DIR,
+  ...(PUBLIC_BASE_URL && { publicBaseUrl: PUBLIC_BASE_URL }),
+  ...(LOCAL_VISIBILITY_TIMEOUT_SECONDS && { visibilityTimeoutSeconds: LOCAL_VISIBILITY_TIMEOUT_SECONDS }),
+  env: process.env,
+  trace: (line) => console.log(`${new Date().toISOString().slice(11, 23)} ${line}`),
+});
+
+const publicUrl = (PUBLIC_BASE_URL ?? runtime.url).replace(/\/$/, '');
+const usingDevToken = !process.env.TWILIO_AUTH_TOKEN;
+const usingDevAuth = !process.env.INBOUND_EMAIL_BASIC_AUTH;
+const emailAuth = process.env.INBOUND_EMAIL_BASIC_AUTH ?? DEV_DEFAULTS.INBOUND_EMAIL_BASIC_AUTH;
+const emailUrl = new URL(`${publicUrl}/webhooks/sendgrid/inbound`);
+[emailUrl.username, emailUrl.password] = emailAuth.split(/:(.*)/s).map(encodeURIComponent) as [
+  string,
+  string,
+];
+
+console.log(`
+Leadline is running locally on ${runtime.url} (data in ${resolve(LEADLINE_DATA_DIR)})
+
+Send webhooks to:
+  Twilio SMS (A message comes in):  POST ${publicUrl}/webhooks/twilio/sms
+      signed with TWILIO_AUTH_TOKEN${usingDevToken ? ` (development default "${DEV_DEFAULTS.TWILIO_AUTH_TOKEN}")` : ''}
+  SendGrid Inbound Parse:           POST ${emailUrl.href}
+      ${usingDevAuth ? 'basic auth is the development default (set INBOUND_EMAIL_BASIC_AUTH)' : 'basic auth from INBOUND_EMAIL_BASIC_AUTH'}
+
+Try it:   npm run sms -- --from +15125550123 --body "Hi, my kitchen drain is clogged, can someone come today?"
+          npm run email -- --from jane@example.com --subject "Water heater" --body "Can I get a quote?"
+Look:     ${runtime.url}/local/leads   ${runtime.url}/local/outbox   ${runtime.url}/local/queues
+Health:   ${runtime.url}/health
+`);
+
+let stopping = false;
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping; queued and in-flight messages stay on disk for the next start.`);
+  await runtime.close();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -1,0 +1,71 @@
+import type { QualificationInput } from '#shared/domain/qualification.ts';
+import { qualifyByRules } from '#shared/domain/rules-qualifier.ts';
+import { PermanentError, TransientError } from '#shared/ports/errors.ts';
+import type { QualificationResult, Qualifier } from '#shared/ports/qualifier.ts';
+import { applyKeywordPrecedence } from './keyword-precedence.ts';
+
+/**
+ * The part of a logger the fallback needs. Attributes are a rest parameter of records, not an
+ * optional `object`, so that Powertools' `Logger` is assignable to it.
+ */
+export interface WarnLogger {
+  warn(message: string, ...attributes: Array<Record<string, unknown>>): void;
+}
+
+/** Qualifies with the deterministic rules alone: used when no OpenAI key is configured. */
+export class RulesQualifier implements Qualifier {
+  async qualify(input: QualificationInput): Promise<QualificationResult> {
+    return { qualification: applyKeywordPrecedence(input, qualifyByRules(input)), qualifiedBy: 'rules' };
+  }
+}
+
+export interface FallbackQualifierOptions {
+  primary: Qualifier;
+  logger: WarnLogger;
+  /** Defaults to the rules. */
+  fallback?: Qualifier;
+}
+
+/**
+ * Asks the primary qualifier and, when it fails in any way (timeout, API error, refusal,
+ * an answer outside the schema), answers with the fallback instead, so a slow or broken model
+ * never holds up the reply to a lead. https://platform.openai.com/docs/guides/error-codes
+ */
+export class FallbackQualifier implements Qualifier {
+  readonly #primary: Qualifier;
+  readonly #fallback: Qualifier;
+  readonly #logger: WarnLogger;
+
+  constructor(options: FallbackQualifierOptions) {
+    this.#primary = options.primary;
+    this.#fallback = options.fallback ?? new RulesQualifier();
+    this.#logger = options.logger;
+  }
+
+  async qualify(input: QualificationInput): Promise<QualificationResult> {
+    try {
+      return await this.#primary.qualify(input);
+    } catch (error) {
+      this.#logger.warn('Qualifier failed; answering with the rules', { error: describe(error) });
+      return this.#fallback.qualify(input);
+    }
+  }
+}
+
+/**
+ * Only our own error classes carry messages known to be free of the lead's words; of anything
+ * else only the class name is logged.
+ */
+function describe(error: unknown): { name: string; message?: string; retryAfterMs?: number } {
+  if (error instanceof TransientError) {
+    return {
+      name: error.name,
+      message: error.message,
+      ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
+    };
+  }
+  if (error instanceof PermanentError) {
+    return { name: error.name, message: error.message };
+  }
+  return { name: error instanceof Error ? error.name : typeof error };
+}

@@ -1,0 +1,27 @@
+import { classifyKeyword } from '#shared/domain/opt-out.ts';
+import type { Qualification, QualificationInput } from '#shared/domain/qualification.ts';
+import { qualifyByRules } from '#shared/domain/rules-qualifier.ts';
+
+/**
+ * Carrier keywords decide over any qualifier, because opt-out is law (FCC 24-18, CTIA):
+ * - a STOP/START/HELP keyword sets the intent, whatever the qualifier read;
+ * - a qualifier may find an opt-out in free text ("please stop texting me") and that stands;
+ * - a qualifier may not opt a contact back in without the keyword: a model that was talked
+ *   into `opt_in` would otherwise re-open messaging to someone who said STOP, so that intent is
+ *   replaced by the deterministic rules' reading.
+ * An opt-out never leads to a booking, so it also clears the meeting fields.
+ */
+export function applyKeywordPrecedence(
+  input: QualificationInput,
+  qualification: Qualification,
+): Qualification {
+  const keyword = classifyKeyword(input.body);
+  let intent = keyword ?? qualification.intent;
+  if (keyword === null && intent === 'opt_in') {
+    intent = qualifyByRules(input).intent;
+  }
+  if (intent === 'opt_out') {
+    return { ...qualification, intent, wantsMeeting: false, slotChoice: null };
+  }
+  return intent === qualification.intent ? qualification : { ...qualification, intent };
+}

@@ -1,0 +1,160 @@
+import {
+  addCalendarDays,
+  atLocalMinutes,
+  localParts,
+  minutesOfDay,
+  parseHhMm,
+  type Weekday,
+} from '#shared/domain/time.ts';
+
+export interface Slot {
+  start: Date;
+  end: Date;
+}
+
+export interface OpeningHours {
+  days: ReadonlyArray<Weekday>;
+  open: string;
+  close: string;
+}
+
+const MINUTE_MS = 60_000;
+const SLOT_STEP_MINUTES = 30;
+/** Two offers on one day start at least this far apart, so they are two real options. */
+const SPREAD_MINUTES = 180;
+
+type PartOfDay = 'morning' | 'afternoon' | 'evening';
+
+function partOfDay(minutes: number): PartOfDay {
+  if (minutes < 12 * 60) return 'morning';
+  if (minutes < 17 * 60) return 'afternoon';
+  return 'evening';
+}
+
+interface Candidate extends Slot {
+  localMinutes: number;
+}
+
+function overlaps(a: Slot, b: Slot): boolean {
+  return a.start.getTime() < b.end.getTime() && b.start.getTime() < a.end.getTime();
+}
+
+/** Free slots of one local day, in order, aligned to the hour or half hour. */
+function freeSlotsOfDay(
+  date: { year: number; month: number; day: number },
+  args: {
+    timeZone: string;
+    open: number;
+    close: number;
+    durationMinutes: number;
+    earliest: number;
+    busy: ReadonlyArray<Slot>;
+  },
+): Candidate[] {
+  const slots: Candidate[] = [];
+  const firstStart = Math.ceil(args.open / SLOT_STEP_MINUTES) * SLOT_STEP_MINUTES;
+  for (let minutes = firstStart; minutes + args.durationMinutes <= args.close; minutes += SLOT_STEP_MINUTES) {
+    const start = atLocalMinutes(date, minutes, args.timeZone);
+    // A wall time skipped by a DST change resolves to another time: not a real slot.
+    if (minutesOfDay(localParts(start, args.timeZone)) !== minutes) continue;
+    const slot = {
+      start,
+      end: new Date(start.getTime() + args.durationMinutes * MINUTE_MS),
+      localMinutes: minutes,
+    };
+    if (start.getTime() < args.earliest) continue;
+    if (args.busy.some((busy) => overlaps(slot, busy))) continue;
+    slots.push(slot);
+  }
+  return slots;
+}
+
+/** Up to two slots of one day, hours apart and from different parts of the day when it has them. */
+function spreadPicks(day: ReadonlyArray<Candidate>): Candidate[] {
+  const first = day[0];
+  if (!first) return [];
+  const firstPart = partOfDay(first.localMinutes);
+  const apart = (slot: Candidate, minutes: number) => slot.localMinutes >= first.localMinutes + minutes;
+  const second =
+    day.find((slot) => partOfDay(slot.localMinutes) !== firstPart && apart(slot, SPREAD_MINUTES)) ??
+    day.find((slot) => apart(slot, SPREAD_MINUTES));
+  return second ? [first, second] : [first];
+}
+
+/**
+ * Free meeting slots to offer a lead: within opening hours in the business's zone, clear of
+ * busy intervals, at least `minNoticeMinutes` after `from`. Offers are spread (at most two a
+ * day, from different parts of the day) so the lead gets a real choice; if that leaves too
+ * few, the remaining free slots fill in, earliest first.
+ */
+export function findFreeSlots(args: {
+  from: Date;
+  timeZone: string;
+  hours: OpeningHours;
+  durationMinutes: number;
+  minNoticeMinutes: number;
+  busy: ReadonlyArray<Slot>;
+  count: number;
+  horizonDays?: number;
+}): Slot[] {
+  const { from, timeZone, hours, durationMinutes, count } = args;
+  if (count <= 0 || durationMinutes <= 0) return [];
+  const open = parseHhMm(hours.open);
+  const close = parseHhMm(hours.close);
+  const earliest = from.getTime() + args.minNoticeMinutes * MINUTE_MS;
+  const horizonDays = args.horizonDays ?? 14;
+  const today = localParts(from, timeZone);
+
+  const days: Candidate[][] = [];
+  for (let offset = 0; offset <= horizonDays; offset++) {
+    const date = addCalendarDays(today, offset);
+    if (!hours.days.includes(date.weekday)) continue;
+    const free = freeSlotsOfDay(date, { timeZone, open, close, durationMinutes, earliest, busy: args.busy });
+    if (free.length > 0) days.push(free);
+  }
+
+  const picked: Candidate[] = [];
+  for (const day of days) {
+    for (const slot of spreadPicks(day)) if (picked.length < count) picked.push(slot);
+    if (picked.length >= count) break;
+  }
+  if (picked.length < count) {
+    for (const slot of days.flat()) {
+      if (picked.length >= count) break;
+      if (!picked.includes(slot)) picked.push(slot);
+    }
+  }
+  return picked
+    .sort((a, b) => a.start.getTime() - b.start.getTime())
+    .map((slot) => ({ start: slot.start, end: slot.end }));
+}
+
+const slotFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function slotFormatter(timeZone: string): Intl.DateTimeFormat {
+  let formatter = slotFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      weekday: 'short',
+      month: 'short',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: '2-digit',
+      hour12: true,
+      timeZoneName: 'short',
+    });
+    slotFormatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+/**
+ * A slot's start as a lead reads it in a text: "Tue Nov 24, 10:00 AM CST". Built from parts so
+ * ICU's narrow no-break spaces never reach an SMS (they are not GSM-7).
+ */
+export function formatSlot(slot: { start: Date }, timeZone: string): string {
+  const values: Record<string, string> = {};
+  for (const part of slotFormatter(timeZone).formatToParts(slot.start)) values[part.type] = part.value;
+  return `${values.weekday} ${values.month} ${values.day}, ${values.hour}:${values.minute} ${values.dayPeriod} ${values.timeZoneName}`;
+}
