@@ -7,7 +7,8 @@ import dynalite from 'dynalite';
 import S3rver from 's3rver';
 
 export const LOCAL_REGION = 'us-east-1';
-export const LOCAL_CREDENTIALS = { accessKeyId: 'LOCALLEADLINE', secretAccessKey: 'local-leadline-secret' };
+// s3rver accepts only its own key pair; dynalite and the EventBridge stand-in accept any.
+export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 export interface TableNames {
   leads: string;

@@ -176,7 +176,7 @@ export function describeHours(hours: BusinessProfile['hours'], timeZone: string)
 type Block =
   | { kind: 'greeting'; name: string | null }
   | { kind: 'sentence'; text: string; priority: number }
-  | { kind: 'slots'; intro: string; items: string[]; outro: string; priority: number }
+  | { kind: 'slots'; intro: string; shortIntro: string; items: string[]; outro: string; priority: number }
   | { kind: 'footer'; text: string };
 
 function slotsBlock(ctx: ReplyContext, intro: string, priority: number): Block | null {
@@ -185,6 +185,7 @@ function slotsBlock(ctx: ReplyContext, intro: string, priority: number): Block |
   return {
     kind: 'slots',
     intro,
+    shortIntro: `Times for a ${ctx.profile.meeting.kind}:`,
     items: slots.map((slot) => formatSlot(slot, ctx.timeZone)),
     outro: replyChoices(slots.length),
     priority,
@@ -303,7 +304,7 @@ function renderSms(blocks: ReadonlyArray<Block>): string {
   return toGsm7(parts.join(' '));
 }
 
-/** Drops the least important optional blocks until the text fits, when it can. */
+/** Shortens, then drops, the least important optional blocks until the text fits, when it can. */
 function fitSms(blocks: ReadonlyArray<Block>, max: number): string {
   let kept = [...blocks];
   let text = renderSms(kept);
@@ -314,7 +315,13 @@ function fitSms(blocks: ReadonlyArray<Block>, max: number): string {
     );
     if (optional.length === 0) break;
     const leastImportant = optional.reduce((a, b) => (b.priority > a.priority ? b : a));
-    kept = kept.filter((block) => block !== leastImportant);
+    const shorter =
+      leastImportant.kind === 'slots' && leastImportant.intro !== leastImportant.shortIntro
+        ? { ...leastImportant, intro: leastImportant.shortIntro }
+        : null;
+    kept = shorter
+      ? kept.map((block) => (block === leastImportant ? shorter : block))
+      : kept.filter((block) => block !== leastImportant);
     text = renderSms(kept);
   }
   return text;

@@ -19,7 +19,10 @@ const offered = [
   { start: '2026-11-23T20:00:00.000Z', end: '2026-11-23T20:30:00.000Z' },
   { start: '2026-11-24T16:00:00.000Z', end: '2026-11-24T16:30:00.000Z' },
 ];
-const inConversation = { history: [{ direction: 'out' as const, body: 'Reply 1, 2 or 3' }], offeredSlots: offered };
+const inConversation = {
+  history: [{ direction: 'out' as const, body: 'Reply 1, 2 or 3' }],
+  offeredSlots: offered,
+};
 
 describe('qualifyByRules: intent', () => {
   it.each([
@@ -48,13 +51,21 @@ describe('qualifyByRules: intent', () => {
   });
 
   it('keeps a real enquiry that mentions a link or says "wrong number" about the job', () => {
-    expect(qualify('Here is a photo of the leak under my sink: https://photos.example.com/abc').intent).toBe('new_lead');
+    expect(qualify('Here is a photo of the leak under my sink: https://photos.example.com/abc').intent).toBe(
+      'new_lead',
+    );
     expect(qualify('Wrong number on your website? I need my drain cleaned').intent).toBe('new_lead');
   });
 
   it('leaves everything else empty for keyword and spam messages', () => {
     const q = qualify('STOP');
-    expect(q).toMatchObject({ name: null, service: null, wantsMeeting: false, slotChoice: null, timing: 'unknown' });
+    expect(q).toMatchObject({
+      name: null,
+      service: null,
+      wantsMeeting: false,
+      slotChoice: null,
+      timing: 'unknown',
+    });
     expect(q.summary).toBe('STOP');
   });
 });
@@ -120,7 +131,9 @@ describe('qualifyByRules: extraction', () => {
   });
 
   it('prefers the service with the most keyword hits', () => {
-    expect(matchService('The pipe is leaking and dripping near the drain', profile.services)).toBe('Leak repair');
+    expect(matchService('The pipe is leaking and dripping near the drain', profile.services)).toBe(
+      'Leak repair',
+    );
   });
 
   it.each([
@@ -187,7 +200,10 @@ describe('qualifyByRules: extraction', () => {
   });
 
   it('reads the subject of an email too', () => {
-    const q = qualify('Can someone come look at it this week?', { channel: 'email', subject: 'Re: Clogged drain' });
+    const q = qualify('Can someone come look at it this week?', {
+      channel: 'email',
+      subject: 'Re: Clogged drain',
+    });
     expect(q.service).toBe('Drain cleaning');
     expect(q.timing).toBe('this_week');
   });

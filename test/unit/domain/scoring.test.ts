@@ -38,11 +38,17 @@ function scoreText(body: string, conversation = firstText) {
 
 describe('scoreLead: grades real messages with the demo profile', () => {
   it('grades an urgent leak in the area with a visit wanted today as hot', () => {
-    const result = scoreText('Pipe burst under the kitchen sink, water everywhere! In Round Rock, can someone come today?');
+    const result = scoreText(
+      'Pipe burst under the kitchen sink, water everywhere! In Round Rock, can someone come today?',
+    );
     expect(result.grade).toBe('hot');
     expect(result.score).toBeGreaterThanOrEqual(70);
     expect(result.reasons).toEqual(
-      expect.arrayContaining(['needs it urgently (+25)', 'inside the service area (+10)', 'wants a meeting (+20)']),
+      expect.arrayContaining([
+        'needs it urgently (+25)',
+        'inside the service area (+10)',
+        'wants a meeting (+20)',
+      ]),
     );
   });
 
@@ -60,7 +66,9 @@ describe('scoreLead: grades real messages with the demo profile', () => {
   it('grades a lead outside the service area lower than the same lead inside it', () => {
     const inside = scoreText('Need a water heater installed next week in Austin, can you give me a quote?');
     const outside = scoreText('Need a water heater installed next week in Dallas, can you give me a quote?');
-    expect(inside.score - outside.score).toBe(SCORE_WEIGHTS.insideServiceArea - SCORE_WEIGHTS.outsideServiceArea);
+    expect(inside.score - outside.score).toBe(
+      SCORE_WEIGHTS.insideServiceArea - SCORE_WEIGHTS.outsideServiceArea,
+    );
     expect(outside.reasons).toContain('outside the service area (-25)');
   });
 });
@@ -112,13 +120,18 @@ describe('scoreLead: rules', () => {
   });
 
   it('gives nothing for a service the business does not offer', () => {
-    const result = scoreLead({ qualification: blank({ service: 'Roofing' }), conversation: firstText, profile });
+    const result = scoreLead({
+      qualification: blank({ service: 'Roofing' }),
+      conversation: firstText,
+      profile,
+    });
     expect(result.score).toBe(SCORE_WEIGHTS.base);
   });
 
   it('raises the score as the lead keeps talking, up to a cap', () => {
     const scores = [1, 2, 3, 6].map(
-      (inboundCount) => scoreLead({ qualification: blank(), conversation: { ...firstText, inboundCount }, profile }).score,
+      (inboundCount) =>
+        scoreLead({ qualification: blank(), conversation: { ...firstText, inboundCount }, profile }).score,
     );
     expect(scores).toEqual([20, 25, 30, 30]);
   });
