@@ -26,7 +26,7 @@ const settings = readEnv({
     .default(6 * 1024 * 1024),
 });
 const blobStore = new S3BlobStore(s3Client(), settings.RAW_BUCKET_NAME);
-const publishInbound = createInboundPublisher({
+const inboundPublisher = createInboundPublisher({
   publisher: eventPublisher(),
   persistenceStore: newIdempotencyStore(),
   keyPrefix: 'inbound-email',
@@ -41,7 +41,7 @@ const receive = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxySt
       }),
       maxBytes: settings.INBOUND_EMAIL_MAX_BYTES,
       blobStore,
-      publishInbound,
+      publishInbound: inboundPublisher.publish,
       logger,
     });
     metrics.addMetric(
@@ -64,4 +64,5 @@ const receive = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxySt
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics, { throwOnEmptyMetrics: false }))
+  .before((request) => inboundPublisher.registerLambdaContext(request.context))
   .handler(receive);

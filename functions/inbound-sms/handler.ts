@@ -17,7 +17,7 @@ const settings = readEnv({
   TWILIO_AUTH_TOKEN: z.string().min(1),
   PUBLIC_BASE_URL: z.url(),
 });
-const publishInbound = createInboundPublisher({
+const inboundPublisher = createInboundPublisher({
   publisher: eventPublisher(),
   persistenceStore: newIdempotencyStore(),
   keyPrefix: 'inbound-sms',
@@ -28,7 +28,7 @@ const receive = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxySt
     const outcome = await receiveSms(event, {
       authToken: settings.TWILIO_AUTH_TOKEN,
       publicBaseUrl: settings.PUBLIC_BASE_URL,
-      publishInbound,
+      publishInbound: inboundPublisher.publish,
       logger,
     });
     metrics.addMetric(
@@ -52,4 +52,5 @@ const receive = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxySt
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics, { throwOnEmptyMetrics: false }))
+  .before((request) => inboundPublisher.registerLambdaContext(request.context))
   .handler(receive);

@@ -78,6 +78,8 @@ const importHandler = async <H>(name: string): Promise<H> => {
  */
 export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<LocalRuntime> => {
   const trace = options.trace ?? (() => undefined);
+  // Lambda runs a current Node.js; the local machine may run an older one the SDK warns about.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const dataDir = resolve(options.dataDir);
   const aws = await startAwsStandIns({ dataDir, tables: TABLES, bucket: RAW_BUCKET });
 

@@ -26,6 +26,9 @@ if (!settings.success) {
 }
 const { PORT, HOST, PUBLIC_BASE_URL, LEADLINE_DATA_DIR, LOCAL_VISIBILITY_TIMEOUT_SECONDS } = settings.data;
 
+const usingDevToken = !process.env.TWILIO_AUTH_TOKEN;
+const usingDevAuth = !process.env.INBOUND_EMAIL_BASIC_AUTH;
+
 const runtime = await startLocalRuntime({
   port: PORT,
   host: HOST,
@@ -37,8 +40,6 @@ const runtime = await startLocalRuntime({
 });
 
 const publicUrl = (PUBLIC_BASE_URL ?? runtime.url).replace(/\/$/, '');
-const usingDevToken = !process.env.TWILIO_AUTH_TOKEN;
-const usingDevAuth = !process.env.INBOUND_EMAIL_BASIC_AUTH;
 const emailAuth = process.env.INBOUND_EMAIL_BASIC_AUTH ?? DEV_DEFAULTS.INBOUND_EMAIL_BASIC_AUTH;
 const emailUrl = new URL(`${publicUrl}/webhooks/sendgrid/inbound`);
 [emailUrl.username, emailUrl.password] = emailAuth.split(/:(.*)/s).map(encodeURIComponent) as [

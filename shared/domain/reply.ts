@@ -122,10 +122,16 @@ function clip(text: string, max: number): string {
   return flat.length <= max ? flat : `${flat.slice(0, max - 3).trimEnd()}...`;
 }
 
-function outsideAreaSentence(ctx: ReplyContext): string | null {
+function outsideAreaSentence(ctx: ReplyContext): Block | null {
   const location = ctx.qualification?.location;
   if (serviceAreaMatch(location, ctx.profile.serviceArea.places) !== 'outside' || !location) return null;
-  return `We mainly serve ${ctx.profile.serviceArea.description}, so we'll check whether we can get to ${clip(location, 40)}.`;
+  const served = `We mainly serve ${ctx.profile.serviceArea.description}`;
+  return {
+    kind: 'sentence',
+    text: `${served}, so we'll check whether we can get to ${clip(location, 40)}.`,
+    short: `${served}.`,
+    priority: 1,
+  };
 }
 
 function urgentSentence(ctx: ReplyContext): string | null {
@@ -175,7 +181,7 @@ export function describeHours(hours: BusinessProfile['hours'], timeZone: string)
 /** A reply as blocks, rendered once for SMS, plain-text email and HTML email. */
 type Block =
   | { kind: 'greeting'; name: string | null }
-  | { kind: 'sentence'; text: string; priority: number }
+  | { kind: 'sentence'; text: string; short?: string | undefined; priority: number }
   | { kind: 'slots'; intro: string; shortIntro: string; items: string[]; outro: string; priority: number }
   | { kind: 'footer'; text: string };
 
@@ -207,7 +213,7 @@ function conversationBlocks(ctx: ReplyContext): Array<Block | null> {
     { kind: 'greeting', name },
     sentence(first ? `Thanks for contacting ${business}!` : 'Thanks for the details!'),
     sentence(first || askedAboutPrice(ctx.qualification) ? serviceSentence(ctx) : null, 4),
-    sentence(outsideAreaSentence(ctx), 1),
+    outsideAreaSentence(ctx),
     sentence(urgentSentence(ctx), 3),
     offer,
     sentence(questions, 5),
@@ -304,24 +310,40 @@ function renderSms(blocks: ReadonlyArray<Block>): string {
   return toGsm7(parts.join(' '));
 }
 
-/** Shortens, then drops, the least important optional blocks until the text fits, when it can. */
+type Optional = Extract<Block, { priority: number }>;
+
+function shortened(block: Optional): Optional | null {
+  if (block.kind === 'slots')
+    return block.intro !== block.shortIntro ? { ...block, intro: block.shortIntro } : null;
+  return block.short && block.short !== block.text ? { ...block, text: block.short } : null;
+}
+
+/**
+ * Fits a text into `max` characters when it can: first shortens optional blocks, least
+ * important first, then drops them in the same order. Required blocks always stay.
+ */
 function fitSms(blocks: ReadonlyArray<Block>, max: number): string {
   let kept = [...blocks];
+  const byImportance = () =>
+    kept
+      .filter(
+        (block): block is Optional =>
+          (block.kind === 'sentence' || block.kind === 'slots') && block.priority > 0,
+      )
+      .sort((a, b) => b.priority - a.priority);
   let text = renderSms(kept);
   while (text.length > max) {
-    const optional = kept.filter(
-      (block): block is Extract<Block, { priority: number }> =>
-        (block.kind === 'sentence' || block.kind === 'slots') && block.priority > 0,
-    );
-    if (optional.length === 0) break;
-    const leastImportant = optional.reduce((a, b) => (b.priority > a.priority ? b : a));
-    const shorter =
-      leastImportant.kind === 'slots' && leastImportant.intro !== leastImportant.shortIntro
-        ? { ...leastImportant, intro: leastImportant.shortIntro }
-        : null;
-    kept = shorter
-      ? kept.map((block) => (block === leastImportant ? shorter : block))
-      : kept.filter((block) => block !== leastImportant);
+    const optional = byImportance();
+    const shortenable = optional.find((block) => shortened(block) !== null);
+    if (shortenable) {
+      const shorter = shortened(shortenable);
+      kept = kept.map((block) => (block === shortenable && shorter ? shorter : block));
+    } else if (optional[0]) {
+      const leastImportant = optional[0];
+      kept = kept.filter((block) => block !== leastImportant);
+    } else {
+      break;
+    }
     text = renderSms(kept);
   }
   return text;

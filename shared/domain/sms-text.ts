@@ -33,6 +33,13 @@ const LOOKALIKES: Readonly<Record<string, string>> = {
   '\t': ' ',
   '\u2022': '-',
   '\u00B7': '-',
+  Ł: 'L',
+  ł: 'l',
+  Đ: 'D',
+  đ: 'd',
+  ı: 'i',
+  Œ: 'OE',
+  œ: 'oe',
 };
 
 export function isGsm7(text: string): boolean {

@@ -1,5 +1,6 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { LeadMessageReceived } from '#events/catalog.ts';
 import type { EventPublisher } from '#shared/ports/event-publisher.ts';
@@ -35,5 +36,9 @@ export const createInboundPublisher = (deps: {
     },
     { persistenceStore: deps.persistenceStore, config, keyPrefix: deps.keyPrefix },
   );
-  return (message: InboundMessage) => publishOnce(message) as Promise<PublishOutcome>;
+  return {
+    publish: (message: InboundMessage) => publishOnce(message) as Promise<PublishOutcome>,
+    /** An in-progress record then expires with the invocation, so a retry after a crash publishes. */
+    registerLambdaContext: (context: Context) => config.registerLambdaContext(context),
+  };
 };

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { isGsm7, smsSegments, toGsm7 } from '#shared/domain/sms-text.ts';
+
+describe('GSM-7 text', () => {
+  it.each([
+    ['Hi Jane, reply 1, 2 or 3!', true],
+    ['Price: from $129 (£99) @ 10am', true],
+    ['Renée, Zoë & José', false], // ë is not GSM-7
+    ['It\u2019s fine', false],
+    ['Tue Nov 24, 10:00\u202fAM', false],
+    ['Leak? 🙂', false],
+  ])('reports whether %j is GSM-7', (text, expected) => {
+    expect(isGsm7(text)).toBe(expected);
+  });
+
+  it.each([
+    ['It\u2019s \u201cfine\u201d \u2014 really\u2026', 'It\'s "fine" - really...'],
+    ['10:00\u202fAM', '10:00 AM'],
+    ['Zoë Łukasz', 'Zoe Lukasz'],
+    ['Thanks 🙂', 'Thanks '],
+    ['Renée', 'Renée'],
+  ])('turns %j into %j', (text, expected) => {
+    const out = toGsm7(text);
+    expect(out).toBe(expected);
+    expect(isGsm7(out)).toBe(true);
+  });
+
+  it.each([
+    ['an empty text', '', 1],
+    ['160 GSM-7 characters', 'a'.repeat(160), 1],
+    ['161 GSM-7 characters', 'a'.repeat(161), 2],
+    ['306 GSM-7 characters', 'a'.repeat(306), 2],
+    ['307 GSM-7 characters', 'a'.repeat(307), 3],
+    ['80 extension characters (2 septets each)', '{'.repeat(80), 1],
+    ['81 extension characters', '{'.repeat(81), 2],
+    ['160 accented GSM-7 letters', 'é'.repeat(160), 1],
+    ['70 UCS-2 characters', 'ë'.repeat(70), 1],
+    ['71 UCS-2 characters', 'ë'.repeat(71), 2],
+  ])('counts the segments of %s', (_label, text, segments) => {
+    expect(smsSegments(text)).toBe(segments);
+  });
+});
