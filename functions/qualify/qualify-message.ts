@@ -73,6 +73,8 @@ export const qualifyMessage = async (
     history,
     offeredSlots: lead.offeredSlots ?? [],
     business: { name: profile.name, services: profile.services },
+    // Offered times are written in the business's zone, so a pick like "Tuesday at 10" is read in it.
+    timeZone: profile.timeZone,
   });
   const intent = decideIntent(message, result.qualification, isNewLead);
   const base = { version: 1 as const, leadId: lead.leadId, correlationId: message.correlationId };
