@@ -1,7 +1,3 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import {
   HelpRequested,
   LeadOptedIn,
@@ -10,26 +6,17 @@ import {
   MeetingBooked,
   MeetingSlotsOffered,
 } from '#events/catalog.ts';
-import { createObservability, MetricName } from '#shared/lambda/observability.ts';
-import { createSqsConsumer } from '#shared/lambda/sqs-consumer.ts';
-import {
-  businessProfile,
-  eventPublisher,
-  leadMessenger,
-  leadStore,
-  newIdempotencyStore,
-} from '#shared/wiring.ts';
-import { type RespondTrigger, respond } from './respond.ts';
+import { MetricName } from '#shared/lambda/observability.ts';
+import { createConsumerHandler } from '#shared/lambda/sqs-consumer.ts';
+import { businessProfile, eventPublisher, leadMessenger, leadStore } from '#shared/wiring.ts';
+import { respond } from './respond.ts';
 
-const { logger, metrics } = createObservability('auto-respond');
-
-const consume = createSqsConsumer({
+export const handler = createConsumerHandler({
   name: 'auto-respond',
   accepts: [LeadScored, MeetingSlotsOffered, MeetingBooked, LeadOptedOut, LeadOptedIn, HelpRequested],
-  logger,
-  persistenceStore: newIdempotencyStore(),
-  process: async (event) => {
-    const outcome = await respond(event as RespondTrigger, {
+  onInvoke: (context) => leadMessenger().registerLambdaContext(context),
+  process: async (event, { logger, metrics }) => {
+    const outcome = await respond(event, {
       store: leadStore(),
       messenger: leadMessenger(),
       publisher: eventPublisher(),
@@ -53,9 +40,3 @@ const consume = createSqsConsumer({
     logger.info('Reply handled', { trigger: event.detailType, status: outcome.status });
   },
 });
-
-export const handler = middy<SQSEvent, SQSBatchResponse>()
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics, { throwOnEmptyMetrics: false }))
-  .before((request) => leadMessenger().registerLambdaContext(request.context))
-  .handler(consume);

@@ -1,21 +1,13 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { LeadScored } from '#events/catalog.ts';
-import { createObservability, MetricName } from '#shared/lambda/observability.ts';
-import { createSqsConsumer } from '#shared/lambda/sqs-consumer.ts';
-import { businessProfile, calendar, eventPublisher, leadStore, newIdempotencyStore } from '#shared/wiring.ts';
+import { MetricName } from '#shared/lambda/observability.ts';
+import { createConsumerHandler } from '#shared/lambda/sqs-consumer.ts';
+import { businessProfile, calendar, eventPublisher, leadStore } from '#shared/wiring.ts';
 import { offerOrBook } from './offer-or-book.ts';
 
-const { logger, metrics } = createObservability('calendar');
-
-const consume = createSqsConsumer({
+export const handler = createConsumerHandler({
   name: 'calendar',
   accepts: [LeadScored],
-  logger,
-  persistenceStore: newIdempotencyStore(),
-  process: async ({ detail }) => {
+  process: async ({ detail }, { logger, metrics }) => {
     const outcome = await offerOrBook(detail, {
       store: leadStore(),
       calendar: calendar(),
@@ -30,8 +22,3 @@ const consume = createSqsConsumer({
     logger.info('Calendar step done', { ...outcome });
   },
 });
-
-export const handler = middy<SQSEvent, SQSBatchResponse>()
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics, { throwOnEmptyMetrics: false }))
-  .handler(consume);

@@ -1,10 +1,6 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { LeadScored, MeetingBooked } from '#events/catalog.ts';
-import { createObservability, MetricName } from '#shared/lambda/observability.ts';
-import { createSqsConsumer } from '#shared/lambda/sqs-consumer.ts';
+import { MetricName } from '#shared/lambda/observability.ts';
+import { createConsumerHandler } from '#shared/lambda/sqs-consumer.ts';
 import {
   businessProfile,
   chatPoster,
@@ -12,19 +8,14 @@ import {
   eventPublisher,
   identitySettings,
   leadStore,
-  newIdempotencyStore,
   smsSender,
 } from '#shared/wiring.ts';
 import { notifyRep } from './notify-rep.ts';
 
-const { logger, metrics } = createObservability('notify');
-
-const consume = createSqsConsumer({
+export const handler = createConsumerHandler({
   name: 'notify',
   accepts: [LeadScored, MeetingBooked],
-  logger,
-  persistenceStore: newIdempotencyStore(),
-  process: async (event) => {
+  process: async (event, { logger, metrics }) => {
     const { rep } = await notifyRep(event, {
       store: leadStore(),
       channels: {
@@ -43,8 +34,3 @@ const consume = createSqsConsumer({
     logger.info('Rep notified', { repId: rep.id, via: rep.notifyVia, trigger: event.detailType });
   },
 });
-
-export const handler = middy<SQSEvent, SQSBatchResponse>()
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics, { throwOnEmptyMetrics: false }))
-  .handler(consume);

@@ -1,21 +1,11 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { LeadMessageReceived } from '#events/catalog.ts';
 import { createQualifier } from '#shared/adapters/qualifier/index.ts';
 import { createObservability, MetricName } from '#shared/lambda/observability.ts';
-import { createSqsConsumer } from '#shared/lambda/sqs-consumer.ts';
-import {
-  businessProfile,
-  eventPublisher,
-  leadStore,
-  newIdempotencyStore,
-  providerSettings,
-} from '#shared/wiring.ts';
+import { createConsumerHandler } from '#shared/lambda/sqs-consumer.ts';
+import { businessProfile, eventPublisher, leadStore, providerSettings } from '#shared/wiring.ts';
 import { qualifyMessage } from './qualify-message.ts';
 
-const { logger, metrics } = createObservability('qualify');
+const observability = createObservability('qualify');
 const settings = providerSettings();
 const qualifier = createQualifier(
   {
@@ -25,15 +15,14 @@ const qualifier = createQualifier(
     timeoutMs: settings.OPENAI_TIMEOUT_MS,
     maxRetries: settings.OPENAI_MAX_RETRIES,
   },
-  logger,
+  observability.logger,
 );
 
-const consume = createSqsConsumer({
+export const handler = createConsumerHandler({
   name: 'qualify',
   accepts: [LeadMessageReceived],
-  logger,
-  persistenceStore: newIdempotencyStore(),
-  process: async ({ detail }) => {
+  observability,
+  process: async ({ detail }, { logger, metrics }) => {
     const outcome = await qualifyMessage(detail, {
       store: leadStore(),
       qualifier,
@@ -50,8 +39,3 @@ const consume = createSqsConsumer({
     logger.info('Message qualified', { intent: outcome.intent, qualifiedBy: outcome.qualifiedBy });
   },
 });
-
-export const handler = middy<SQSEvent, SQSBatchResponse>()
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics, { throwOnEmptyMetrics: false }))
-  .handler(consume);

@@ -2,11 +2,17 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { z } from 'zod';
 import type { EventDefinition } from '#events/envelope.ts';
 import { EventEnvelope } from '#events/envelope.ts';
 import { PermanentError } from '#shared/ports/errors.ts';
+import { newIdempotencyStore } from '#shared/wiring.ts';
+import { createObservability } from './observability.ts';
 
 /** An event this consumer accepts, already parsed with its schema. */
 export type Accepted<Defs extends readonly EventDefinition[]> = {
@@ -105,4 +111,32 @@ export const createSqsConsumer = <const Defs extends readonly EventDefinition[]>
     // In order: a lead's messages in one batch are handled as they came, and log keys stay per record.
     return processPartialResponse(event, handleRecord, processor, { context, processInParallel: false });
   };
+};
+
+/**
+ * A pipeline function's Lambda handler: Powertools logger and metrics, and the SQS consumer
+ * above handing each accepted event to `process`.
+ */
+export const createConsumerHandler = <const Defs extends readonly EventDefinition[]>(options: {
+  name: string;
+  accepts: Defs;
+  process: (event: Accepted<Defs>, tools: { logger: Logger; metrics: Metrics }) => Promise<void>;
+  /** Called with each invocation's context before any record, e.g. to register it with an idempotency config. */
+  onInvoke?: (context: Context) => void;
+  /** When the function's own dependencies log too, they share its logger. */
+  observability?: ReturnType<typeof createObservability>;
+}) => {
+  const { logger, metrics } = options.observability ?? createObservability(options.name);
+  const consume = createSqsConsumer({
+    name: options.name,
+    accepts: options.accepts,
+    logger,
+    persistenceStore: newIdempotencyStore(),
+    process: (event) => options.process(event, { logger, metrics }),
+  });
+  return middy<SQSEvent, SQSBatchResponse>()
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics, { throwOnEmptyMetrics: false }))
+    .before((request) => options.onInvoke?.(request.context))
+    .handler(consume);
 };
