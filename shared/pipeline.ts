@@ -140,6 +140,33 @@ export const subscribers: readonly Subscriber[] = [
   },
 ];
 
+/** A function run on a schedule (an EventBridge Scheduler rule in the cloud, a timer locally). */
+export interface ScheduledFunction {
+  readonly name: string;
+  readonly description: string;
+  /** EventBridge `rate(...)` expression. */
+  readonly schedule: `rate(${number} ${'minute' | 'minutes' | 'hour' | 'hours'})`;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+}
+
+export const scheduled: readonly ScheduledFunction[] = [
+  {
+    name: 'send-held',
+    description: 'Sends texts held for quiet hours once the window opens in the lead’s time zone.',
+    schedule: 'rate(5 minutes)',
+    timeoutSeconds: 60,
+    memoryMb: 512,
+  },
+];
+
+/** Seconds between runs of a `rate(...)` schedule. */
+export const scheduleIntervalSeconds = (fn: ScheduledFunction): number => {
+  const match = /^rate\((\d+) (minute|minutes|hour|hours)\)$/.exec(fn.schedule);
+  if (!match) throw new Error(`${fn.name}: unsupported schedule ${fn.schedule}`);
+  return Number(match[1]) * (match[2]?.startsWith('hour') ? 3600 : 60);
+};
+
 export const subscriberNamed = (name: string): Subscriber => {
   const found = subscribers.find((s) => s.name === name);
   if (!found) throw new Error(`No subscriber named "${name}" in the topology`);

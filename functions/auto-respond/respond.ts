@@ -1,16 +1,16 @@
 import type { z } from 'zod';
-import {
-  type HelpRequested,
-  type LeadOptedIn,
-  type LeadOptedOut,
-  type LeadScored,
-  type MeetingBooked,
-  type MeetingSlotsOffered,
-  ReplySent,
+import type {
+  HelpRequested,
+  LeadOptedIn,
+  LeadOptedOut,
+  LeadScored,
+  MeetingBooked,
+  MeetingSlotsOffered,
 } from '#events/catalog.ts';
 import type { BusinessProfile } from '#shared/config/business-profile.ts';
 import { composeReply, missingDetails, type ReplyKind } from '#shared/domain/reply.ts';
 import type { LeadMessenger, SendKind, SendOutcome } from '#shared/messaging/lead-messenger.ts';
+import { announceReplySent } from '#shared/messaging/reply-sent.ts';
 import { PermanentError } from '#shared/ports/errors.ts';
 import type { EventPublisher } from '#shared/ports/event-publisher.ts';
 import type { LeadStore } from '#shared/ports/lead-store.ts';
@@ -99,25 +99,17 @@ export const respond = async (
   });
   if (outcome.status !== 'sent') return outcome;
 
-  const speedToLeadMs = isFirstReply
-    ? Math.max(0, Date.parse(outcome.sentAt) - Date.parse(lead.firstInboundAt))
-    : undefined;
-  if (isFirstReply) {
-    await deps.store.updateLead(lead.leadId, {
-      firstReplyAt: outcome.sentAt,
-      ...(lead.status === 'new' && { status: 'engaged' }),
-    });
-  }
-  await deps.publisher.publish(ReplySent, {
-    version: 1,
-    leadId: lead.leadId,
-    correlationId: detail.correlationId,
-    messageId: detail.messageId,
-    outboundMessageId: outcome.outboundMessageId,
-    channel: detail.channel,
-    purpose: kind,
-    sentAt: outcome.sentAt,
-    ...(speedToLeadMs !== undefined && { speedToLeadMs }),
-  });
+  await announceReplySent(
+    {
+      lead,
+      correlationId: detail.correlationId,
+      messageId: detail.messageId,
+      outboundMessageId: outcome.outboundMessageId,
+      channel: detail.channel,
+      purpose: kind,
+      sentAt: outcome.sentAt,
+    },
+    deps,
+  );
   return { ...outcome, ...(answered && { answeredAt: answered.at }) };
 };

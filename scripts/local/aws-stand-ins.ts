@@ -19,7 +19,7 @@ export interface TableNames {
  * The tables as the stack defines them: the leads table keyed (pk, sk), the idempotency table
  * keyed by Powertools' `id`.
  */
-const createTables = async (endpoint: string, tables: TableNames) => {
+export const createTables = async (endpoint: string, tables: TableNames) => {
   const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   const definitions = [
     {

@@ -1,11 +1,19 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+  ScheduledEvent,
+} from 'aws-lambda';
 import {
   EVENT_BUS_NAME,
   type Subscriber,
+  scheduled,
+  scheduleIntervalSeconds,
   subscribers,
   visibilityTimeoutSeconds,
   webhooks,
@@ -43,6 +51,8 @@ export interface LocalRuntimeOptions {
    * failing record is retried in seconds when trying things out locally or in tests.
    */
   visibilityTimeoutSeconds?: number;
+  /** Overrides every scheduled function's interval (the topology's `rate(...)`), in seconds. */
+  scheduleIntervalSeconds?: number;
   /** Lets a test wrap a function, e.g. to make one fail. */
   wrapConsumer?: (name: string, handler: SqsLambdaHandler) => SqsLambdaHandler;
   /** One line per event and per failed batch. */
@@ -58,6 +68,58 @@ export interface LocalRuntime {
   drain(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
+
+type ScheduledHandler = (event: ScheduledEvent, context: Context) => Promise<unknown>;
+
+/** Runs each scheduled function at start and then at its rate, never two runs of one at once. */
+const startSchedules = async (options: LocalRuntimeOptions, trace: (line: string) => void) => {
+  const timers: NodeJS.Timeout[] = [];
+  const running = new Set<Promise<void>>();
+  for (const fn of scheduled) {
+    const handler = await importHandler<ScheduledHandler>(fn.name);
+    let busy = false;
+    const run = () => {
+      if (busy) return;
+      busy = true;
+      const time = new Date();
+      const event: ScheduledEvent = {
+        version: '0',
+        id: randomUUID(),
+        'detail-type': 'Scheduled Event',
+        source: 'aws.events',
+        account: '000000000000',
+        time: time.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        region: LOCAL_REGION,
+        resources: [`arn:aws:events:${LOCAL_REGION}:000000000000:rule/leadline-${fn.name}`],
+        detail: {},
+      };
+      const context = lambdaContext({
+        functionName: `leadline-${fn.name}`,
+        timeoutSeconds: fn.timeoutSeconds,
+        memoryMb: fn.memoryMb,
+        region: LOCAL_REGION,
+      });
+      const done = handler(event, context)
+        .then(
+          () => undefined,
+          (error: unknown) => trace(`failed ${fn.name}: ${(error as Error).message}`),
+        )
+        .finally(() => {
+          busy = false;
+          running.delete(done);
+        });
+      running.add(done);
+    };
+    run();
+    timers.push(setInterval(run, 1000 * (options.scheduleIntervalSeconds ?? scheduleIntervalSeconds(fn))));
+  }
+  return {
+    stop: async () => {
+      for (const timer of timers) clearInterval(timer);
+      await Promise.all(running);
+    },
+  };
+};
 
 type HttpHandler = (
   event: APIGatewayProxyEventV2,
@@ -237,6 +299,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
   };
 
   for (const { poller } of queues.values()) poller.start();
+  const schedules = await startSchedules(options, trace);
   handleRequest = serve;
 
   return {
@@ -265,6 +328,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
         server.close(() => done());
         server.closeAllConnections();
       });
+      await schedules.stop();
       for (const { poller } of queues.values()) await poller.stop();
       await eventBridge.close();
       for (const { queue, deadLetter } of queues.values()) {

@@ -3,7 +3,8 @@ import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/pe
 import type { Context } from 'aws-lambda';
 import type { BusinessProfile } from '#shared/config/business-profile.ts';
 import { decideSendTime } from '#shared/domain/quiet-hours.ts';
-import type { Lead, LeadStore } from '#shared/ports/lead-store.ts';
+import { PermanentError } from '#shared/ports/errors.ts';
+import type { Lead, LeadMessage, LeadStore } from '#shared/ports/lead-store.ts';
 import type { EmailSender, SmsSender } from '#shared/ports/outbound.ts';
 
 /**
@@ -24,6 +25,12 @@ export interface OutboundText {
   text: string;
   subject?: string;
   html?: string;
+}
+
+export interface HeldDispatch {
+  lead: Lead;
+  message: LeadMessage;
+  outcome: SendOutcome;
 }
 
 export type SendOutcome =
@@ -70,6 +77,51 @@ export class LeadMessenger {
 
   send(message: OutboundText): Promise<SendOutcome> {
     return this.sendOnce(message);
+  }
+
+  /**
+   * Sends the held texts that are due: each is claimed first (so two runs never both send it),
+   * checked against opt-out again (the lead may have opted out overnight), then sent. A provider
+   * failure gives the text back for the next run; a permanent one records it as failed.
+   */
+  async dispatchHeld(limit = 25): Promise<HeldDispatch[]> {
+    const { store } = this.deps;
+    const results: HeldDispatch[] = [];
+    for (const ref of await store.listDueHeld(this.now(), limit)) {
+      if (!(await store.claimHeld(ref))) continue;
+      const lead = await store.getLead(ref.leadId);
+      const message = (await store.getMessages(ref.leadId)).find((m) => m.messageId === ref.messageId);
+      if (!lead?.phone || !message) {
+        await store.finishHeld(ref, { status: 'failed', reason: 'the lead or its phone number is gone' });
+        continue;
+      }
+      if ((await store.getOptOut(lead.phone))?.optedOut) {
+        await store.finishHeld(ref, { status: 'suppressed', reason: 'the contact opted out' });
+        results.push({ lead, message, outcome: { status: 'suppressed', reason: 'the contact opted out' } });
+        continue;
+      }
+      try {
+        const { providerMessageId } = await this.deps.sms.send({
+          to: lead.phone,
+          from: this.deps.identity.smsNumber,
+          body: message.body,
+        });
+        const sentAt = this.now().toISOString();
+        await store.finishHeld(ref, { status: 'sent', providerMessageId, sentAt });
+        results.push({
+          lead,
+          message,
+          outcome: { status: 'sent', outboundMessageId: message.messageId, providerMessageId, sentAt },
+        });
+      } catch (error) {
+        if (!(error instanceof PermanentError)) {
+          await store.releaseHeld(ref);
+          throw error;
+        }
+        await store.finishHeld(ref, { status: 'failed', reason: error.message });
+      }
+    }
+    return results;
   }
 
   private now() {

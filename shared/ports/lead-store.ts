@@ -43,8 +43,11 @@ export interface LeadMessage {
   body: string;
   subject?: string;
   at: string;
-  /** in: received; out: sent, held (quiet hours) or suppressed (opt-out). */
-  status: 'received' | 'sent' | 'held' | 'suppressed';
+  /**
+   * in: received. out: sent; held until `sendAt` (quiet hours); sending (claimed by the held-text
+   * dispatcher); suppressed (opt-out); failed (the provider refused it for good).
+   */
+  status: 'received' | 'sent' | 'held' | 'sending' | 'suppressed' | 'failed';
   purpose?: string;
   inReplyTo?: string;
   sendAt?: string;
@@ -82,6 +85,14 @@ export interface InboundRecord {
   emailThread?: Lead['emailThread'];
 }
 
+/** Where a held message is, so the dispatcher can find the due ones without scanning leads. */
+export interface HeldMessageRef {
+  leadId: string;
+  messageId: string;
+  at: string;
+  sendAt: string;
+}
+
 export interface LeadView extends Lead {
   messages: LeadMessage[];
   meetings: Meeting[];
@@ -98,6 +109,25 @@ export interface LeadStore {
   updateLead(leadId: string, changes: Partial<Omit<Lead, 'leadId' | 'createdAt'>>): Promise<Lead>;
   /** Appends an outbound message; the same messageId is stored once. */
   recordOutbound(message: Omit<LeadMessage, 'direction'>): Promise<void>;
+  /** Held messages whose `sendAt` is at or before `now`, oldest first. */
+  listDueHeld(now: Date, limit: number): Promise<HeldMessageRef[]>;
+  /**
+   * Moves a held message to `sending` if it is still held; false when another dispatcher took it
+   * or it is gone. A text claimed and never finished stays `sending`: at most once, never twice.
+   */
+  claimHeld(ref: HeldMessageRef): Promise<boolean>;
+  /** Gives a claimed message back (the provider failed for now), so a later run retries it. */
+  releaseHeld(ref: HeldMessageRef): Promise<void>;
+  /** Records how a claimed held message ended and removes it from the due list. */
+  finishHeld(
+    ref: HeldMessageRef,
+    outcome: {
+      status: 'sent' | 'suppressed' | 'failed';
+      providerMessageId?: string;
+      reason?: string;
+      sentAt?: string;
+    },
+  ): Promise<void>;
   saveMeeting(meeting: Meeting): Promise<void>;
   getMeetings(leadId: string): Promise<Meeting[]>;
   setOptOut(state: OptOutState): Promise<void>;

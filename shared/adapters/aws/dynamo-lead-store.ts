@@ -1,6 +1,14 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type {
+  HeldMessageRef,
   InboundRecord,
   Lead,
   LeadMessage,
@@ -16,6 +24,7 @@ import type {
  * | LEAD#<id>       | MSG#<iso time>#<messageId>  | a message       |
  * | LEAD#<id>       | MEETING#<meetingId>         | a meeting       |
  * | CONTACT#<c>     | OPTOUT                      | opt-out state   |
+ * | HELD            | <sendAt>#<leadId>#<msgId>   | a held text due at sendAt |
  * Message items are written with a condition on their key, so a redelivered message is
  * stored once.
  */
@@ -24,6 +33,18 @@ const messageKey = (m: { leadId: string; at: string; messageId: string }) => ({
   pk: `LEAD#${m.leadId}`,
   sk: `MSG#${m.at}#${m.messageId}`,
 });
+
+const heldKey = (ref: HeldMessageRef) => ({ pk: 'HELD', sk: `${ref.sendAt}#${ref.leadId}#${ref.messageId}` });
+
+/** `SET` for every defined field, with placeholder names so any attribute name is safe. */
+const setExpression = (fields: Record<string, unknown>) => {
+  const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
+  return {
+    UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+    ExpressionAttributeNames: Object.fromEntries(entries.map(([key], i) => [`#f${i}`, key])),
+    ExpressionAttributeValues: Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value])),
+  };
+};
 
 const isConditionFailure = (error: unknown) =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
@@ -108,24 +129,12 @@ export class DynamoLeadStore implements LeadStore {
   }
 
   async updateLead(leadId: string, changes: Partial<Omit<Lead, 'leadId' | 'createdAt'>>): Promise<Lead> {
-    const entries = Object.entries({ ...changes, updatedAt: this.clock().toISOString() }).filter(
-      ([, v]) => v !== undefined,
-    );
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {};
-    const sets = entries.map(([key, value], i) => {
-      names[`#f${i}`] = key;
-      values[`:v${i}`] = value;
-      return `#f${i} = :v${i}`;
-    });
     const { Attributes } = await this.documents.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: leadKey(leadId),
-        UpdateExpression: `SET ${sets.join(', ')}`,
+        ...setExpression({ ...changes, updatedAt: this.clock().toISOString() }),
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
         ReturnValues: 'ALL_NEW',
       }),
     );
@@ -135,6 +144,73 @@ export class DynamoLeadStore implements LeadStore {
 
   async recordOutbound(message: Omit<LeadMessage, 'direction'>): Promise<void> {
     await this.putOnce({ ...messageKey(message), kind: 'message', ...message, direction: 'out' });
+    if (message.status === 'held' && message.sendAt) {
+      const ref: HeldMessageRef = {
+        leadId: message.leadId,
+        messageId: message.messageId,
+        at: message.at,
+        sendAt: message.sendAt,
+      };
+      await this.putOnce({ ...heldKey(ref), kind: 'held', ...ref });
+    }
+  }
+
+  async listDueHeld(now: Date, limit: number): Promise<HeldMessageRef[]> {
+    const { Items = [] } = await this.documents.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :held AND sk <= :now',
+        // '~' sorts after every character of an id, so messages due exactly now are included.
+        ExpressionAttributeValues: { ':held': 'HELD', ':now': `${now.toISOString()}~` },
+        ConsistentRead: true,
+        Limit: limit,
+      }),
+    );
+    return Items.map((item) => strip<HeldMessageRef & Record<string, unknown>>(item));
+  }
+
+  async claimHeld(ref: HeldMessageRef): Promise<boolean> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: messageKey(ref),
+          UpdateExpression: 'SET #status = :sending',
+          ConditionExpression: '#status = :held',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':sending': 'sending', ':held': 'held' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return false;
+    }
+  }
+
+  async releaseHeld(ref: HeldMessageRef): Promise<void> {
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: messageKey(ref),
+        ...setExpression({ status: 'held' }),
+      }),
+    );
+  }
+
+  async finishHeld(
+    ref: HeldMessageRef,
+    outcome: {
+      status: 'sent' | 'suppressed' | 'failed';
+      providerMessageId?: string;
+      reason?: string;
+      sentAt?: string;
+    },
+  ): Promise<void> {
+    await this.documents.send(
+      new UpdateCommand({ TableName: this.tableName, Key: messageKey(ref), ...setExpression(outcome) }),
+    );
+    await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: heldKey(ref) }));
   }
 
   async saveMeeting(meeting: Meeting): Promise<void> {

@@ -1,0 +1,40 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { ScheduledEvent } from 'aws-lambda';
+import { createObservability, MetricName } from '#shared/lambda/observability.ts';
+import { announceReplySent } from '#shared/messaging/reply-sent.ts';
+import { eventPublisher, leadMessenger, leadStore } from '#shared/wiring.ts';
+
+const { logger, metrics } = createObservability('send-held');
+
+/** Sends the texts quiet hours held back, once their window opens. */
+const sendHeld = async (_event: ScheduledEvent) => {
+  const dispatched = await leadMessenger().dispatchHeld();
+  for (const { lead, message, outcome } of dispatched) {
+    if (outcome.status !== 'sent') {
+      metrics.addMetric(MetricName.RepliesSuppressed, 'Count', 1);
+      continue;
+    }
+    metrics.addMetric(MetricName.RepliesSent, 'Count', 1);
+    await announceReplySent(
+      {
+        lead,
+        correlationId: message.inReplyTo ?? message.messageId,
+        messageId: message.inReplyTo ?? message.messageId,
+        outboundMessageId: outcome.outboundMessageId,
+        channel: message.channel,
+        purpose: message.purpose ?? 'held',
+        sentAt: outcome.sentAt,
+      },
+      { store: leadStore(), publisher: eventPublisher() },
+    );
+  }
+  if (dispatched.length > 0) logger.info('Held texts dispatched', { count: dispatched.length });
+  return { dispatched: dispatched.length };
+};
+
+export const handler = middy<ScheduledEvent, { dispatched: number }>()
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics, { throwOnEmptyMetrics: false }))
+  .handler(sendHeld);

@@ -1,0 +1,26 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import dynalite from 'dynalite';
+import { createTables, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../scripts/local/aws-stand-ins.ts';
+
+export const TEST_TABLES = { leads: 'test-leads', idempotency: 'test-idempotency' };
+
+/** An in-memory DynamoDB (dynalite) with the stack's tables, reached through the real SDK client. */
+export const startTestDynamo = async () => {
+  const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await createTables(endpoint, TEST_TABLES);
+  const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  return {
+    client,
+    documents,
+    stop: async () => {
+      client.destroy();
+      await new Promise<void>((done) => server.close(() => done()));
+    },
+  };
+};
