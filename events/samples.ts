@@ -1,0 +1,123 @@
+import type { z } from 'zod';
+import {
+  HelpRequested,
+  LeadMessageReceived,
+  LeadOptedIn,
+  LeadOptedOut,
+  LeadQualified,
+  LeadScored,
+  LeadSyncedToCrm,
+  MeetingBooked,
+  MeetingSlotsOffered,
+  ReplySent,
+  RepNotified,
+} from './catalog.ts';
+import type { EventDefinition } from './envelope.ts';
+
+/**
+ * One valid detail per event, for tests and for reading: what each event carries. Pass overrides
+ * to vary a field; the result is parsed, so a sample never drifts from its schema.
+ */
+const base = { version: 1 as const, leadId: 'ld_0123456789abcdef0123', correlationId: 'sms-SM0123456789' };
+
+const defaults = {
+  'Lead Message Received': {
+    ...base,
+    messageId: 'sms-SM0123456789',
+    channel: 'sms',
+    provider: 'twilio',
+    providerMessageId: 'SM0123456789',
+    from: '+15125550123',
+    to: '+15125550100',
+    body: 'Hi, my kitchen drain is clogged, can someone come today?',
+    receivedAt: '2026-11-21T15:04:05.000Z',
+    media: [],
+    references: [],
+  },
+  'Lead Qualified': {
+    ...base,
+    messageId: 'sms-SM0123456789',
+    channel: 'sms',
+    intent: 'new_lead',
+    meeting: 'none',
+    qualifiedBy: 'rules',
+    isNewLead: true,
+  },
+  'Lead Scored': {
+    ...base,
+    messageId: 'sms-SM0123456789',
+    channel: 'sms',
+    score: 85,
+    grade: 'hot',
+    previousGrade: 'none',
+    meeting: 'none',
+  },
+  'Lead Opted Out': { ...base, messageId: 'sms-SM0123456789', channel: 'sms', contact: '+15125550123' },
+  'Lead Opted In': { ...base, messageId: 'sms-SM0123456789', channel: 'sms', contact: '+15125550123' },
+  'Help Requested': { ...base, messageId: 'sms-SM0123456789', channel: 'sms' },
+  'Meeting Slots Offered': {
+    ...base,
+    messageId: 'sms-SM0123456789',
+    channel: 'sms',
+    slots: [
+      { start: '2026-11-23T15:00:00.000Z', end: '2026-11-23T15:30:00.000Z' },
+      { start: '2026-11-23T20:00:00.000Z', end: '2026-11-23T20:30:00.000Z' },
+    ],
+    reason: 'requested',
+  },
+  'Meeting Booked': {
+    ...base,
+    messageId: 'sms-SM0123456790',
+    channel: 'sms',
+    meetingId: 'mtg-evt-1',
+    start: '2026-11-23T15:00:00.000Z',
+    end: '2026-11-23T15:30:00.000Z',
+    repId: 'rep-dana',
+  },
+  'Reply Sent': {
+    ...base,
+    messageId: 'sms-SM0123456789',
+    outboundMessageId: 'out-first-reply-sms-SM0123456789',
+    channel: 'sms',
+    purpose: 'first-reply',
+    sentAt: '2026-11-21T15:04:05.200Z',
+    speedToLeadMs: 200,
+  },
+  'Lead Synced To CRM': { ...base, crm: 'sandbox', crmId: 'crm-1', created: true, trigger: 'Lead Scored' },
+  'Rep Notified': { ...base, repId: 'rep-dana', via: 'slack', reason: 'hot-lead' },
+} as const;
+
+export const sampleDetail = <S extends z.ZodType, D extends keyof typeof defaults>(
+  event: EventDefinition<S, D>,
+  overrides: Partial<z.input<S>> = {},
+): z.infer<S> => event.schema.parse({ ...defaults[event.detailType], ...overrides });
+
+/** The EventBridge envelope around a sample detail, as it arrives in an SQS body. */
+export const sampleEnvelope = <S extends z.ZodType, D extends keyof typeof defaults>(
+  event: EventDefinition<S, D>,
+  overrides: Partial<z.input<S>> = {},
+) => ({
+  version: '0',
+  id: `sample-${event.detailType.toLowerCase().replaceAll(' ', '-')}`,
+  'detail-type': event.detailType,
+  source: event.source,
+  account: '000000000000',
+  time: '2026-11-21T15:04:05Z',
+  region: 'us-east-1',
+  resources: [],
+  detail: sampleDetail(event, overrides),
+});
+
+export const allEvents = [
+  LeadMessageReceived,
+  LeadQualified,
+  LeadScored,
+  LeadOptedOut,
+  LeadOptedIn,
+  HelpRequested,
+  MeetingSlotsOffered,
+  MeetingBooked,
+  ReplySent,
+  LeadSyncedToCrm,
+  RepNotified,
+] as const;
