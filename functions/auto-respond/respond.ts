@@ -31,7 +31,9 @@ const replyFor = (trigger: RespondTrigger, isFirstReply: boolean): { kind: Reply
     case 'Lead Scored':
       return { kind: isFirstReply ? 'first-reply' : 'follow-up-reply', send: 'reply' };
     case 'Meeting Slots Offered':
-      return { kind: trigger.detail.reason === 'slot-taken' ? 'slot-taken' : 'slots-offered', send: 'reply' };
+      if (trigger.detail.reason === 'slot-taken') return { kind: 'slot-taken', send: 'reply' };
+      // A lead's very first answer thanks them, answers what it can and offers the times in one text.
+      return { kind: isFirstReply ? 'first-reply' : 'slots-offered', send: 'reply' };
     case 'Meeting Booked':
       return { kind: 'meeting-booked', send: 'reply' };
     case 'Lead Opted Out':

@@ -269,7 +269,8 @@ const NOT_A_PLACE = new Set(
     'person advance total general particular fact case need hurry rush'
   ).split(' '),
 );
-const PLACE_WORD = "[A-Z][a-zA-Z.'-]+";
+// A capitalised word; a dot only in the abbreviations town names use, so a sentence end stops the match.
+const PLACE_WORD = "(?:St\\.|Ft\\.|Mt\\.|[A-Z][a-zA-Z'-]+)";
 const CITY = new RegExp(
   `\\b(?:[Ii]n|[Nn]ear|[Aa]round|[Oo]ut in|[Oo]ver in|[Ll]ocated in|[Ll]ive in|[Bb]ased in|[Hh]ere in)\\s+(${PLACE_WORD}(?:\\s+${PLACE_WORD}){0,2})(?:,?\\s+([A-Z]{2})\\b)?`,
   'g',

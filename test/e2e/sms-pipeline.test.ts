@@ -46,6 +46,8 @@ describe('a lead texting the business, on the local runtime', () => {
     const texts = outbox.filter((e) => e.kind === 'sms' && e.to === '+15125550111');
     expect(texts).toHaveLength(1);
     expect(texts[0]?.body.length).toBeLessThanOrEqual(320);
+    // CTIA: the first text tells the lead how to stop them.
+    expect(texts[0]?.body).toMatch(/Reply STOP to opt out/);
     const crmWrites = outbox.filter((e) => e.kind === 'crm' && e.details.crmId === lead?.crm?.id);
     expect(crmWrites.length).toBeGreaterThanOrEqual(1);
     const slack = outbox.filter((e) => e.kind === 'slack' && e.body.includes('+15125550111'));
@@ -137,6 +139,7 @@ describe('a lead texting the business, on the local runtime', () => {
     );
     expect(slotText).toHaveLength(1);
     expect(slotText[0]?.body).toMatch(/1\)|1\.|1:/);
+    expect(slotText[0]?.body).toMatch(/Thanks for contacting/);
 
     await pipeline.sms(phone, '2');
     await pipeline.settle();

@@ -174,6 +174,8 @@ describe('qualifyByRules: extraction', () => {
     ['drain clogged, zip 78701', '78701'],
     ['Water heater out at 1200 Oak Hollow Dr, Round Rock', '1200 Oak Hollow Dr, Round Rock'],
     ['In The Woodlands, need a plumber', 'The Woodlands'],
+    ["It's flooding! I'm in Round Rock. Can someone come out today?", 'Round Rock'],
+    ['We moved to a house in St. Louis Park last year', 'St. Louis Park'],
     ['in the kitchen the sink leaks', null],
     ['Can you come in March?', null],
     ['budget under 50000 dollars', null],
