@@ -139,6 +139,13 @@ const meetingIntent = (q: Qualification, lead: Lead): MeetingIntent => {
   return q.wantsMeeting ? 'requested' : 'none';
 };
 
+/** Spam and wrong numbers are marked; a genuine message from such a contact brings it back. */
+const statusAfter = (lead: Lead, intent: MessageIntent): Lead['status'] => {
+  if (intent === 'spam' || intent === 'wrong_number') return intent;
+  if (lead.status === 'booked') return 'booked';
+  return lead.firstReplyAt ? 'engaged' : 'new';
+};
+
 const learnt = (
   lead: Lead,
   result: QualificationResult,
@@ -156,20 +163,12 @@ const learnt = (
   };
   const phone = lead.phone ?? (q.phone ? (normalisePhone(q.phone) ?? undefined) : undefined);
   const email = lead.email ?? (q.email ? (normaliseEmail(q.email) ?? undefined) : undefined);
-  const status: Lead['status'] =
-    intent === 'spam'
-      ? 'spam'
-      : intent === 'wrong_number'
-        ? 'wrong_number'
-        : lead.status === 'new'
-          ? 'new'
-          : lead.status;
   return {
     known: Object.fromEntries(Object.entries(known).filter(([, v]) => v !== undefined)),
     ...(q.name && !lead.name && { name: q.name }),
     ...(phone && { phone }),
     ...(email && { email }),
-    status: status === 'new' && lead.firstReplyAt ? 'engaged' : status,
+    status: statusAfter(lead, intent),
     qualification: {
       ...q,
       intent,

@@ -11,6 +11,7 @@ const { logger, metrics } = createObservability('send-held');
 /** Sends the texts quiet hours held back, once their window opens. */
 const sendHeld = async (_event: ScheduledEvent) => {
   const dispatched = await leadMessenger().dispatchHeld();
+  metrics.addMetric(MetricName.HeldTextsDispatched, 'Count', dispatched.length);
   for (const { lead, message, outcome } of dispatched) {
     if (outcome.status !== 'sent') {
       metrics.addMetric(MetricName.RepliesSuppressed, 'Count', 1);

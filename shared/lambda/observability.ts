@@ -25,6 +25,7 @@ export const MetricName = {
   RepliesSent: 'RepliesSent',
   RepliesSuppressed: 'RepliesSuppressed',
   RepliesHeld: 'RepliesHeld',
+  HeldTextsDispatched: 'HeldTextsDispatched',
   SpeedToLeadMs: 'SpeedToLeadMs',
   CrmSyncs: 'CrmSyncs',
   CrmSyncFailures: 'CrmSyncFailures',
