@@ -67,6 +67,24 @@ describe('a lead emailing the business, on the local runtime', () => {
     expect(files.some((f) => String(f).includes('payload.multipart'))).toBe(true);
   });
 
+  it('processes a redelivered email (same Message-ID) once', async () => {
+    const mail = {
+      from: 'kim@example.com',
+      subject: 'Gas smell near water heater',
+      text: 'There is a gas smell near our water heater, can someone check it?',
+      messageId: '<redelivered-1@mail.example.com>',
+    };
+    expect((await pipeline.email(mail)).status).toBe(200);
+    expect((await pipeline.email(mail)).status).toBe(200);
+    await pipeline.settle();
+    const lead = (await pipeline.runtime.inspector.leads()).find((l) => l.contact === 'kim@example.com');
+    expect(lead?.messages.filter((m) => m.direction === 'in')).toHaveLength(1);
+    const emails = (await pipeline.runtime.inspector.outbox()).filter(
+      (e) => e.kind === 'email' && e.to === 'kim@example.com',
+    );
+    expect(emails).toHaveLength(1);
+  });
+
   it('refuses wrong credentials with 401 and publishes nothing', async () => {
     const response = await pipeline.email({
       from: 'mallory@example.net',

@@ -99,6 +99,41 @@ describe('a lead texting the business, on the local runtime', () => {
     expect(json.status).toBe(415);
   });
 
+  it('refuses a signed message without From, and an oversized body, publishing nothing', async () => {
+    const { signedSmsRequest } = await import('../../scripts/lib/webhook-requests.ts');
+    const { DEV_DEFAULTS } = await import('../../scripts/local/runtime.ts');
+    const url = `${pipeline.runtime.url}/webhooks/twilio/sms`;
+    const noFrom = signedSmsRequest({
+      publicUrl: url,
+      authToken: DEV_DEFAULTS.TWILIO_AUTH_TOKEN,
+      from: '',
+      to: '+15125550100',
+      body: 'hello',
+    });
+    const params = new URLSearchParams(noFrom.init.body as string);
+    params.delete('From');
+    const { twilioSignature } = await import('#functions/inbound-sms/parse-twilio-sms.ts');
+    const missing = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': twilioSignature({
+          authToken: DEV_DEFAULTS.TWILIO_AUTH_TOKEN,
+          url,
+          params: Object.fromEntries(params),
+        }),
+      },
+      body: params.toString(),
+    });
+    expect(missing.status).toBe(400);
+    expect(await missing.text()).toMatch(/From/);
+
+    const huge = await pipeline.sms('+15125550144', 'x'.repeat(70_000));
+    expect(huge.status).toBe(413);
+    await pipeline.settle();
+    expect(await leadFor(pipeline, '+15125550144')).toBeUndefined();
+  });
+
   it('stops all texts after STOP, confirming once, until the lead opts back in', async () => {
     const phone = '+15125550155';
     await pipeline.sms(phone, 'My shower drain is slow, how much to clean it?');

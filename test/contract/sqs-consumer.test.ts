@@ -1,0 +1,102 @@
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LeadQualified, LeadScored } from '#events/catalog.ts';
+import { sampleEnvelope } from '#events/samples.ts';
+import { createSqsConsumer } from '#shared/lambda/sqs-consumer.ts';
+import { PermanentError } from '#shared/ports/errors.ts';
+import { lambdaContext } from '../../scripts/local/lambda-context.ts';
+import { startTestDynamo, TEST_TABLES } from '../support/dynamo.ts';
+
+const record = (messageId: string, body: unknown): SQSRecord => ({
+  messageId,
+  receiptHandle: `rh-${messageId}`,
+  body: typeof body === 'string' ? body : JSON.stringify(body),
+  attributes: {
+    ApproximateReceiveCount: '1',
+    SentTimestamp: '1795000000000',
+    SenderId: 'AIDAEXAMPLE',
+    ApproximateFirstReceiveTimestamp: '1795000000001',
+  },
+  messageAttributes: {},
+  md5OfBody: '',
+  eventSource: 'aws:sqs',
+  eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:score',
+  awsRegion: 'us-east-1',
+});
+
+const context = (): Context =>
+  lambdaContext({ functionName: 'leadline-score', timeoutSeconds: 30, memoryMb: 512, region: 'us-east-1' });
+
+describe('the SQS consumer every pipeline function runs on', () => {
+  let dynamo: Awaited<ReturnType<typeof startTestDynamo>>;
+  const seen: string[] = [];
+  let consume: (
+    event: SQSEvent,
+    context: Context,
+  ) => Promise<{ batchItemFailures: Array<{ itemIdentifier: string }> }>;
+
+  beforeAll(async () => {
+    dynamo = await startTestDynamo();
+    consume = createSqsConsumer({
+      name: 'score',
+      accepts: [LeadQualified],
+      logger: new Logger({ serviceName: 'score', logLevel: 'SILENT' }),
+      persistenceStore: new DynamoDBPersistenceLayer({
+        tableName: TEST_TABLES.idempotency,
+        awsSdkV3Client: dynamo.client,
+      }),
+      process: async (event) => {
+        seen.push(event.eventId);
+        if (event.detail.leadId === 'poison') throw new Error('downstream is down');
+        if (event.detail.leadId === 'gone') throw new PermanentError('lead does not exist');
+      },
+    });
+  });
+  afterAll(async () => {
+    await dynamo.stop();
+  });
+
+  it('fails only the records that fail, and processes each event once however often it arrives', async () => {
+    const good = { ...sampleEnvelope(LeadQualified), id: 'evt-good' };
+    const poison = { ...sampleEnvelope(LeadQualified, { leadId: 'poison' }), id: 'evt-poison' };
+    const first = await consume({ Records: [record('m1', good), record('m2', poison)] }, context());
+    expect(first.batchItemFailures).toEqual([{ itemIdentifier: 'm2' }]);
+
+    const again = await consume({ Records: [record('m3', good)] }, context());
+    expect(again.batchItemFailures).toEqual([]);
+    expect(seen.filter((id) => id === 'evt-good')).toHaveLength(1);
+  });
+
+  it('fails a record that is not JSON, not an envelope, or an event the function does not accept', async () => {
+    const good = { ...sampleEnvelope(LeadQualified), id: 'evt-good-2' };
+    const response = await consume(
+      {
+        Records: [
+          record('bad-json', '{not json'),
+          record('no-envelope', { hello: 'world' }),
+          record('wrong-type', { ...sampleEnvelope(LeadScored), id: 'evt-scored' }),
+          record('bad-detail', { ...sampleEnvelope(LeadQualified), id: 'evt-bad', detail: { leadId: 'x' } }),
+          record('fine', good),
+        ],
+      },
+      context(),
+    );
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual([
+      'bad-json',
+      'no-envelope',
+      'wrong-type',
+      'bad-detail',
+    ]);
+    expect(seen).toContain('evt-good-2');
+    expect(seen).not.toContain('evt-scored');
+  });
+
+  it('drops a record that can never succeed instead of retrying it', async () => {
+    const gone = { ...sampleEnvelope(LeadQualified, { leadId: 'gone' }), id: 'evt-gone' };
+    const response = await consume({ Records: [record('m-gone', gone)] }, context());
+    expect(response.batchItemFailures).toEqual([]);
+    expect(seen).toContain('evt-gone');
+  });
+});
