@@ -1,17 +1,5 @@
 import type { z } from 'zod';
-import {
-  HelpRequested,
-  LeadMessageReceived,
-  LeadOptedIn,
-  LeadOptedOut,
-  LeadQualified,
-  LeadScored,
-  LeadSyncedToCrm,
-  MeetingBooked,
-  MeetingSlotsOffered,
-  ReplySent,
-  RepNotified,
-} from './catalog.ts';
+import { catalog } from './catalog.ts';
 import type { EventDefinition } from './envelope.ts';
 
 /**
@@ -108,16 +96,4 @@ export const sampleEnvelope = <S extends z.ZodType, D extends keyof typeof defau
   detail: sampleDetail(event, overrides),
 });
 
-export const allEvents = [
-  LeadMessageReceived,
-  LeadQualified,
-  LeadScored,
-  LeadOptedOut,
-  LeadOptedIn,
-  HelpRequested,
-  MeetingSlotsOffered,
-  MeetingBooked,
-  ReplySent,
-  LeadSyncedToCrm,
-  RepNotified,
-] as const;
+export const allEvents = Object.values(catalog);

@@ -34,6 +34,23 @@ export const Qualification = z.object({
 });
 export type Qualification = z.infer<typeof Qualification>;
 
+/** A qualification that knows nothing yet; fill in what a reader found. */
+export const blankQualification = (overrides: Partial<Qualification> = {}): Qualification => ({
+  intent: 'new_lead',
+  name: null,
+  email: null,
+  phone: null,
+  need: null,
+  service: null,
+  timing: 'unknown',
+  budget: null,
+  location: null,
+  wantsMeeting: false,
+  slotChoice: null,
+  summary: '',
+  ...overrides,
+});
+
 /** What a qualifier is given: the message and the context needed to read it. */
 export interface QualificationInput {
   channel: 'sms' | 'email';

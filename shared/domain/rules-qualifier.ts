@@ -1,6 +1,10 @@
 import { findEmailInText, findPhoneInText } from '#shared/domain/contact.ts';
 import { classifyKeyword } from '#shared/domain/opt-out.ts';
-import type { Qualification, QualificationInput } from '#shared/domain/qualification.ts';
+import {
+  blankQualification,
+  type Qualification,
+  type QualificationInput,
+} from '#shared/domain/qualification.ts';
 import { localParts, type Weekday } from '#shared/domain/time.ts';
 
 type Timing = Qualification['timing'];
@@ -485,20 +489,7 @@ function summarise(body: string, subject: string | undefined): string {
 }
 
 function emptyQualification(intent: Qualification['intent'], summary: string): Qualification {
-  return {
-    intent,
-    name: null,
-    email: null,
-    phone: null,
-    need: null,
-    service: null,
-    timing: 'unknown',
-    budget: null,
-    location: null,
-    wantsMeeting: false,
-    slotChoice: null,
-    summary,
-  };
+  return blankQualification({ intent, summary });
 }
 
 /**

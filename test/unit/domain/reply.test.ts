@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BusinessProfile, demoBusinessProfile } from '#shared/config/business-profile.ts';
-import type { Qualification } from '#shared/domain/qualification.ts';
+import { blankQualification, type Qualification } from '#shared/domain/qualification.ts';
 import {
   composeReply,
   describeHours,
@@ -20,21 +20,7 @@ const slots = [
 ];
 
 function q(overrides: Partial<Qualification> = {}): Qualification {
-  return {
-    intent: 'new_lead',
-    name: null,
-    email: null,
-    phone: null,
-    need: null,
-    service: null,
-    timing: 'unknown',
-    budget: null,
-    location: null,
-    wantsMeeting: false,
-    slotChoice: null,
-    summary: 'A message',
-    ...overrides,
-  };
+  return blankQualification({ summary: 'A message', ...overrides });
 }
 
 function ctx(overrides: Partial<ReplyContext> = {}): ReplyContext {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BusinessProfile, demoBusinessProfile } from '#shared/config/business-profile.ts';
-import type { Qualification } from '#shared/domain/qualification.ts';
+import { blankQualification, type Qualification } from '#shared/domain/qualification.ts';
 import { qualifyByRules } from '#shared/domain/rules-qualifier.ts';
 import { gradeFor, SCORE_WEIGHTS, scoreLead, serviceAreaMatch } from '#shared/domain/scoring.ts';
 
@@ -8,21 +8,7 @@ const profile = BusinessProfile.parse(demoBusinessProfile);
 const firstText = { inboundCount: 1, outboundCount: 0, hasEmail: false, hasPhone: true };
 
 function blank(overrides: Partial<Qualification> = {}): Qualification {
-  return {
-    intent: 'new_lead',
-    name: null,
-    email: null,
-    phone: null,
-    need: null,
-    service: null,
-    timing: 'unknown',
-    budget: null,
-    location: null,
-    wantsMeeting: false,
-    slotChoice: null,
-    summary: 'x',
-    ...overrides,
-  };
+  return blankQualification({ summary: 'x', ...overrides });
 }
 
 function scoreText(body: string, conversation = firstText) {
