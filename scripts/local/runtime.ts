@@ -21,6 +21,7 @@ import {
 import { PayloadTooLargeError, readBody, toHttpApiEvent, writeHttpApiResult } from './api-gateway.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startAwsStandIns } from './aws-stand-ins.ts';
 import { LocalBus } from './bus.ts';
+import { lockDataDir } from './data-dir-lock.ts';
 import { DurableQueue } from './durable-queue.ts';
 import type { EventPattern } from './event-pattern.ts';
 import { type EventBridgeEnvelope, startEventBridgeStandIn } from './eventbridge-stand-in.ts';
@@ -143,6 +144,20 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
   // Lambda runs a current Node.js; the local machine may run an older one the SDK warns about.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const dataDir = resolve(options.dataDir);
+  const lock = await lockDataDir(dataDir);
+  // Listening early fixes the port (and so the default public URL); until the functions are
+  // loaded every request, /health included, answers 503.
+  let handleRequest = (_req: IncomingMessage, res: ServerResponse) => {
+    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+    res.end(JSON.stringify({ message: 'Starting' }));
+  };
+  const server = createServer((req, res) => handleRequest(req, res));
+  await new Promise<void>((done, fail) => {
+    server.once('error', (error) => void lock.release().finally(() => fail(error)));
+    server.listen(options.port, options.host ?? '127.0.0.1', () => done());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://localhost:${port}`;
   const aws = await startAwsStandIns({ dataDir, tables: TABLES, bucket: RAW_BUCKET });
 
   const queues = new Map<string, { queue: DurableQueue; deadLetter: DurableQueue; poller: QueuePoller }>();
@@ -189,19 +204,6 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     },
   });
 
-  // Listening early fixes the port (and so the default public URL); until the functions are
-  // loaded every request, /health included, answers 503.
-  let handleRequest = (_req: IncomingMessage, res: ServerResponse) => {
-    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
-    res.end(JSON.stringify({ message: 'Starting' }));
-  };
-  const server = createServer((req, res) => handleRequest(req, res));
-  await new Promise<void>((done, fail) => {
-    server.once('error', fail);
-    server.listen(options.port, options.host ?? '127.0.0.1', () => done());
-  });
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://localhost:${port}`;
   const publicBaseUrl = options.publicBaseUrl ?? url;
 
   // The environment a deployed function gets from the stack, pointing the SDK clients at the stand-ins.
@@ -336,6 +338,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
         await deadLetter.close();
       }
       await aws.close();
+      await lock.release();
     },
   };
 };

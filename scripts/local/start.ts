@@ -37,6 +37,15 @@ const runtime = await startLocalRuntime({
   ...(LOCAL_VISIBILITY_TIMEOUT_SECONDS && { visibilityTimeoutSeconds: LOCAL_VISIBILITY_TIMEOUT_SECONDS }),
   env: process.env,
   trace: (line) => console.log(`${new Date().toISOString().slice(11, 23)} ${line}`),
+}).catch((error: NodeJS.ErrnoException) => {
+  if (error.code === 'EADDRINUSE') {
+    console.error(
+      `Port ${PORT} is already in use. Stop what runs there, or start with another PORT (PORT=3001 npm start).`,
+    );
+  } else {
+    console.error(`Leadline could not start: ${error.message}`);
+  }
+  process.exit(1);
 });
 
 const publicUrl = (PUBLIC_BASE_URL ?? runtime.url).replace(/\/$/, '');
