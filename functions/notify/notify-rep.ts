@@ -48,7 +48,12 @@ export const repMessage = (trigger: NotifyTrigger, lead: Lead, profile: Business
 /** Tells the lead's rep, on the channel the rep chose, about a hot lead or a booked meeting. */
 export const notifyRep = async (
   trigger: NotifyTrigger,
-  deps: { store: LeadStore; channels: RepChannels; publisher: EventPublisher; profile: BusinessProfile },
+  deps: {
+    store: Pick<LeadStore, 'getLead'>;
+    channels: RepChannels;
+    publisher: EventPublisher;
+    profile: BusinessProfile;
+  },
 ): Promise<{ rep: Rep }> => {
   const lead = await deps.store.getLead(trigger.detail.leadId);
   if (!lead) throw new PermanentError(`Lead ${trigger.detail.leadId} not found`);

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { LeadScored, MeetingBooked } from '#events/catalog.ts';
+import { sampleDetail } from '#events/samples.ts';
+import { BusinessProfile, demoBusinessProfile, type Rep } from '#shared/config/business-profile.ts';
+import { PermanentError } from '#shared/ports/errors.ts';
+import type { EventPublisher } from '#shared/ports/event-publisher.ts';
+import type { Lead } from '#shared/ports/lead-store.ts';
+import { notifyRep } from '../../../functions/notify/notify-rep.ts';
+
+const lead: Lead = {
+  leadId: 'ld_0123456789abcdef0123',
+  contact: '+15125550123',
+  channel: 'sms',
+  phone: '+15125550123',
+  name: 'Maria',
+  timeZone: 'America/Chicago',
+  status: 'engaged',
+  createdAt: '2026-11-21T15:04:05.000Z',
+  updatedAt: '2026-11-21T15:04:06.000Z',
+  firstInboundAt: '2026-11-21T15:04:05.000Z',
+  known: { need: 'Burst pipe under the kitchen sink', location: 'Round Rock', timing: 'urgent' },
+  score: {
+    score: 90,
+    grade: 'hot',
+    reasons: ['needs it urgently (+25)', 'inside the service area (+10)'],
+    at: '',
+  },
+  assignedRepId: 'rep-a',
+};
+
+const profileWith = (rep: Partial<Rep>) =>
+  BusinessProfile.parse({
+    ...demoBusinessProfile,
+    reps: [{ id: 'rep-a', name: 'Alex', notifyVia: 'slack', slackChannel: '#leads', services: [], ...rep }],
+  });
+
+const harness = (rep: Partial<Rep>) => {
+  const sent = {
+    slack: [] as unknown[],
+    email: [] as unknown[],
+    sms: [] as unknown[],
+    events: [] as unknown[],
+  };
+  const publisher: EventPublisher = {
+    publish: async (event, detail) => {
+      sent.events.push({ type: event.detailType, detail });
+    },
+  };
+  const deps = {
+    store: { getLead: async (id: string) => (id === lead.leadId ? lead : undefined) },
+    channels: {
+      chat: {
+        post: async (m: unknown) => {
+          sent.slack.push(m);
+        },
+      },
+      email: {
+        send: async (m: unknown) => {
+          sent.email.push(m);
+          return { providerMessageId: 'e1' };
+        },
+      },
+      sms: {
+        send: async (m: unknown) => {
+          sent.sms.push(m);
+          return { providerMessageId: 's1' };
+        },
+      },
+      identity: { smsNumber: '+15125550100', emailFrom: 'hello@leadline.example' },
+    },
+    publisher,
+    profile: profileWith(rep),
+  };
+  return { sent, deps };
+};
+
+describe('telling the rep', () => {
+  it('posts a hot lead to the rep’s Slack channel with who, how to reach them, what and why', async () => {
+    const { sent, deps } = harness({ notifyVia: 'slack', slackChannel: '#hot-leads' });
+    await notifyRep({ detailType: 'Lead Scored', detail: sampleDetail(LeadScored, { score: 90 }) }, deps);
+    expect(sent.slack).toHaveLength(1);
+    const post = sent.slack[0] as { channel: string; text: string };
+    expect(post.channel).toBe('#hot-leads');
+    expect(post.text).toContain('Maria');
+    expect(post.text).toContain('+15125550123');
+    expect(post.text).toContain('Burst pipe');
+    expect(post.text).toContain('urgently');
+    expect(sent.events).toEqual([
+      expect.objectContaining({
+        type: 'Rep Notified',
+        detail: expect.objectContaining({ via: 'slack', reason: 'hot-lead' }),
+      }),
+    ]);
+  });
+
+  it('emails a booked meeting to a rep who chose email', async () => {
+    const { sent, deps } = harness({ notifyVia: 'email', email: 'alex@brightside.example' });
+    await notifyRep(
+      { detailType: 'Meeting Booked', detail: sampleDetail(MeetingBooked, { repId: 'rep-a' }) },
+      deps,
+    );
+    const email = sent.email[0] as { to: string; subject: string };
+    expect(email.to).toBe('alex@brightside.example');
+    expect(email.subject).toMatch(/^Meeting booked: Maria, Mon Nov 23, 9:00 AM CST/);
+  });
+
+  it('texts a rep who chose SMS', async () => {
+    const { sent, deps } = harness({ notifyVia: 'sms', phone: '+15125550999' });
+    await notifyRep({ detailType: 'Lead Scored', detail: sampleDetail(LeadScored) }, deps);
+    expect(sent.sms).toEqual([expect.objectContaining({ to: '+15125550999', from: '+15125550100' })]);
+  });
+
+  it('drops, as permanent, a notification the rep has no address for', async () => {
+    const { deps } = harness({ notifyVia: 'email' });
+    await expect(
+      notifyRep({ detailType: 'Lead Scored', detail: sampleDetail(LeadScored) }, deps),
+    ).rejects.toThrow(PermanentError);
+  });
+});
