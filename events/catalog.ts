@@ -15,6 +15,7 @@ export const MessageIntent = z.enum([
   'opt_in',
   'help',
   'wrong_number',
+  'auto_reply',
 ]);
 export type MessageIntent = z.infer<typeof MessageIntent>;
 
@@ -45,6 +46,8 @@ export const LeadMessageReceived = defineEvent(
     /** Email threading: the lead's Message-ID and References. */
     emailMessageId: z.string().optional(),
     references: z.array(z.string()).max(50).default([]),
+    /** Written by a machine (out-of-office, bounce): recorded, never answered. */
+    automated: z.boolean().default(false),
     /** US state the carrier reports for the sender, used to infer the lead's time zone. */
     fromState: z.string().max(50).optional(),
   }),

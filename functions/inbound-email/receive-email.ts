@@ -7,6 +7,7 @@ import type { InboundMessage, PublishOutcome } from '#shared/inbound/publish-inb
 import { header, rawBody, requireMethod, WebhookRejection } from '#shared/lambda/http.ts';
 import type { BlobStore } from '#shared/ports/outbound.ts';
 import { checkBasicAuth, verifySendGridSignature } from './authenticate.ts';
+import { isAutomatedMail } from './automated-mail.ts';
 import { InboundEmailParseError, parseSendGridInbound } from './parse-inbound-email.ts';
 
 const MAX_BODY_CHARS = 20_000;
@@ -97,5 +98,6 @@ export const receiveEmail = async (
     media,
     ...(email.messageId && { emailMessageId: email.messageId }),
     references: email.references.slice(-50),
+    automated: isAutomatedMail({ headers: email.headers, from: sender.address, subject: email.subject }),
   });
 };

@@ -10,7 +10,7 @@ import {
 import type { BusinessProfile } from '#shared/config/business-profile.ts';
 import { normaliseEmail, normalisePhone, usStateTimeZone } from '#shared/domain/contact.ts';
 import { classifyKeyword } from '#shared/domain/opt-out.ts';
-import type { Qualification } from '#shared/domain/qualification.ts';
+import { blankQualification, type Qualification } from '#shared/domain/qualification.ts';
 import type { EventPublisher } from '#shared/ports/event-publisher.ts';
 import type { Lead, LeadStore } from '#shared/ports/lead-store.ts';
 import type { QualificationResult, Qualifier } from '#shared/ports/qualifier.ts';
@@ -66,16 +66,22 @@ export const qualifyMessage = async (
     .slice(-HISTORY_LIMIT)
     .map((m) => ({ direction: m.direction, body: m.body }));
 
-  const result = await deps.qualifier.qualify({
-    channel: message.channel,
-    body: message.body,
-    subject: message.subject,
-    history,
-    offeredSlots: lead.offeredSlots ?? [],
-    business: { name: profile.name, services: profile.services },
-    // Offered times are written in the business's zone, so a pick like "Tuesday at 10" is read in it.
-    timeZone: profile.timeZone,
-  });
+  // A machine's message (out-of-office, bounce) is kept but never read as a lead's words.
+  const result: QualificationResult = message.automated
+    ? {
+        qualification: blankQualification({ intent: 'auto_reply', summary: 'Automatic message' }),
+        qualifiedBy: 'rules',
+      }
+    : await deps.qualifier.qualify({
+        channel: message.channel,
+        body: message.body,
+        subject: message.subject,
+        history,
+        offeredSlots: lead.offeredSlots ?? [],
+        business: { name: profile.name, services: profile.services },
+        // Offered times are written in the business's zone, so a pick like "Tuesday at 10" is read in it.
+        timeZone: profile.timeZone,
+      });
   const intent = decideIntent(message, result.qualification, isNewLead);
   const base = { version: 1 as const, leadId: lead.leadId, correlationId: message.correlationId };
 
@@ -118,6 +124,7 @@ export const qualifyMessage = async (
 };
 
 const decideIntent = (message: Received, q: Qualification, isNewLead: boolean): MessageIntent => {
+  if (message.automated) return 'auto_reply';
   if (message.optOutType) return intentFromOptOutType[message.optOutType];
   // Opt-out is law: a keyword wins over whatever a model thought.
   const keyword =
@@ -142,6 +149,7 @@ const meetingIntent = (q: Qualification, lead: Lead): MeetingIntent => {
 /** Spam and wrong numbers are marked; a genuine message from such a contact brings it back. */
 const statusAfter = (lead: Lead, intent: MessageIntent): Lead['status'] => {
   if (intent === 'spam' || intent === 'wrong_number') return intent;
+  if (intent === 'auto_reply') return lead.status;
   if (lead.status === 'booked') return 'booked';
   return lead.firstReplyAt ? 'engaged' : 'new';
 };

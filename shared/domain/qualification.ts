@@ -7,7 +7,7 @@ import { MessageIntent } from '#events/catalog.ts';
  */
 export const Qualification = z.object({
   intent: MessageIntent.describe(
-    'new_lead: a first enquiry; reply: an answer in an ongoing conversation; spam; opt_out/opt_in/help: keyword messages; wrong_number: the sender did not mean to reach this business',
+    'new_lead: a first enquiry; reply: an answer in an ongoing conversation; spam; opt_out/opt_in/help: keyword messages; wrong_number: the sender did not mean to reach this business; auto_reply: an automatic message such as an out-of-office or a delivery failure',
   ),
   name: z.string().max(200).nullable().describe("The sender's name if they gave it"),
   email: z.string().max(320).nullable().describe('An email address the sender gave'),

@@ -112,6 +112,20 @@ describe('a lead emailing the business, on the local runtime', () => {
     expect(await response.text()).toMatch(/multipart/i);
   });
 
+  it('records an out-of-office reply but never answers it', async () => {
+    await pipeline.email({
+      from: 'busy@example.com',
+      subject: 'Automatic reply: Water heater',
+      text: 'I am out of the office until Monday and will reply when I am back.',
+    });
+    await pipeline.settle();
+    const lead = (await pipeline.runtime.inspector.leads()).find((l) => l.contact === 'busy@example.com');
+    expect(lead?.messages.filter((m) => m.direction === 'in')).toHaveLength(1);
+    expect(lead?.qualification?.intent).toBe('auto_reply');
+    const outbox = await pipeline.runtime.inspector.outbox();
+    expect(outbox.some((e) => e.to === 'busy@example.com')).toBe(false);
+  });
+
   it('does not answer a spam email', async () => {
     await pipeline.email({
       from: 'promo@seo-rockets.example',

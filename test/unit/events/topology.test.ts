@@ -45,6 +45,7 @@ describe('the event catalog and the topology', () => {
     ['a qualified reply', sampleEnvelope(LeadQualified, { intent: 'reply' }), ['score']],
     ['spam', sampleEnvelope(LeadQualified, { intent: 'spam' }), []],
     ['a wrong number', sampleEnvelope(LeadQualified, { intent: 'wrong_number' }), []],
+    ['an automatic reply', sampleEnvelope(LeadQualified, { intent: 'auto_reply' }), []],
     ['a lead turning hot', sampleEnvelope(LeadScored), ['auto-respond', 'crm-sync', 'notify']],
     [
       'a lead that was hot already',
