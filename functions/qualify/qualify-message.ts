@@ -10,7 +10,11 @@ import {
 import type { BusinessProfile } from '#shared/config/business-profile.ts';
 import { normaliseEmail, normalisePhone, usStateTimeZone } from '#shared/domain/contact.ts';
 import { classifyKeyword } from '#shared/domain/opt-out.ts';
-import { blankQualification, type Qualification } from '#shared/domain/qualification.ts';
+import {
+  blankQualification,
+  type Qualification,
+  type QualificationInput,
+} from '#shared/domain/qualification.ts';
 import type { EventPublisher } from '#shared/ports/event-publisher.ts';
 import type { Lead, LeadStore } from '#shared/ports/lead-store.ts';
 import type { QualificationResult, Qualifier } from '#shared/ports/qualifier.ts';
@@ -66,22 +70,11 @@ export const qualifyMessage = async (
     .slice(-HISTORY_LIMIT)
     .map((m) => ({ direction: m.direction, body: m.body }));
 
-  // A machine's message (out-of-office, bounce) is kept but never read as a lead's words.
-  const result: QualificationResult = message.automated
-    ? {
-        qualification: blankQualification({ intent: 'auto_reply', summary: 'Automatic message' }),
-        qualifiedBy: 'rules',
-      }
-    : await deps.qualifier.qualify({
-        channel: message.channel,
-        body: message.body,
-        subject: message.subject,
-        history,
-        offeredSlots: lead.offeredSlots ?? [],
-        business: { name: profile.name, services: profile.services },
-        // Offered times are written in the business's zone, so a pick like "Tuesday at 10" is read in it.
-        timeZone: profile.timeZone,
-      });
+  const result = await readMessage(
+    message,
+    { isNewLead, offeredSlots: lead.offeredSlots ?? [], history },
+    deps,
+  );
   const intent = decideIntent(message, result.qualification, isNewLead);
   const base = { version: 1 as const, leadId: lead.leadId, correlationId: message.correlationId };
 
@@ -121,6 +114,45 @@ export const qualifyMessage = async (
     isNewLead,
   });
   return { intent, qualifiedBy: result.qualifiedBy, isNewLead };
+};
+
+/** What the message says: the qualifier reads a lead's words; some messages need no reading. */
+const readMessage = async (
+  message: Received,
+  context: {
+    isNewLead: boolean;
+    offeredSlots: Lead['offeredSlots'] & object;
+    history: QualificationInput['history'];
+  },
+  deps: { qualifier: Qualifier; profile: BusinessProfile },
+): Promise<QualificationResult> => {
+  // A machine's message (out-of-office, bounce) is kept but never read as a lead's words.
+  if (message.automated) {
+    return {
+      qualification: blankQualification({ intent: 'auto_reply', summary: 'Automatic message' }),
+      qualifiedBy: 'rules',
+    };
+  }
+  // A photo with no words (of the leak, say) is a lead talking, not spam; the reply asks what they need.
+  if (message.body.trim() === '' && message.media.length > 0) {
+    return {
+      qualification: blankQualification({
+        intent: context.isNewLead ? 'new_lead' : 'reply',
+        summary: `Sent ${message.media.length} attachment(s) without text`,
+      }),
+      qualifiedBy: 'rules',
+    };
+  }
+  return deps.qualifier.qualify({
+    channel: message.channel,
+    body: message.body,
+    subject: message.subject,
+    history: context.history,
+    offeredSlots: context.offeredSlots,
+    business: { name: deps.profile.name, services: deps.profile.services },
+    // Offered times are written in the business's zone, so a pick like "Tuesday at 10" is read in it.
+    timeZone: deps.profile.timeZone,
+  });
 };
 
 const decideIntent = (message: Received, q: Qualification, isNewLead: boolean): MessageIntent => {

@@ -55,6 +55,31 @@ describe('a lead texting the business, on the local runtime', () => {
     expect(slack[0]?.body).toMatch(/Hot lead/);
   });
 
+  it('answers a photo sent without words instead of taking it for spam', async () => {
+    const { signedSmsRequest } = await import('../../scripts/lib/webhook-requests.ts');
+    const { DEV_DEFAULTS } = await import('../../scripts/local/runtime.ts');
+    const request = signedSmsRequest({
+      publicUrl: `${pipeline.runtime.url}/webhooks/twilio/sms`,
+      authToken: DEV_DEFAULTS.TWILIO_AUTH_TOKEN,
+      from: '+15125550177',
+      to: '+15125550100',
+      body: '',
+      extra: {
+        NumMedia: '1',
+        MediaUrl0: 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1',
+        MediaContentType0: 'image/jpeg',
+      },
+    });
+    expect((await fetch(request.url, request.init)).status).toBe(200);
+    await pipeline.settle();
+    const lead = await leadFor(pipeline, '+15125550177');
+    expect(lead?.status).not.toBe('spam');
+    const texts = (await pipeline.runtime.inspector.outbox()).filter(
+      (e) => e.kind === 'sms' && e.to === '+15125550177',
+    );
+    expect(texts).toHaveLength(1);
+  });
+
   it('processes a repeated webhook with the same MessageSid once', async () => {
     const first = await pipeline.sms('+15125550122', 'Do you install tankless water heaters?', {
       messageSid: 'SMduplicate0000000000000000000001',
