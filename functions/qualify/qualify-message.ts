@@ -121,7 +121,7 @@ const readMessage = async (
   message: Received,
   context: {
     isNewLead: boolean;
-    offeredSlots: Lead['offeredSlots'] & object;
+    offeredSlots: QualificationInput['offeredSlots'];
     history: QualificationInput['history'];
   },
   deps: { qualifier: Qualifier; profile: BusinessProfile },
