@@ -3,8 +3,11 @@
  * `npm run email -- --from "Jane <jane@example.com>" --subject "Quote" --body "Can I get a quote?"`.
  */
 import { parseArgs } from 'node:util';
+import { loadDotEnv } from './lib/load-dotenv.ts';
 import { inboundEmailRequest } from './lib/webhook-requests.ts';
 import { DEV_DEFAULTS } from './local/runtime.ts';
+
+loadDotEnv();
 
 const { values } = parseArgs({
   options: {

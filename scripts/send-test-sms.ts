@@ -3,8 +3,11 @@
  * without a phone: `npm run sms -- --from +15125550123 --body "My drain is clogged"`.
  */
 import { parseArgs } from 'node:util';
+import { loadDotEnv } from './lib/load-dotenv.ts';
 import { signedSmsRequest } from './lib/webhook-requests.ts';
 import { DEV_DEFAULTS } from './local/runtime.ts';
+
+loadDotEnv();
 
 const { values } = parseArgs({
   options: {

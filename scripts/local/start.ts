@@ -2,13 +2,12 @@
  * `npm start`: the whole Leadline pipeline on this machine, no AWS account, no credentials.
  * Settings come from the environment or a git-ignored `.env` (see `.env.example`).
  */
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { loadDotEnv } from '../lib/load-dotenv.ts';
 import { DEV_DEFAULTS, startLocalRuntime } from './runtime.ts';
 
-const envFile = resolve(process.cwd(), '.env');
-if (existsSync(envFile)) process.loadEnvFile(envFile);
+loadDotEnv();
 
 const settings = z
   .object({
