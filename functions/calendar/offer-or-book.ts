@@ -16,20 +16,19 @@ export type CalendarOutcome =
   | { action: 'offered'; slots: number; reason: string }
   | { action: 'booked'; start: string };
 
+export interface CalendarDeps {
+  store: LeadStore;
+  calendar: CalendarPort;
+  publisher: EventPublisher;
+  profile: BusinessProfile;
+  now?: () => Date;
+}
+
 /**
  * A lead who wants a meeting gets concrete free slots; a lead who picked one of them gets it
  * booked. A slot taken meanwhile, or a pick that matches nothing, gets fresh slots.
  */
-export const offerOrBook = async (
-  event: Scored,
-  deps: {
-    store: LeadStore;
-    calendar: CalendarPort;
-    publisher: EventPublisher;
-    profile: BusinessProfile;
-    now?: () => Date;
-  },
-): Promise<CalendarOutcome> => {
+export const offerOrBook = async (event: Scored, deps: CalendarDeps): Promise<CalendarOutcome> => {
   const lead = await deps.store.getLead(event.leadId);
   if (!lead) throw new PermanentError(`Lead ${event.leadId} not found`);
 
@@ -86,13 +85,7 @@ export const offerOrBook = async (
 const offer = async (
   event: Scored,
   lead: Lead,
-  deps: {
-    store: LeadStore;
-    calendar: CalendarPort;
-    publisher: EventPublisher;
-    profile: BusinessProfile;
-    now?: () => Date;
-  },
+  deps: CalendarDeps,
   reason: 'requested' | 'slot-taken' | 'no-match',
 ): Promise<CalendarOutcome> => {
   const from = deps.now?.() ?? new Date();

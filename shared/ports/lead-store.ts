@@ -93,6 +93,13 @@ export interface HeldMessageRef {
   sendAt: string;
 }
 
+export interface HeldOutcome {
+  status: 'sent' | 'suppressed' | 'failed';
+  providerMessageId?: string;
+  reason?: string;
+  sentAt?: string;
+}
+
 export interface LeadView extends Lead {
   messages: LeadMessage[];
   meetings: Meeting[];
@@ -119,15 +126,7 @@ export interface LeadStore {
   /** Gives a claimed message back (the provider failed for now), so a later run retries it. */
   releaseHeld(ref: HeldMessageRef): Promise<void>;
   /** Records how a claimed held message ended and removes it from the due list. */
-  finishHeld(
-    ref: HeldMessageRef,
-    outcome: {
-      status: 'sent' | 'suppressed' | 'failed';
-      providerMessageId?: string;
-      reason?: string;
-      sentAt?: string;
-    },
-  ): Promise<void>;
+  finishHeld(ref: HeldMessageRef, outcome: HeldOutcome): Promise<void>;
   saveMeeting(meeting: Meeting): Promise<void>;
   getMeetings(leadId: string): Promise<Meeting[]>;
   setOptOut(state: OptOutState): Promise<void>;

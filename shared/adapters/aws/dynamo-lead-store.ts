@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type {
   HeldMessageRef,
+  HeldOutcome,
   InboundRecord,
   Lead,
   LeadMessage,
@@ -37,7 +38,7 @@ const messageKey = (m: { leadId: string; at: string; messageId: string }) => ({
 const heldKey = (ref: HeldMessageRef) => ({ pk: 'HELD', sk: `${ref.sendAt}#${ref.leadId}#${ref.messageId}` });
 
 /** `SET` for every defined field, with placeholder names so any attribute name is safe. */
-const setExpression = (fields: Record<string, unknown>) => {
+const setExpression = (fields: object) => {
   const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
   return {
     UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
@@ -198,15 +199,7 @@ export class DynamoLeadStore implements LeadStore {
     );
   }
 
-  async finishHeld(
-    ref: HeldMessageRef,
-    outcome: {
-      status: 'sent' | 'suppressed' | 'failed';
-      providerMessageId?: string;
-      reason?: string;
-      sentAt?: string;
-    },
-  ): Promise<void> {
+  async finishHeld(ref: HeldMessageRef, outcome: HeldOutcome): Promise<void> {
     await this.documents.send(
       new UpdateCommand({ TableName: this.tableName, Key: messageKey(ref), ...setExpression(outcome) }),
     );
