@@ -24,10 +24,14 @@ export const handler = createConsumerHandler({
     });
     if (outcome.status === 'sent') {
       metrics.addMetric(MetricName.RepliesSent, 'Count', 1);
-      // From the lead's message to this reply: the speed-to-lead the business is judged on.
+      // First message in to first reply out: the speed-to-lead the business is judged on.
+      if (outcome.speedToLeadMs !== undefined) {
+        metrics.addMetric(MetricName.SpeedToLeadMs, 'Milliseconds', outcome.speedToLeadMs);
+      }
+      // Any message in to its answer: how quickly the conversation keeps going.
       if (outcome.answeredAt) {
         metrics.addMetric(
-          MetricName.SpeedToLeadMs,
+          MetricName.ReplyLatencyMs,
           'Milliseconds',
           Date.parse(outcome.sentAt) - Date.parse(outcome.answeredAt),
         );

@@ -52,7 +52,7 @@ const replyFor = (trigger: RespondTrigger, isFirstReply: boolean): { kind: Reply
 export const respond = async (
   trigger: RespondTrigger,
   deps: { store: LeadStore; messenger: LeadMessenger; publisher: EventPublisher; profile: BusinessProfile },
-): Promise<SendOutcome & { answeredAt?: string }> => {
+): Promise<SendOutcome & { answeredAt?: string; speedToLeadMs?: number }> => {
   const { detail } = trigger;
   const lead = await deps.store.getLead(detail.leadId);
   if (!lead) throw new PermanentError(`Lead ${detail.leadId} not found`);
@@ -101,7 +101,7 @@ export const respond = async (
   });
   if (outcome.status !== 'sent') return outcome;
 
-  await announceReplySent(
+  const { speedToLeadMs } = await announceReplySent(
     {
       lead,
       correlationId: detail.correlationId,
@@ -113,5 +113,9 @@ export const respond = async (
     },
     deps,
   );
-  return { ...outcome, ...(answered && { answeredAt: answered.at }) };
+  return {
+    ...outcome,
+    ...(answered && { answeredAt: answered.at }),
+    ...(speedToLeadMs !== undefined && { speedToLeadMs }),
+  };
 };

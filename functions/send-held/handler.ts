@@ -18,7 +18,7 @@ const sendHeld = async (_event: ScheduledEvent) => {
       continue;
     }
     metrics.addMetric(MetricName.RepliesSent, 'Count', 1);
-    await announceReplySent(
+    const { speedToLeadMs } = await announceReplySent(
       {
         lead,
         correlationId: message.inReplyTo ?? message.messageId,
@@ -30,6 +30,8 @@ const sendHeld = async (_event: ScheduledEvent) => {
       },
       { store: leadStore(), publisher: eventPublisher() },
     );
+    if (speedToLeadMs !== undefined)
+      metrics.addMetric(MetricName.SpeedToLeadMs, 'Milliseconds', speedToLeadMs);
   }
   if (dispatched.length > 0) logger.info('Held texts dispatched', { count: dispatched.length });
   return { dispatched: dispatched.length };

@@ -27,6 +27,7 @@ export const MetricName = {
   RepliesHeld: 'RepliesHeld',
   HeldTextsDispatched: 'HeldTextsDispatched',
   SpeedToLeadMs: 'SpeedToLeadMs',
+  ReplyLatencyMs: 'ReplyLatencyMs',
   CrmSyncs: 'CrmSyncs',
   CrmSyncFailures: 'CrmSyncFailures',
   MeetingsOffered: 'MeetingsOffered',
