@@ -83,10 +83,9 @@ export const respond = async (
       meeting: { start: new Date(trigger.detail.start), end: new Date(trigger.detail.end) },
     }),
     inboundSubject: answered?.subject ?? lead.emailThread?.subject,
-    timeZone:
-      kind === 'slots-offered' || kind === 'slot-taken' || kind === 'meeting-booked'
-        ? deps.profile.timeZone
-        : lead.timeZone,
+    // Times are written in the business's zone (with its abbreviation), the zone a pick such as
+    // "Tuesday at 10" is read in.
+    timeZone: deps.profile.timeZone,
   });
 
   const outcome = await deps.messenger.send({
