@@ -38,6 +38,8 @@ export const startTestPipeline = async (
     visibilityTimeoutSeconds: 1,
     ...(process.env.LEADLINE_TRACE && { trace: (line: string) => console.log(line) }),
     ...options,
+    // Functions log WARN and up when run by hand; tests keep quiet unless LOG_LEVEL asks.
+    env: { POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? 'SILENT', ...options.env },
     port: 0,
     dataDir,
   });
