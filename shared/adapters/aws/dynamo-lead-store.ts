@@ -3,8 +3,9 @@ import {
   DeleteCommand,
   GetCommand,
   PutCommand,
+  paginateQuery,
+  paginateScan,
   QueryCommand,
-  ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type {
@@ -237,38 +238,34 @@ export class DynamoLeadStore implements LeadStore {
 
   async listLeads(): Promise<Lead[]> {
     const leads: Lead[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          FilterExpression: 'sk = :lead',
-          ExpressionAttributeValues: { ':lead': 'LEAD' },
-          ExclusiveStartKey: startKey,
-        }),
-      );
+    const pages = paginateScan(
+      { client: this.documents },
+      {
+        TableName: this.tableName,
+        FilterExpression: 'sk = :lead',
+        ExpressionAttributeValues: { ':lead': 'LEAD' },
+      },
+    );
+    for await (const page of pages) {
       for (const item of page.Items ?? []) leads.push(strip<Lead & Record<string, unknown>>(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     return leads.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
   }
 
   private async queryPrefix(leadId: string, prefix: string): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': `LEAD#${leadId}`, ':prefix': prefix },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
+    const pages = paginateQuery(
+      { client: this.documents },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': `LEAD#${leadId}`, ':prefix': prefix },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) {
       for (const item of page.Items ?? []) items.push(strip(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     return items;
   }
 

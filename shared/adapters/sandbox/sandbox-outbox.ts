@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 
 export type OutboxKind = 'sms' | 'email' | 'slack' | 'crm' | 'booking';
 
@@ -39,20 +39,18 @@ export class SandboxOutbox {
 
   async list(): Promise<OutboxEntry[]> {
     const entries: OutboxEntry[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': 'OUTBOX' },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
+    const pages = paginateQuery(
+      { client: this.documents },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'OUTBOX' },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) {
       for (const { pk: _pk, sk: _sk, ...entry } of page.Items ?? []) entries.push(entry as OutboxEntry);
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     return entries;
   }
 }
