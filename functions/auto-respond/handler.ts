@@ -8,7 +8,8 @@ import {
 } from '#events/catalog.ts';
 import { MetricName } from '#shared/lambda/observability.ts';
 import { createConsumerHandler } from '#shared/lambda/sqs-consumer.ts';
-import { businessProfile, eventPublisher, leadMessenger, leadStore } from '#shared/wiring.ts';
+import { eventPublisher } from '#shared/wiring/core.ts';
+import { businessProfile, leadMessenger, leadStore } from '#shared/wiring/pipeline.ts';
 import { respond } from './respond.ts';
 
 export const handler = createConsumerHandler({

@@ -1,7 +1,8 @@
 import { LeadScored } from '#events/catalog.ts';
 import { MetricName } from '#shared/lambda/observability.ts';
 import { createConsumerHandler } from '#shared/lambda/sqs-consumer.ts';
-import { businessProfile, calendar, eventPublisher, leadStore } from '#shared/wiring.ts';
+import { eventPublisher } from '#shared/wiring/core.ts';
+import { businessProfile, calendar, leadStore } from '#shared/wiring/pipeline.ts';
 import { offerOrBook } from './offer-or-book.ts';
 
 export const handler = createConsumerHandler({

@@ -1,7 +1,8 @@
 import { LeadOptedOut, LeadScored, MeetingBooked, ReplySent } from '#events/catalog.ts';
 import { MetricName } from '#shared/lambda/observability.ts';
 import { createConsumerHandler } from '#shared/lambda/sqs-consumer.ts';
-import { crm, eventPublisher, leadStore } from '#shared/wiring.ts';
+import { eventPublisher } from '#shared/wiring/core.ts';
+import { crm, leadStore } from '#shared/wiring/pipeline.ts';
 import { syncLead } from './sync-lead.ts';
 
 export const handler = createConsumerHandler({

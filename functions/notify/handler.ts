@@ -1,15 +1,15 @@
 import { LeadScored, MeetingBooked } from '#events/catalog.ts';
 import { MetricName } from '#shared/lambda/observability.ts';
 import { createConsumerHandler } from '#shared/lambda/sqs-consumer.ts';
+import { eventPublisher } from '#shared/wiring/core.ts';
 import {
   businessProfile,
   chatPoster,
   emailSender,
-  eventPublisher,
   identitySettings,
   leadStore,
   smsSender,
-} from '#shared/wiring.ts';
+} from '#shared/wiring/pipeline.ts';
 import { notifyRep } from './notify-rep.ts';
 
 export const handler = createConsumerHandler({

@@ -2,7 +2,8 @@ import { LeadMessageReceived } from '#events/catalog.ts';
 import { createQualifier } from '#shared/adapters/qualifier/index.ts';
 import { createObservability, MetricName } from '#shared/lambda/observability.ts';
 import { createConsumerHandler } from '#shared/lambda/sqs-consumer.ts';
-import { businessProfile, eventPublisher, leadStore, providerSettings } from '#shared/wiring.ts';
+import { eventPublisher } from '#shared/wiring/core.ts';
+import { businessProfile, leadStore, providerSettings } from '#shared/wiring/pipeline.ts';
 import { qualifyMessage } from './qualify-message.ts';
 
 const observability = createObservability('qualify');

@@ -1,7 +1,8 @@
 import { LeadQualified } from '#events/catalog.ts';
 import { MetricName } from '#shared/lambda/observability.ts';
 import { createConsumerHandler } from '#shared/lambda/sqs-consumer.ts';
-import { businessProfile, eventPublisher, leadStore } from '#shared/wiring.ts';
+import { eventPublisher } from '#shared/wiring/core.ts';
+import { businessProfile, leadStore } from '#shared/wiring/pipeline.ts';
 import { scoreQualifiedLead } from './score-lead.ts';
 
 export const handler = createConsumerHandler({

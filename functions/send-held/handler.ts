@@ -4,7 +4,8 @@ import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
 import { createObservability, MetricName } from '#shared/lambda/observability.ts';
 import { announceReplySent } from '#shared/messaging/reply-sent.ts';
-import { eventPublisher, leadMessenger, leadStore } from '#shared/wiring.ts';
+import { eventPublisher } from '#shared/wiring/core.ts';
+import { leadMessenger, leadStore } from '#shared/wiring/pipeline.ts';
 
 const { logger, metrics } = createObservability('send-held');
 

@@ -6,7 +6,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { rejectionResponse } from '#shared/lambda/http.ts';
 import { createObservability, MetricName } from '#shared/lambda/observability.ts';
-import { eventPublisher, newIdempotencyStore } from '#shared/wiring.ts';
+import { eventPublisher, newIdempotencyStore } from '#shared/wiring/core.ts';
 import { createInboundPublisher, type InboundMessage, type PublishOutcome } from './publish-inbound.ts';
 
 /**

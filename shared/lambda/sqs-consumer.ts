@@ -11,7 +11,7 @@ import type { z } from 'zod';
 import type { EventDefinition } from '#events/envelope.ts';
 import { EventEnvelope } from '#events/envelope.ts';
 import { PermanentError } from '#shared/ports/errors.ts';
-import { newIdempotencyStore } from '#shared/wiring.ts';
+import { newIdempotencyStore } from '#shared/wiring/core.ts';
 import { createObservability } from './observability.ts';
 
 /** An event this consumer accepts, already parsed with its schema. */

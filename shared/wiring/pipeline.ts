@@ -1,37 +1,20 @@
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { documentClient, dynamoClient, eventBridgeClient } from './adapters/aws/clients.ts';
-import { DynamoLeadStore } from './adapters/aws/dynamo-lead-store.ts';
-import { EventBridgePublisher } from './adapters/aws/eventbridge-publisher.ts';
-import { SandboxCalendar } from './adapters/sandbox/sandbox-calendar.ts';
-import { SandboxCrm } from './adapters/sandbox/sandbox-crm.ts';
-import { SandboxOutbox } from './adapters/sandbox/sandbox-outbox.ts';
+import { documentClient } from '#shared/adapters/aws/clients.ts';
+import { DynamoLeadStore } from '#shared/adapters/aws/dynamo-lead-store.ts';
+import { SandboxCalendar } from '#shared/adapters/sandbox/sandbox-calendar.ts';
+import { SandboxCrm } from '#shared/adapters/sandbox/sandbox-crm.ts';
+import { SandboxOutbox } from '#shared/adapters/sandbox/sandbox-outbox.ts';
 import {
   SandboxChatPoster,
   SandboxEmailSender,
   SandboxSmsSender,
-} from './adapters/sandbox/sandbox-senders.ts';
-import { readProviderSettings } from './config/providers.ts';
-import { readBusinessProfile, readIdentitySettings, readStorageSettings } from './config/settings.ts';
-import { LeadMessenger } from './messaging/lead-messenger.ts';
-import type { CalendarPort, ChatPoster, Crm, EmailSender, SmsSender } from './ports/outbound.ts';
+} from '#shared/adapters/sandbox/sandbox-senders.ts';
+import { readProviderSettings } from '#shared/config/providers.ts';
+import { readBusinessProfile, readIdentitySettings } from '#shared/config/settings.ts';
+import { LeadMessenger } from '#shared/messaging/lead-messenger.ts';
+import type { CalendarPort, ChatPoster, Crm, EmailSender, SmsSender } from '#shared/ports/outbound.ts';
+import { newIdempotencyStore, once, storageSettings } from './core.ts';
 
-/**
- * The dependencies of the pipeline functions, each built on first use and then kept for the
- * life of the process (a Lambda execution environment), so a function builds only what it uses.
- */
-const once = <T>(build: () => T): (() => T) => {
-  let value: T | undefined;
-  let built = false;
-  return () => {
-    if (!built) {
-      value = build();
-      built = true;
-    }
-    return value as T;
-  };
-};
-
-export const storageSettings = once(readStorageSettings);
+/** The pipeline functions' dependencies: the lead store, the business, and each port's adapter. */
 export const providerSettings = once(readProviderSettings);
 export const identitySettings = once(readIdentitySettings);
 export const businessProfile = once(() => readBusinessProfile());
@@ -39,18 +22,6 @@ export const businessProfile = once(() => readBusinessProfile());
 export const leadStore = once(
   () => new DynamoLeadStore(documentClient(), storageSettings().LEADS_TABLE_NAME),
 );
-export const eventPublisher = once(
-  () => new EventBridgePublisher(eventBridgeClient(), storageSettings().EVENT_BUS_NAME),
-);
-/**
- * A persistence layer takes the configuration of the first idempotent function it serves, so each
- * idempotent operation gets its own (they share the table and the DynamoDB client).
- */
-export const newIdempotencyStore = () =>
-  new DynamoDBPersistenceLayer({
-    tableName: storageSettings().IDEMPOTENCY_TABLE_NAME,
-    awsSdkV3Client: dynamoClient(),
-  });
 export const sandboxOutbox = once(
   () => new SandboxOutbox(documentClient(), storageSettings().LEADS_TABLE_NAME),
 );
