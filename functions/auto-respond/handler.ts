@@ -12,6 +12,9 @@ import { eventPublisher } from '#shared/wiring/core.ts';
 import { businessProfile, leadMessenger, leadStore } from '#shared/wiring/pipeline.ts';
 import { respond } from './respond.ts';
 
+// Read and checked when the function loads: a bad profile fails at once, not on the first lead.
+const profile = businessProfile();
+
 export const handler = createConsumerHandler({
   name: 'auto-respond',
   accepts: [LeadScored, MeetingSlotsOffered, MeetingBooked, LeadOptedOut, LeadOptedIn, HelpRequested],
@@ -21,7 +24,7 @@ export const handler = createConsumerHandler({
       store: leadStore(),
       messenger: leadMessenger(),
       publisher: eventPublisher(),
-      profile: businessProfile(),
+      profile,
     });
     if (outcome.status === 'sent') {
       metrics.addMetric(MetricName.RepliesSent, 'Count', 1);

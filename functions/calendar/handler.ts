@@ -5,6 +5,9 @@ import { eventPublisher } from '#shared/wiring/core.ts';
 import { businessProfile, calendar, leadStore } from '#shared/wiring/pipeline.ts';
 import { offerOrBook } from './offer-or-book.ts';
 
+// Read and checked when the function loads: a bad profile fails at once, not on the first lead.
+const profile = businessProfile();
+
 export const handler = createConsumerHandler({
   name: 'calendar',
   accepts: [LeadScored],
@@ -13,7 +16,7 @@ export const handler = createConsumerHandler({
       store: leadStore(),
       calendar: calendar(),
       publisher: eventPublisher(),
-      profile: businessProfile(),
+      profile,
     });
     metrics.addMetric(
       outcome.action === 'booked' ? MetricName.MeetingsBooked : MetricName.MeetingsOffered,

@@ -12,6 +12,9 @@ import {
 } from '#shared/wiring/pipeline.ts';
 import { notifyRep } from './notify-rep.ts';
 
+// Read and checked when the function loads: a bad profile fails at once, not on the first lead.
+const profile = businessProfile();
+
 export const handler = createConsumerHandler({
   name: 'notify',
   accepts: [LeadScored, MeetingBooked],
@@ -28,7 +31,7 @@ export const handler = createConsumerHandler({
         },
       },
       publisher: eventPublisher(),
-      profile: businessProfile(),
+      profile,
     });
     metrics.addMetric(MetricName.RepsNotified, 'Count', 1);
     logger.info('Rep notified', { repId: rep.id, via: rep.notifyVia, trigger: event.detailType });

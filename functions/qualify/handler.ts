@@ -6,6 +6,9 @@ import { eventPublisher } from '#shared/wiring/core.ts';
 import { businessProfile, leadStore, providerSettings } from '#shared/wiring/pipeline.ts';
 import { qualifyMessage } from './qualify-message.ts';
 
+// Read and checked when the function loads: a bad profile fails at once, not on the first lead.
+const profile = businessProfile();
+
 const observability = createObservability('qualify');
 const settings = providerSettings();
 const qualifier = createQualifier(
@@ -28,7 +31,7 @@ export const handler = createConsumerHandler({
       store: leadStore(),
       qualifier,
       publisher: eventPublisher(),
-      profile: businessProfile(),
+      profile,
     });
     metrics.addMetric(
       outcome.qualifiedBy === 'openai' ? MetricName.QualifiedByLlm : MetricName.QualifiedByRules,

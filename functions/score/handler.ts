@@ -5,6 +5,9 @@ import { eventPublisher } from '#shared/wiring/core.ts';
 import { businessProfile, leadStore } from '#shared/wiring/pipeline.ts';
 import { scoreQualifiedLead } from './score-lead.ts';
 
+// Read and checked when the function loads: a bad profile fails at once, not on the first lead.
+const profile = businessProfile();
+
 export const handler = createConsumerHandler({
   name: 'score',
   accepts: [LeadQualified],
@@ -12,7 +15,7 @@ export const handler = createConsumerHandler({
     const scored = await scoreQualifiedLead(detail, {
       store: leadStore(),
       publisher: eventPublisher(),
-      profile: businessProfile(),
+      profile,
     });
     metrics.addMetric(MetricName.LeadsScored, 'Count', 1);
     if (scored.grade === 'hot' && scored.previousGrade !== 'hot')

@@ -8,10 +8,11 @@ import { eventPublisher } from '#shared/wiring/core.ts';
 import { leadMessenger, leadStore } from '#shared/wiring/pipeline.ts';
 
 const { logger, metrics } = createObservability('send-held');
+const messenger = leadMessenger();
 
 /** Sends the texts quiet hours held back, once their window opens. */
 const sendHeld = async (_event: ScheduledEvent) => {
-  const dispatched = await leadMessenger().dispatchHeld();
+  const dispatched = await messenger.dispatchHeld();
   metrics.addMetric(MetricName.HeldTextsDispatched, 'Count', dispatched.length);
   for (const { lead, message, outcome } of dispatched) {
     if (outcome.status !== 'sent') {
