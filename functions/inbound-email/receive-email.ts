@@ -67,13 +67,16 @@ export const receiveEmail = async (
   const day = receivedAt.slice(0, 10).replaceAll('-', '/');
 
   const rawPayloadKey = `inbound/email/${day}/${messageId}/payload.multipart`;
-  await deps.blobStore.put(rawPayloadKey, body, header(event, 'content-type') ?? 'application/octet-stream');
-  const media = [];
-  for (const [i, attachment] of email.attachments.entries()) {
-    const key = `inbound/email/${day}/${messageId}/attachments/${i + 1}-${attachment.filename.replace(/[^\w.-]+/g, '_')}`;
-    await deps.blobStore.put(key, attachment.content, attachment.contentType);
-    if (media.length < 10) media.push({ url: `s3:${key}`, contentType: attachment.contentType });
-  }
+  const attachments = email.attachments.map((attachment, i) => ({
+    ...attachment,
+    key: `inbound/email/${day}/${messageId}/attachments/${i + 1}-${attachment.filename.replace(/[^\w.-]+/g, '_')}`,
+  }));
+  // Archived together: the webhook answers SendGrid once everything is stored.
+  await Promise.all([
+    deps.blobStore.put(rawPayloadKey, body, header(event, 'content-type') ?? 'application/octet-stream'),
+    ...attachments.map((a) => deps.blobStore.put(a.key, a.content, a.contentType)),
+  ]);
+  const media = attachments.slice(0, 10).map((a) => ({ url: `s3:${a.key}`, contentType: a.contentType }));
 
   const text = extractLeadText({
     ...(email.text !== undefined && { text: email.text }),

@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { leadIdForContact } from '#shared/domain/contact.ts';
 import { signedSmsRequest } from '../lib/webhook-requests.ts';
 import { DEV_DEFAULTS, startLocalRuntime } from '../local/runtime.ts';
 
@@ -55,7 +56,6 @@ for (let i = 0; i < count; i++) {
     to: '+15125550100',
     body: messages[i % messages.length]!,
   });
-  const { leadIdForContact } = await import('#shared/domain/contact.ts');
   const replied = new Promise<number>((done) => waiting.set(leadIdForContact(from), done));
   const t0 = performance.now();
   const response = await fetch(request.url, request.init);

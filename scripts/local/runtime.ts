@@ -9,8 +9,6 @@ import type {
   Context,
   ScheduledEvent,
 } from 'aws-lambda';
-import { readProviderSettings } from '#shared/config/providers.ts';
-import { readBusinessProfile, readIdentitySettings } from '#shared/config/settings.ts';
 import {
   EVENT_BUS_NAME,
   type Subscriber,
@@ -232,11 +230,6 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     ...Object.fromEntries(Object.entries(options.env ?? {}).filter(([, v]) => v !== undefined && v !== '')),
     PUBLIC_BASE_URL: publicBaseUrl,
   });
-
-  // Fail at start, naming the setting, rather than on the first lead.
-  readBusinessProfile();
-  readProviderSettings();
-  readIdentitySettings();
 
   const inspector = createInspector({ tableName: TABLES.leads, queues: opened });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isValidTimeZone } from '#shared/domain/time.ts';
 
 const Time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24h)');
 const Weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
@@ -28,14 +29,7 @@ export type Service = z.infer<typeof Service>;
 export const BusinessProfile = z.object({
   name: z.string().min(1),
   /** IANA time zone of the business, e.g. America/Chicago. */
-  timeZone: z.string().refine((tz) => {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'expected an IANA time zone such as America/Chicago'),
+  timeZone: z.string().refine(isValidTimeZone, 'expected an IANA time zone such as America/Chicago'),
   /** Opening hours, used for meeting slots and the reply's wording. */
   hours: z.object({ days: z.array(Weekday).min(1), open: Time, close: Time }),
   services: z.array(Service).min(1),

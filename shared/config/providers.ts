@@ -6,23 +6,17 @@ import { readEnv } from './env.ts';
  * far; naming a provider whose adapter is not built fails start-up instead of silently
  * recording what the operator expected to be sent.
  */
+const sandboxOnly = z
+  .literal('sandbox', { message: "only 'sandbox' is available in this version" })
+  .default('sandbox');
+
 export const readProviderSettings = () =>
   readEnv({
-    SMS_PROVIDER: z
-      .literal('sandbox', { message: "only 'sandbox' is available in this version" })
-      .default('sandbox'),
-    EMAIL_PROVIDER: z
-      .literal('sandbox', { message: "only 'sandbox' is available in this version" })
-      .default('sandbox'),
-    CRM_PROVIDER: z
-      .literal('sandbox', { message: "only 'sandbox' is available in this version" })
-      .default('sandbox'),
-    CALENDAR_PROVIDER: z
-      .literal('sandbox', { message: "only 'sandbox' is available in this version" })
-      .default('sandbox'),
-    CHAT_PROVIDER: z
-      .literal('sandbox', { message: "only 'sandbox' is available in this version" })
-      .default('sandbox'),
+    SMS_PROVIDER: sandboxOnly,
+    EMAIL_PROVIDER: sandboxOnly,
+    CRM_PROVIDER: sandboxOnly,
+    CALENDAR_PROVIDER: sandboxOnly,
+    CHAT_PROVIDER: sandboxOnly,
     OPENAI_API_KEY: z.string().min(1).optional(),
     OPENAI_BASE_URL: z.url().optional(),
     OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),

@@ -1,6 +1,7 @@
 import {
   addCalendarDays,
   atLocalMinutes,
+  cachedFormatter,
   localParts,
   minutesOfDay,
   parseHhMm,
@@ -129,24 +130,18 @@ export function findFreeSlots(args: {
     .map((slot) => ({ start: slot.start, end: slot.end }));
 }
 
-const slotFormatters = new Map<string, Intl.DateTimeFormat>();
+const SLOT_OPTIONS: Intl.DateTimeFormatOptions = {
+  weekday: 'short',
+  month: 'short',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+  hour12: true,
+  timeZoneName: 'short',
+};
 
 function slotFormatter(timeZone: string): Intl.DateTimeFormat {
-  let formatter = slotFormatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      weekday: 'short',
-      month: 'short',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: '2-digit',
-      hour12: true,
-      timeZoneName: 'short',
-    });
-    slotFormatters.set(timeZone, formatter);
-  }
-  return formatter;
+  return cachedFormatter('slot', timeZone, SLOT_OPTIONS);
 }
 
 /**

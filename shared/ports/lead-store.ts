@@ -73,16 +73,13 @@ export interface OptOutState {
   messageId: string;
 }
 
-export interface InboundRecord {
-  leadId: string;
-  contact: string;
-  channel: Channel;
-  phone?: string;
-  email?: string;
-  name?: string;
-  timeZone: string;
+/** An inbound message, with what it tells about its lead (the lead is created from it if new). */
+export interface InboundRecord
+  extends Pick<
+    Lead,
+    'leadId' | 'contact' | 'channel' | 'phone' | 'email' | 'name' | 'timeZone' | 'emailThread'
+  > {
   message: Omit<LeadMessage, 'leadId' | 'direction' | 'status'>;
-  emailThread?: Lead['emailThread'];
 }
 
 /** Where a held message is, so the dispatcher can find the due ones without scanning leads. */

@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPipeline, type TestPipeline } from '../support/local-pipeline.ts';
 
@@ -62,7 +63,6 @@ describe('a lead emailing the business, on the local runtime', () => {
     });
     expect(response.status).toBe(200);
     await pipeline.settle();
-    const { readdir } = await import('node:fs/promises');
     const files = await readdir(`${pipeline.dataDir}/s3`, { recursive: true });
     expect(files.some((f) => String(f).includes('payload.multipart'))).toBe(true);
   });

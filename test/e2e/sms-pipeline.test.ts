@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { twilioSignature } from '#functions/inbound-sms/parse-twilio-sms.ts';
+import { signedSmsRequest } from '../../scripts/lib/webhook-requests.ts';
+import { DEV_DEFAULTS } from '../../scripts/local/runtime.ts';
 import { startTestPipeline, type TestPipeline } from '../support/local-pipeline.ts';
 
 const leadFor = async (pipeline: TestPipeline, contact: string) => {
@@ -56,8 +59,6 @@ describe('a lead texting the business, on the local runtime', () => {
   });
 
   it('answers a photo sent without words instead of taking it for spam', async () => {
-    const { signedSmsRequest } = await import('../../scripts/lib/webhook-requests.ts');
-    const { DEV_DEFAULTS } = await import('../../scripts/local/runtime.ts');
     const request = signedSmsRequest({
       publicUrl: `${pipeline.runtime.url}/webhooks/twilio/sms`,
       authToken: DEV_DEFAULTS.TWILIO_AUTH_TOKEN,
@@ -125,8 +126,6 @@ describe('a lead texting the business, on the local runtime', () => {
   });
 
   it('refuses a signed message without From, and an oversized body, publishing nothing', async () => {
-    const { signedSmsRequest } = await import('../../scripts/lib/webhook-requests.ts');
-    const { DEV_DEFAULTS } = await import('../../scripts/local/runtime.ts');
     const url = `${pipeline.runtime.url}/webhooks/twilio/sms`;
     const noFrom = signedSmsRequest({
       publicUrl: url,
@@ -137,7 +136,6 @@ describe('a lead texting the business, on the local runtime', () => {
     });
     const params = new URLSearchParams(noFrom.init.body as string);
     params.delete('From');
-    const { twilioSignature } = await import('#functions/inbound-sms/parse-twilio-sms.ts');
     const missing = await fetch(url, {
       method: 'POST',
       headers: {
