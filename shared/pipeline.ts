@@ -10,6 +10,7 @@ import {
   ReplySent,
 } from '#events/catalog.ts';
 import { Source } from '#events/envelope.ts';
+import type { SecretGroup } from '#shared/config/secrets.ts';
 
 /**
  * The pipeline topology as data (DESIGN.md §3). `infra/` turns each subscriber into a rule,
@@ -34,6 +35,8 @@ export interface Subscriber {
   readonly maxReceiveCount: number;
   /** Lambda's SQS maximum concurrency (2–1000). */
   readonly maxConcurrency: number;
+  /** Provider secrets this function may read (`shared/config/secrets.ts`); nothing else is granted. */
+  readonly secrets: readonly SecretGroup[];
 }
 
 export interface Webhook {
@@ -42,18 +45,27 @@ export interface Webhook {
   readonly path: string;
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
+  readonly secrets: readonly SecretGroup[];
 }
 
 const types = (...events: ReadonlyArray<{ detailType: string }>) => events.map((e) => e.detailType);
 
 export const webhooks: readonly Webhook[] = [
-  { name: 'inbound-sms', method: 'POST', path: '/webhooks/twilio/sms', timeoutSeconds: 10, memoryMb: 512 },
+  {
+    name: 'inbound-sms',
+    method: 'POST',
+    path: '/webhooks/twilio/sms',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    secrets: ['twilio'],
+  },
   {
     name: 'inbound-email',
     method: 'POST',
     path: '/webhooks/sendgrid/inbound',
     timeoutSeconds: 20,
     memoryMb: 1024,
+    secrets: ['inbound-email'],
   },
 ];
 
@@ -64,6 +76,7 @@ const consumerDefaults = {
   maxBatchingWindowSeconds: 0,
   maxReceiveCount: 5,
   maxConcurrency: 10,
+  secrets: [],
 } as const;
 
 export const subscribers: readonly Subscriber[] = [
@@ -74,6 +87,7 @@ export const subscribers: readonly Subscriber[] = [
     pattern: { source: [Source.inbound], 'detail-type': types(LeadMessageReceived) },
     // The OpenAI call has its own timeout; this leaves room for the rules fallback.
     timeoutSeconds: 30,
+    secrets: ['openai'],
   },
   {
     ...consumerDefaults,
@@ -94,6 +108,7 @@ export const subscribers: readonly Subscriber[] = [
       'detail-type': types(LeadScored),
       detail: { meeting: ['requested', 'slot-chosen'] },
     },
+    secrets: ['google-calendar'],
   },
   {
     ...consumerDefaults,
@@ -110,6 +125,7 @@ export const subscribers: readonly Subscriber[] = [
     },
     // Replies go one at a time so a slow provider never holds a batch of leads.
     batchSize: 1,
+    secrets: ['twilio', 'sendgrid', 'openai'],
   },
   {
     ...consumerDefaults,
@@ -122,6 +138,7 @@ export const subscribers: readonly Subscriber[] = [
     // CRM APIs rate-limit per account: keep the fan-in narrow.
     maxConcurrency: 2,
     maxReceiveCount: 8,
+    secrets: ['salesforce', 'hubspot'],
   },
   {
     ...consumerDefaults,
@@ -137,6 +154,7 @@ export const subscribers: readonly Subscriber[] = [
         { 'detail-type': types(MeetingBooked) },
       ],
     },
+    secrets: ['slack', 'sendgrid', 'twilio'],
   },
 ];
 
@@ -148,6 +166,7 @@ export interface ScheduledFunction {
   readonly schedule: `rate(${number} ${'minute' | 'minutes' | 'hour' | 'hours'})`;
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
+  readonly secrets: readonly SecretGroup[];
 }
 
 export const scheduled: readonly ScheduledFunction[] = [
@@ -157,6 +176,7 @@ export const scheduled: readonly ScheduledFunction[] = [
     schedule: 'rate(5 minutes)',
     timeoutSeconds: 60,
     memoryMb: 512,
+    secrets: ['twilio'],
   },
 ];
 

@@ -4,10 +4,12 @@ import { S3BlobStore } from '#shared/adapters/aws/s3-blob-store.ts';
 import { basicAuthPair, readEnv } from '#shared/config/env.ts';
 import { createWebhookHandler } from '#shared/inbound/webhook-handler.ts';
 import { textResponse } from '#shared/lambda/http.ts';
+import { once } from '#shared/wiring/core.ts';
 import { receiveEmail } from './receive-email.ts';
 
+// A secret: in the cloud it arrives with the provider secrets, just before the first invocation.
+const basicAuth = once(() => readEnv({ INBOUND_EMAIL_BASIC_AUTH: basicAuthPair }).INBOUND_EMAIL_BASIC_AUTH);
 const settings = readEnv({
-  INBOUND_EMAIL_BASIC_AUTH: basicAuthPair,
   SENDGRID_INBOUND_PUBLIC_KEY: z.string().min(1).optional(),
   RAW_BUCKET_NAME: z.string().min(3),
   /** API Gateway and Lambda cap a request at 6 MB (FACTS.md). */
@@ -23,7 +25,7 @@ export const handler = createWebhookHandler({
   name: 'inbound-email',
   receive: (event, deps) =>
     receiveEmail(event, {
-      basicAuth: settings.INBOUND_EMAIL_BASIC_AUTH,
+      basicAuth: basicAuth(),
       ...(settings.SENDGRID_INBOUND_PUBLIC_KEY && {
         signaturePublicKey: settings.SENDGRID_INBOUND_PUBLIC_KEY,
       }),

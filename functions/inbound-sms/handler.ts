@@ -2,19 +2,19 @@ import { z } from 'zod';
 import { readEnv } from '#shared/config/env.ts';
 import { createWebhookHandler } from '#shared/inbound/webhook-handler.ts';
 import { textResponse } from '#shared/lambda/http.ts';
+import { once } from '#shared/wiring/core.ts';
 import { EMPTY_TWIML } from './parse-twilio-sms.ts';
 import { receiveSms } from './receive-sms.ts';
 
-const settings = readEnv({
-  TWILIO_AUTH_TOKEN: z.string().min(1),
-  PUBLIC_BASE_URL: z.url(),
-});
+const settings = readEnv({ PUBLIC_BASE_URL: z.url() });
+// A secret: in the cloud it arrives with the provider secrets, just before the first invocation.
+const authToken = once(() => readEnv({ TWILIO_AUTH_TOKEN: z.string().min(1) }).TWILIO_AUTH_TOKEN);
 
 export const handler = createWebhookHandler({
   name: 'inbound-sms',
   receive: (event, deps) =>
     receiveSms(event, {
-      authToken: settings.TWILIO_AUTH_TOKEN,
+      authToken: authToken(),
       publicBaseUrl: settings.PUBLIC_BASE_URL,
       ...deps,
     }),

@@ -2,7 +2,7 @@ import { LeadMessageReceived } from '#events/catalog.ts';
 import { createQualifier } from '#shared/adapters/qualifier/index.ts';
 import { createObservability, MetricName } from '#shared/lambda/observability.ts';
 import { createConsumerHandler } from '#shared/lambda/sqs-consumer.ts';
-import { eventPublisher } from '#shared/wiring/core.ts';
+import { eventPublisher, once } from '#shared/wiring/core.ts';
 import { businessProfile, leadStore, providerSettings } from '#shared/wiring/pipeline.ts';
 import { qualifyMessage } from './qualify-message.ts';
 
@@ -10,17 +10,20 @@ import { qualifyMessage } from './qualify-message.ts';
 const profile = businessProfile();
 
 const observability = createObservability('qualify');
-const settings = providerSettings();
-const qualifier = createQualifier(
-  {
-    ...(settings.OPENAI_API_KEY && { openAiApiKey: settings.OPENAI_API_KEY }),
-    ...(settings.OPENAI_BASE_URL && { openAiBaseUrl: settings.OPENAI_BASE_URL }),
-    model: settings.OPENAI_MODEL,
-    timeoutMs: settings.OPENAI_TIMEOUT_MS,
-    maxRetries: settings.OPENAI_MAX_RETRIES,
-  },
-  observability.logger,
-);
+// Built on first use: in the cloud the OpenAI key arrives with the provider secrets.
+const qualifier = once(() => {
+  const settings = providerSettings();
+  return createQualifier(
+    {
+      ...(settings.OPENAI_API_KEY && { openAiApiKey: settings.OPENAI_API_KEY }),
+      ...(settings.OPENAI_BASE_URL && { openAiBaseUrl: settings.OPENAI_BASE_URL }),
+      model: settings.OPENAI_MODEL,
+      timeoutMs: settings.OPENAI_TIMEOUT_MS,
+      maxRetries: settings.OPENAI_MAX_RETRIES,
+    },
+    observability.logger,
+  );
+});
 
 export const handler = createConsumerHandler({
   name: 'qualify',
@@ -29,7 +32,7 @@ export const handler = createConsumerHandler({
   process: async ({ detail }, { logger, metrics }) => {
     const outcome = await qualifyMessage(detail, {
       store: leadStore(),
-      qualifier,
+      qualifier: qualifier(),
       publisher: eventPublisher(),
       profile,
     });

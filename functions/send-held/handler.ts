@@ -3,16 +3,16 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
 import { createObservability, MetricName } from '#shared/lambda/observability.ts';
+import { providerSecrets } from '#shared/lambda/provider-secrets.ts';
 import { announceReplySent } from '#shared/messaging/reply-sent.ts';
 import { eventPublisher } from '#shared/wiring/core.ts';
 import { leadMessenger, leadStore } from '#shared/wiring/pipeline.ts';
 
 const { logger, metrics } = createObservability('send-held');
-const messenger = leadMessenger();
 
 /** Sends the texts quiet hours held back, once their window opens. */
 const sendHeld = async (_event: ScheduledEvent) => {
-  const dispatched = await messenger.dispatchHeld();
+  const dispatched = await leadMessenger().dispatchHeld();
   metrics.addMetric(MetricName.HeldTextsDispatched, 'Count', dispatched.length);
   for (const { lead, message, outcome } of dispatched) {
     if (outcome.status !== 'sent') {
@@ -40,6 +40,7 @@ const sendHeld = async (_event: ScheduledEvent) => {
 };
 
 export const handler = middy<ScheduledEvent, { dispatched: number }>()
+  .use(providerSecrets())
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics, { throwOnEmptyMetrics: false }))
   .handler(sendHeld);

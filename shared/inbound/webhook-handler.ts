@@ -6,6 +6,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { rejectionResponse } from '#shared/lambda/http.ts';
 import { createObservability, MetricName } from '#shared/lambda/observability.ts';
+import { providerSecrets } from '#shared/lambda/provider-secrets.ts';
 import { eventPublisher, newIdempotencyStore } from '#shared/wiring/core.ts';
 import { createInboundPublisher, type InboundMessage, type PublishOutcome } from './publish-inbound.ts';
 
@@ -50,6 +51,7 @@ export const createWebhookHandler = (options: {
   };
 
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+    .use(providerSecrets())
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics, { throwOnEmptyMetrics: false }))
     .before((request) => inboundPublisher.registerLambdaContext(request.context))

@@ -13,6 +13,7 @@ import { EventEnvelope } from '#events/envelope.ts';
 import { PermanentError } from '#shared/ports/errors.ts';
 import { newIdempotencyStore } from '#shared/wiring/core.ts';
 import { createObservability } from './observability.ts';
+import { providerSecrets } from './provider-secrets.ts';
 
 /** An event this consumer accepts, already parsed with its schema. */
 export type Accepted<Defs extends readonly EventDefinition[]> = {
@@ -135,6 +136,7 @@ export const createConsumerHandler = <const Defs extends readonly EventDefinitio
     process: (event) => options.process(event, { logger, metrics }),
   });
   return middy<SQSEvent, SQSBatchResponse>()
+    .use(providerSecrets())
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics, { throwOnEmptyMetrics: false }))
     .before((request) => options.onInvoke?.(request.context))

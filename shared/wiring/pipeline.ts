@@ -8,6 +8,7 @@ import {
   SandboxEmailSender,
   SandboxSmsSender,
 } from '#shared/adapters/sandbox/sandbox-senders.ts';
+import { ConfigurationError } from '#shared/config/env.ts';
 import { readProviderSettings } from '#shared/config/providers.ts';
 import { readBusinessProfile, readIdentitySettings } from '#shared/config/settings.ts';
 import { LeadMessenger } from '#shared/messaging/lead-messenger.ts';
@@ -26,36 +27,49 @@ export const sandboxOutbox = once(
   () => new SandboxOutbox(documentClient(), storageSettings().LEADS_TABLE_NAME),
 );
 
-// Each port's adapter is chosen once, from configuration; only the sandbox adapters exist so far
-// (readProviderSettings refuses any other name), and issue #4 adds the real ones as new cases.
+const notBuilt = (port: string, provider: string): never => {
+  throw new ConfigurationError(`${port}=${provider}: this adapter is not part of this build`);
+};
+
+// Each port's adapter is chosen once, from configuration (`shared/config/providers.ts`).
 export const smsSender = once((): SmsSender => {
   switch (providerSettings().SMS_PROVIDER) {
     case 'sandbox':
       return new SandboxSmsSender(sandboxOutbox());
+    default:
+      return notBuilt('SMS_PROVIDER', providerSettings().SMS_PROVIDER);
   }
 });
 export const emailSender = once((): EmailSender => {
   switch (providerSettings().EMAIL_PROVIDER) {
     case 'sandbox':
       return new SandboxEmailSender(sandboxOutbox());
+    default:
+      return notBuilt('EMAIL_PROVIDER', providerSettings().EMAIL_PROVIDER);
   }
 });
 export const chatPoster = once((): ChatPoster => {
   switch (providerSettings().CHAT_PROVIDER) {
     case 'sandbox':
       return new SandboxChatPoster(sandboxOutbox());
+    default:
+      return notBuilt('CHAT_PROVIDER', providerSettings().CHAT_PROVIDER);
   }
 });
 export const crm = once((): Crm => {
   switch (providerSettings().CRM_PROVIDER) {
     case 'sandbox':
       return new SandboxCrm(documentClient(), storageSettings().LEADS_TABLE_NAME, sandboxOutbox());
+    default:
+      return notBuilt('CRM_PROVIDER', providerSettings().CRM_PROVIDER);
   }
 });
 export const calendar = once((): CalendarPort => {
   switch (providerSettings().CALENDAR_PROVIDER) {
     case 'sandbox':
       return new SandboxCalendar(documentClient(), storageSettings().LEADS_TABLE_NAME, sandboxOutbox());
+    default:
+      return notBuilt('CALENDAR_PROVIDER', providerSettings().CALENDAR_PROVIDER);
   }
 });
 
