@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { readProviderSettings } from '#shared/config/providers.ts';
 import { loadDotEnv } from '../lib/load-dotenv.ts';
 import { DEV_DEFAULTS, startLocalRuntime } from './runtime.ts';
 
@@ -24,6 +25,23 @@ if (!settings.success) {
   process.exit(1);
 }
 const { PORT, HOST, PUBLIC_BASE_URL, LEADLINE_DATA_DIR, LOCAL_VISIBILITY_TIMEOUT_SECONDS } = settings.data;
+
+// Which adapter serves each port: checked before anything starts, so a wrong setting stops here.
+let providers: ReturnType<typeof readProviderSettings>;
+try {
+  providers = readProviderSettings(process.env);
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
+const providerLine = [
+  `SMS ${providers.SMS_PROVIDER}`,
+  `email ${providers.EMAIL_PROVIDER}`,
+  `CRM ${providers.CRM_PROVIDER}`,
+  `calendar ${providers.CALENDAR_PROVIDER}`,
+  `chat ${providers.CHAT_PROVIDER}`,
+  `qualification ${providers.OPENAI_API_KEY ? `OpenAI ${providers.OPENAI_MODEL} + rules fallback` : 'rules'}`,
+].join(' · ');
 
 const usingDevToken = !process.env.TWILIO_AUTH_TOKEN;
 const usingDevAuth = !process.env.INBOUND_EMAIL_BASIC_AUTH;
@@ -57,6 +75,8 @@ const emailUrl = new URL(`${publicUrl}/webhooks/sendgrid/inbound`);
 
 console.log(`
 Leadline is running locally on ${runtime.url} (data in ${resolve(LEADLINE_DATA_DIR)})
+Providers: ${providerLine}
+           (sandbox ones record to ${runtime.url}/local/outbox; set a provider's credentials to use it, see .env.example)
 
 Send webhooks to:
   Twilio SMS (A message comes in):  POST ${publicUrl}/webhooks/twilio/sms
