@@ -107,6 +107,11 @@ export const MeetingSlotsOffered = defineEvent(
     messageId: z.string().min(1),
     channel: Channel,
     slots: z.array(Slot).max(5),
+    /** The business books through a scheduling page: this link (prefilled), and `slots` is empty. */
+    bookingUrl: z
+      .url({ protocol: /^https?$/ })
+      .max(2048)
+      .optional(),
     /** Why slots are offered: the lead asked, or the slot they picked was taken. */
     reason: z.enum(['requested', 'slot-taken', 'no-match']),
   }),
@@ -137,6 +142,8 @@ export const ReplySent = defineEvent(
     sentAt: z.iso.datetime(),
     /** Set on the first reply a lead ever gets: first inbound message to first reply. */
     speedToLeadMs: z.number().int().nonnegative().optional(),
+    /** Who wrote the words: the model (checked against the profile) or the templates. */
+    composedBy: z.enum(['openai', 'template']).optional(),
   }),
 );
 

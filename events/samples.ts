@@ -75,6 +75,14 @@ const defaults = {
   'Rep Notified': { ...base, repId: 'rep-dana', via: 'slack', reason: 'hot-lead' },
 } as const;
 
+/** Overrides for `Meeting Slots Offered` when the business uses a booking link: no slots, the link. */
+export const bookingLinkOffered = {
+  slots: [] as Array<{ start: string; end: string }>,
+  bookingUrl:
+    'https://calendly.com/brightside-plumbing/estimate?name=Maria%20Lopez&email=maria%40example.com',
+  reason: 'requested' as const,
+};
+
 export const sampleDetail = <S extends z.ZodType, D extends keyof typeof defaults>(
   event: EventDefinition<S, D>,
   overrides: Partial<z.input<S>> = {},

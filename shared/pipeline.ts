@@ -67,6 +67,25 @@ export const webhooks: readonly Webhook[] = [
     memoryMb: 1024,
     secrets: ['inbound-email'],
   },
+  {
+    // Twilio status callbacks for the texts we send (delivered, undelivered, failed, ...).
+    name: 'sms-status',
+    method: 'POST',
+    path: '/webhooks/twilio/status',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    secrets: ['twilio'],
+  },
+  {
+    // SendGrid Event Webhook: delivered, bounced, dropped, spam reports. Its verification key is
+    // public configuration (SENDGRID_EVENT_WEBHOOK_PUBLIC_KEY), not a secret.
+    name: 'email-events',
+    method: 'POST',
+    path: '/webhooks/sendgrid/events',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    secrets: [],
+  },
 ];
 
 const consumerDefaults = {
@@ -155,6 +174,19 @@ export const subscribers: readonly Subscriber[] = [
       ],
     },
     secrets: ['slack', 'sendgrid', 'twilio'],
+  },
+  {
+    ...consumerDefaults,
+    name: 'archive-media',
+    description: 'Copies the photos and files of an inbound MMS from Twilio to the blob store.',
+    pattern: {
+      source: [Source.inbound],
+      'detail-type': types(LeadMessageReceived),
+      detail: { channel: ['sms'], media: { url: [{ exists: true }] } },
+    },
+    // Up to 10 media of up to 5 MB each, fetched from Twilio and written to S3.
+    timeoutSeconds: 60,
+    secrets: ['twilio'],
   },
 ];
 

@@ -6,18 +6,37 @@ import {
   MeetingBooked,
   MeetingSlotsOffered,
 } from '#events/catalog.ts';
-import { MetricName } from '#shared/lambda/observability.ts';
+import { createReplyDrafter } from '#shared/adapters/openai/openai-reply-drafter.ts';
+import { readReplyDraftingSettings } from '#shared/config/reply-drafting.ts';
+import { createObservability, MetricName } from '#shared/lambda/observability.ts';
 import { createConsumerHandler } from '#shared/lambda/sqs-consumer.ts';
-import { eventPublisher } from '#shared/wiring/core.ts';
-import { businessProfile, leadMessenger, leadStore } from '#shared/wiring/pipeline.ts';
+import { eventPublisher, once } from '#shared/wiring/core.ts';
+import { businessProfile, leadMessenger, leadStore, providerSettings } from '#shared/wiring/pipeline.ts';
 import { respond } from './respond.ts';
 
 // Read and checked when the function loads: a bad profile fails at once, not on the first lead.
 const profile = businessProfile();
 
+const observability = createObservability('auto-respond');
+// Built on first use: in the cloud the OpenAI key arrives with the provider secrets. Without a
+// key (or with OPENAI_DRAFT_REPLIES=false) there is none, and every reply is a template.
+const drafter = once(() => {
+  const openai = providerSettings();
+  const drafting = readReplyDraftingSettings();
+  return createReplyDrafter({
+    openAiApiKey: openai.OPENAI_API_KEY,
+    openAiBaseUrl: openai.OPENAI_BASE_URL,
+    enabled: drafting.OPENAI_DRAFT_REPLIES,
+    model: drafting.OPENAI_DRAFT_MODEL ?? openai.OPENAI_MODEL,
+    timeoutMs: drafting.OPENAI_DRAFT_TIMEOUT_MS,
+    maxRetries: drafting.OPENAI_DRAFT_MAX_RETRIES,
+  });
+});
+
 export const handler = createConsumerHandler({
   name: 'auto-respond',
   accepts: [LeadScored, MeetingSlotsOffered, MeetingBooked, LeadOptedOut, LeadOptedIn, HelpRequested],
+  observability,
   onInvoke: (context) => leadMessenger().registerLambdaContext(context),
   process: async (event, { logger, metrics }) => {
     const outcome = await respond(event, {
@@ -25,6 +44,8 @@ export const handler = createConsumerHandler({
       messenger: leadMessenger(),
       publisher: eventPublisher(),
       profile,
+      drafter: drafter(),
+      logger,
     });
     if (outcome.status === 'sent') {
       metrics.addMetric(MetricName.RepliesSent, 'Count', 1);
@@ -45,6 +66,10 @@ export const handler = createConsumerHandler({
     } else {
       metrics.addMetric(MetricName.RepliesSuppressed, 'Count', 1);
     }
-    logger.info('Reply handled', { trigger: event.detailType, status: outcome.status });
+    logger.info('Reply handled', {
+      trigger: event.detailType,
+      status: outcome.status,
+      composedBy: outcome.composedBy,
+    });
   },
 });

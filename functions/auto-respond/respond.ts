@@ -8,12 +8,14 @@ import type {
   MeetingSlotsOffered,
 } from '#events/catalog.ts';
 import type { BusinessProfile } from '#shared/config/business-profile.ts';
-import { composeReply, missingDetails, type ReplyKind } from '#shared/domain/reply.ts';
+import { missingDetails, type ReplyContext, type ReplyKind } from '#shared/domain/reply.ts';
 import type { LeadMessenger, SendKind, SendOutcome } from '#shared/messaging/lead-messenger.ts';
 import { announceReplySent } from '#shared/messaging/reply-sent.ts';
 import { PermanentError } from '#shared/ports/errors.ts';
 import type { EventPublisher } from '#shared/ports/event-publisher.ts';
 import type { LeadStore } from '#shared/ports/lead-store.ts';
+import type { ComposedBy, ReplyDrafter } from '#shared/ports/reply-drafter.ts';
+import { type DraftLogger, draftOrTemplate } from './draft-reply.ts';
 
 type Detail<E extends { schema: z.ZodType }> = z.infer<E['schema']>;
 
@@ -46,13 +48,22 @@ const replyFor = (trigger: RespondTrigger, isFirstReply: boolean): { kind: Reply
 };
 
 /**
- * Composes the reply a trigger calls for and sends it on the lead's channel through the
+ * Composes the reply a trigger calls for (worded by the drafter when there is one and the reply
+ * is a free-text answer, else by the templates) and sends it on the lead's channel through the
  * messenger, which enforces opt-out and quiet hours. Publishes `Reply Sent` when it went out.
  */
 export const respond = async (
   trigger: RespondTrigger,
-  deps: { store: LeadStore; messenger: LeadMessenger; publisher: EventPublisher; profile: BusinessProfile },
-): Promise<SendOutcome & { answeredAt?: string; speedToLeadMs?: number }> => {
+  deps: {
+    store: LeadStore;
+    messenger: LeadMessenger;
+    publisher: EventPublisher;
+    profile: BusinessProfile;
+    /** Absent: every reply comes from the templates. */
+    drafter?: ReplyDrafter | undefined;
+    logger?: DraftLogger | undefined;
+  },
+): Promise<SendOutcome & { answeredAt?: string; speedToLeadMs?: number; composedBy: ComposedBy }> => {
   const { detail } = trigger;
   const lead = await deps.store.getLead(detail.leadId);
   if (!lead) throw new PermanentError(`Lead ${detail.leadId} not found`);
@@ -62,7 +73,7 @@ export const respond = async (
   const { kind, send } = replyFor(trigger, isFirstReply);
 
   const q = lead.qualification;
-  const reply = composeReply({
+  const context: ReplyContext = {
     kind,
     channel: detail.channel,
     profile: deps.profile,
@@ -78,6 +89,7 @@ export const respond = async (
       : [],
     ...(trigger.detailType === 'Meeting Slots Offered' && {
       slots: trigger.detail.slots.map((s) => ({ start: new Date(s.start), end: new Date(s.end) })),
+      ...(trigger.detail.bookingUrl && { bookingUrl: trigger.detail.bookingUrl }),
     }),
     ...(trigger.detailType === 'Meeting Booked' && {
       meeting: { start: new Date(trigger.detail.start), end: new Date(trigger.detail.end) },
@@ -86,7 +98,23 @@ export const respond = async (
     // Times are written in the business's zone (with its abbreviation), the zone a pick such as
     // "Tuesday at 10" is read in.
     timeZone: deps.profile.timeZone,
-  });
+  };
+  const { reply, composedBy } = await draftOrTemplate(
+    context,
+    {
+      // Lead Scored asks for words alone; the other triggers carry slots, links or a booking.
+      wordsOnly: trigger.detailType === 'Lead Scored',
+      answered,
+      messages,
+      known: {
+        ...(lead.known.need && { need: lead.known.need }),
+        ...(lead.known.service && { service: lead.known.service }),
+        ...(lead.known.location && { location: lead.known.location }),
+        ...(lead.known.timing && { timing: lead.known.timing }),
+      },
+    },
+    deps,
+  );
 
   const outcome = await deps.messenger.send({
     lead,
@@ -97,8 +125,9 @@ export const respond = async (
     text: reply.text,
     ...(reply.subject && { subject: reply.subject }),
     ...(reply.html && { html: reply.html }),
+    composedBy,
   });
-  if (outcome.status !== 'sent') return outcome;
+  if (outcome.status !== 'sent') return { ...outcome, composedBy };
 
   const { speedToLeadMs } = await announceReplySent(
     {
@@ -109,11 +138,13 @@ export const respond = async (
       channel: detail.channel,
       purpose: kind,
       sentAt: outcome.sentAt,
+      composedBy,
     },
     deps,
   );
   return {
     ...outcome,
+    composedBy,
     ...(answered && { answeredAt: answered.at }),
     ...(speedToLeadMs !== undefined && { speedToLeadMs }),
   };

@@ -4,9 +4,10 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { leadIdForContact, maskEmail, parseEmailAddress } from '#shared/domain/contact.ts';
 import { extractLeadText } from '#shared/domain/email-text.ts';
 import type { InboundMessage, PublishOutcome } from '#shared/inbound/publish-inbound.ts';
+import { verifySendGridSignature } from '#shared/inbound/sendgrid-signature.ts';
 import { header, rawBody, requireMethod, WebhookRejection } from '#shared/lambda/http.ts';
 import type { BlobStore } from '#shared/ports/outbound.ts';
-import { checkBasicAuth, verifySendGridSignature } from './authenticate.ts';
+import { checkBasicAuth } from './authenticate.ts';
 import { isAutomatedMail } from './automated-mail.ts';
 import { InboundEmailParseError, parseSendGridInbound } from './parse-inbound-email.ts';
 

@@ -1,12 +1,17 @@
-// Only the webhooks module: importing the root `twilio` package would bundle ~3.7 MB.
-import { getExpectedTwilioSignature, validateRequest } from 'twilio/lib/webhooks/webhooks.js';
 import { z } from 'zod';
+import { parseTwilioForm } from '#shared/adapters/twilio/twilio-webhook.ts';
+
+// Signature checking is shared with the status-callback webhook.
+export {
+  parseTwilioForm,
+  TWILIO_SIGNATURE_HEADER,
+  type TwilioSignatureInput,
+  twilioSignature,
+  verifyTwilioSignature,
+} from '#shared/adapters/twilio/twilio-webhook.ts';
 
 /** What the webhook answers Twilio: no reply from here (replies go out later, behind the bus). */
 export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
-
-/** Header carrying Twilio's signature (API Gateway lower-cases header names). */
-export const TWILIO_SIGNATURE_HEADER = 'x-twilio-signature';
 
 /** Twilio sends at most 10 media items with one message. */
 const MAX_MEDIA = 10;
@@ -65,13 +70,6 @@ export class InboundSmsParseError extends Error {
   readonly statusCode = 400;
 }
 
-/** Decodes an `application/x-www-form-urlencoded` body; a repeated key keeps its last value. */
-export const parseTwilioForm = (rawBody: string): Record<string, string> => {
-  const params: Record<string, string> = {};
-  for (const [key, value] of new URLSearchParams(rawBody)) params[key] = value;
-  return params;
-};
-
 /** The facts Leadline keeps from Twilio's parameters; media from `NumMedia` and `MediaUrl{N}`. */
 export const toInboundSms = (params: TwilioSmsParams): InboundSms => {
   const count = Math.min(Number(params.NumMedia ?? '0'), MAX_MEDIA);
@@ -113,34 +111,3 @@ export const parseInboundSms = (rawBody: string): InboundSms => {
   }
   return toInboundSms(parsed.data);
 };
-
-export interface TwilioSignatureInput {
-  authToken: string;
-  /** The public URL Twilio was given (with query string), not one rebuilt from proxy headers. */
-  url: string;
-  /** The decoded POST parameters. */
-  params: Record<string, string>;
-}
-
-/**
- * Checks `X-Twilio-Signature` (HMAC-SHA1 of URL + sorted params) with twilio's own
- * `validateRequest`, which also accepts the URL with the default port added or removed.
- */
-export const verifyTwilioSignature = ({
-  authToken,
-  signature,
-  url,
-  params,
-}: TwilioSignatureInput & { signature: string | undefined }): boolean => {
-  if (!authToken || !signature) return false;
-  try {
-    return validateRequest(authToken, signature, url, params);
-  } catch {
-    // e.g. a URL that `new URL()` cannot parse
-    return false;
-  }
-};
-
-/** The signature Twilio would send for this request (for the test-sending script and tests). */
-export const twilioSignature = ({ authToken, url, params }: TwilioSignatureInput): string =>
-  getExpectedTwilioSignature(authToken, url, params);

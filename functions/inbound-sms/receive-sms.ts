@@ -1,9 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { readSignedTwilioForm } from '#shared/adapters/twilio/twilio-webhook.ts';
 import { leadIdForContact, maskPhone, normalisePhone } from '#shared/domain/contact.ts';
 import type { InboundMessage, PublishOutcome } from '#shared/inbound/publish-inbound.ts';
-import { header, rawBody, requireMethod, WebhookRejection } from '#shared/lambda/http.ts';
-import { parseTwilioForm, TwilioSmsParams, toInboundSms, verifyTwilioSignature } from './parse-twilio-sms.ts';
+import { WebhookRejection } from '#shared/lambda/http.ts';
+import { TwilioSmsParams, toInboundSms } from './parse-twilio-sms.ts';
 
 /** Twilio bodies are at most 1600 characters of text plus parameters; anything far larger is not Twilio. */
 const MAX_BODY_BYTES = 64 * 1024;
@@ -23,20 +24,11 @@ export const receiveSms = async (
     now?: () => Date;
   },
 ): Promise<PublishOutcome> => {
-  requireMethod(event, 'POST');
-  const contentType = header(event, 'content-type') ?? '';
-  if (!contentType.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
-    throw new WebhookRejection(415, 'Expected application/x-www-form-urlencoded');
-  }
-  const params = parseTwilioForm(rawBody(event, MAX_BODY_BYTES).toString('utf8'));
-
-  const signature = header(event, 'x-twilio-signature');
-  if (!signature) throw new WebhookRejection(403, 'Missing X-Twilio-Signature');
-  // Twilio signs the URL it was given, so rebuild that, not the URL API Gateway saw.
-  const url = `${deps.publicBaseUrl.replace(/\/$/, '')}${event.rawPath}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`;
-  if (!verifyTwilioSignature({ authToken: deps.authToken, signature, url, params })) {
-    throw new WebhookRejection(403, 'Invalid X-Twilio-Signature');
-  }
+  const params = readSignedTwilioForm(event, {
+    authToken: deps.authToken,
+    publicBaseUrl: deps.publicBaseUrl,
+    maxBytes: MAX_BODY_BYTES,
+  });
 
   const parsed = TwilioSmsParams.safeParse(params);
   if (!parsed.success) {

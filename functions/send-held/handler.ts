@@ -29,6 +29,7 @@ const sendHeld = async (_event: ScheduledEvent) => {
         channel: message.channel,
         purpose: message.purpose ?? 'held',
         sentAt: outcome.sentAt,
+        ...(message.composedBy && { composedBy: message.composedBy }),
       },
       { store: leadStore(), publisher: eventPublisher() },
     );

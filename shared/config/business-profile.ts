@@ -12,6 +12,14 @@ export const Rep = z.object({
   email: z.email().optional(),
   phone: z.string().optional(),
   slackChannel: z.string().optional(),
+  /**
+   * The rep's Slack member id (Profile → Copy member ID), to @-mention them: an incoming webhook
+   * posts to the one channel it was made for, so the mention is what reaches the rep.
+   */
+  slackUserId: z
+    .string()
+    .regex(/^[UW][A-Z0-9]{2,}$/, 'expected a Slack member id such as U0123ABCD')
+    .optional(),
   /** Services this rep handles (by service name); empty means all. */
   services: z.array(z.string()).default([]),
 });

@@ -26,6 +26,8 @@ export interface ReplyContext {
   /** What we still do not know: from missingDetails(). */
   missing: ReadonlyArray<MissingDetail>;
   slots?: ReadonlyArray<{ start: Date; end: Date }>;
+  /** The business books through a scheduling page: the lead gets this link instead of slots. */
+  bookingUrl?: string | undefined;
   meeting?: { start: Date; end: Date };
   inboundSubject?: string | undefined;
   /** Zone the times are written in: the business's, which the offered slots are in. */
@@ -40,6 +42,8 @@ export interface ComposedReply {
 
 /** Two SMS segments: a first reply should fit, so it arrives as one readable message. */
 export const FIRST_SMS_MAX_CHARS = 320;
+/** Appended to the first text a lead gets (CTIA: say how to opt out). */
+export const SMS_OPT_OUT_FOOTER = 'Reply STOP to opt out.';
 const MAX_QUESTIONS = 2;
 
 /**
@@ -76,9 +80,14 @@ const QUESTIONS: Readonly<Record<MissingDetail, { alone: string; joined: string 
   email: { alone: "What's your email for the confirmation?", joined: 'your email for the confirmation' },
 };
 
-function questionsSentence(missing: ReadonlyArray<MissingDetail>, channel: 'sms' | 'email'): string | null {
+function questionsSentence(
+  missing: ReadonlyArray<MissingDetail>,
+  channel: 'sms' | 'email',
+  /** A scheduling page asks for the email itself. */
+  bookingPage = false,
+): string | null {
   const asked = missing
-    .filter((detail) => !(detail === 'email' && channel === 'email'))
+    .filter((detail) => !(detail === 'email' && (channel === 'email' || bookingPage)))
     .slice(0, MAX_QUESTIONS);
   const [first, second] = asked;
   if (!first) return null;
@@ -183,9 +192,13 @@ type Block =
   | { kind: 'greeting'; name: string | null }
   | { kind: 'sentence'; text: string; short?: string | undefined; priority: number }
   | { kind: 'slots'; intro: string; shortIntro: string; items: string[]; outro: string; priority: number }
+  /** A booking link is the point of the message: it is never shortened or dropped. */
+  | { kind: 'link'; intro: string; url: string }
   | { kind: 'footer'; text: string };
 
-function slotsBlock(ctx: ReplyContext, intro: string, priority: number): Block | null {
+/** The offer: the slots to pick from, or the booking link (`linkIntro`) when the business uses one. */
+function slotsBlock(ctx: ReplyContext, intro: string, priority: number, linkIntro: string): Block | null {
+  if (ctx.bookingUrl) return { kind: 'link', intro: linkIntro, url: ctx.bookingUrl };
   const slots = ctx.slots ?? [];
   if (slots.length === 0) return null;
   return {
@@ -207,8 +220,13 @@ function conversationBlocks(ctx: ReplyContext): Array<Block | null> {
   const name = firstNameOf(ctx);
   const kind = ctx.profile.meeting.kind;
   const first = ctx.kind === 'first-reply';
-  const questions = questionsSentence(ctx.missing, ctx.channel);
-  const offer = slotsBlock(ctx, `We can set up a ${kind} at one of these times:`, 2);
+  const questions = questionsSentence(ctx.missing, ctx.channel, Boolean(ctx.bookingUrl));
+  const offer = slotsBlock(
+    ctx,
+    `We can set up a ${kind} at one of these times:`,
+    2,
+    `You can pick a time for a ${kind} here:`,
+  );
   return [
     { kind: 'greeting', name },
     sentence(first ? `Thanks for contacting ${business}!` : 'Thanks for the details!'),
@@ -235,15 +253,20 @@ function blocksFor(ctx: ReplyContext): Block[] {
     case 'slots-offered':
       blocks = [
         { kind: 'greeting', name },
-        slotsBlock(ctx, `Here are times for a ${kind} with ${business}:`, 0) ??
-          sentence(`We'll be in touch to find a time for a ${kind}.`),
+        slotsBlock(
+          ctx,
+          `Here are times for a ${kind} with ${business}:`,
+          0,
+          `You can book a ${kind} with ${business} here:`,
+        ) ?? sentence(`We'll be in touch to find a time for a ${kind}.`),
       ];
       break;
     case 'slot-taken':
       blocks = [
         { kind: 'greeting', name },
         sentence('Sorry, that time was just taken.'),
-        slotsBlock(ctx, 'Here are other times:', 0) ?? sentence("We'll be in touch to find another time."),
+        slotsBlock(ctx, 'Here are other times:', 0, 'You can pick another time here:') ??
+          sentence("We'll be in touch to find another time."),
       ];
       break;
     case 'meeting-booked': {
@@ -283,11 +306,11 @@ function blocksFor(ctx: ReplyContext): Block[] {
         sentence(
           `${business}: send us your question and we'll get back to you. Hours: ${describeHours(ctx.profile.hours, ctx.profile.timeZone)}.`,
         ),
-        sms ? { kind: 'footer', text: 'Reply STOP to opt out.' } : null,
+        sms ? { kind: 'footer', text: SMS_OPT_OUT_FOOTER } : null,
       ];
       break;
   }
-  if (sms && ctx.kind === 'first-reply') blocks.push({ kind: 'footer', text: 'Reply STOP to opt out.' });
+  if (sms && ctx.kind === 'first-reply') blocks.push({ kind: 'footer', text: SMS_OPT_OUT_FOOTER });
   return blocks.filter((block): block is Block => block !== null);
 }
 
@@ -303,7 +326,10 @@ function renderSms(blocks: ReadonlyArray<Block>): string {
     const text =
       block.kind === 'slots'
         ? `${block.intro} ${block.items.map((item, i) => `${i + 1}) ${item}`).join(' ')}. ${block.outro}`
-        : block.text;
+        : block.kind === 'link'
+          ? // No full stop after the link: some phones would take it into the address.
+            `${block.intro} ${block.url}`
+          : block.text;
     // "Hi Jane, thanks for ..." reads as one sentence.
     parts.push(greeted && parts.length === 1 ? text.charAt(0).toLowerCase() + text.slice(1) : text);
   }
@@ -386,6 +412,12 @@ function renderEmail(blocks: ReadonlyArray<Block>, business: string): { text: st
         `<p>${escapeHtml(block.intro)}</p><ol>${block.items.map((item) => `<li>${escapeHtml(item)}</li>`).join('')}</ol>` +
           `<p>${escapeHtml(block.outro.replace(/^Reply /, 'Reply with '))}</p>`,
       );
+    } else if (block.kind === 'link') {
+      flush();
+      textParts.push(`${block.intro}\n${block.url}`);
+      htmlParts.push(
+        `<p>${escapeHtml(block.intro)}<br><a href="${escapeHtml(block.url)}">${escapeHtml(block.url)}</a></p>`,
+      );
     } else {
       sentences.push(block.text);
     }
@@ -395,8 +427,12 @@ function renderEmail(blocks: ReadonlyArray<Block>, business: string): { text: st
   htmlParts.push(`<p>Best regards,<br>${escapeHtml(business)}</p>`);
   return {
     text: textParts.join('\n\n'),
-    html: `<!doctype html><html><body style="font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:1.4">${htmlParts.join('')}</body></html>`,
+    html: htmlDocument(htmlParts),
   };
+}
+
+function htmlDocument(parts: ReadonlyArray<string>): string {
+  return `<!doctype html><html><body style="font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:1.4">${parts.join('')}</body></html>`;
 }
 
 const DEFAULT_SUBJECTS: Readonly<Record<ReplyKind, (business: string, meetingKind: string) => string>> = {
@@ -424,4 +460,29 @@ export function composeReply(ctx: ReplyContext): ComposedReply {
     return { text: ctx.kind === 'first-reply' ? fitSms(blocks, FIRST_SMS_MAX_CHARS) : renderSms(blocks) };
   }
   return { subject: subjectFor(ctx), ...renderEmail(blocks, ctx.profile.name) };
+}
+
+/**
+ * A reply whose body someone else wrote (a drafted, already checked text), dressed as
+ * `composeReply` dresses its own: the opt-out footer on a first text, the subject and the
+ * sign-off on an email.
+ */
+export function composeWithBody(ctx: ReplyContext, body: string): ComposedReply {
+  if (ctx.channel === 'sms') {
+    const flat = body.replace(/\s+/g, ' ').trim();
+    return { text: toGsm7(ctx.kind === 'first-reply' ? `${flat} ${SMS_OPT_OUT_FOOTER}` : flat) };
+  }
+  const paragraphs = body
+    .split(/\n\s*\n/)
+    .map((paragraph) => paragraph.trim())
+    .filter((paragraph) => paragraph.length > 0);
+  const signOff = `Best regards,\n${ctx.profile.name}`;
+  return {
+    subject: subjectFor(ctx),
+    text: [...paragraphs, signOff].join('\n\n'),
+    html: htmlDocument([
+      ...paragraphs.map((paragraph) => `<p>${escapeHtml(paragraph).replace(/\n/g, '<br>')}</p>`),
+      `<p>Best regards,<br>${escapeHtml(ctx.profile.name)}</p>`,
+    ]),
+  };
 }

@@ -34,4 +34,10 @@ export const MetricName = {
   MeetingsBooked: 'MeetingsBooked',
   RepsNotified: 'RepsNotified',
   OptOuts: 'OptOuts',
+  TextStatusesRecorded: 'TextStatusesRecorded',
+  TextsUndelivered: 'TextsUndelivered',
+  MediaArchived: 'MediaArchived',
+  MediaSkipped: 'MediaSkipped',
+  EmailEventsRecorded: 'EmailEventsRecorded',
+  EmailAddressesUnreachable: 'EmailAddressesUnreachable',
 } as const;

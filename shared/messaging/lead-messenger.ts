@@ -3,9 +3,10 @@ import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/pe
 import type { Context } from 'aws-lambda';
 import type { BusinessProfile } from '#shared/config/business-profile.ts';
 import { decideSendTime } from '#shared/domain/quiet-hours.ts';
-import { PermanentError } from '#shared/ports/errors.ts';
+import { PermanentError, RecipientOptedOutError } from '#shared/ports/errors.ts';
 import type { Lead, LeadMessage, LeadStore } from '#shared/ports/lead-store.ts';
 import type { EmailSender, SmsSender } from '#shared/ports/outbound.ts';
+import type { ComposedBy } from '#shared/ports/reply-drafter.ts';
 
 /**
  * `reply`: answers a message the lead just sent (goes at once unless quiet hours are strict).
@@ -25,6 +26,8 @@ export interface OutboundText {
   text: string;
   subject?: string;
   html?: string;
+  /** Recorded on the outbound message: who wrote the words. */
+  composedBy?: ComposedBy;
 }
 
 export interface HeldDispatch {
@@ -75,8 +78,19 @@ export class LeadMessenger {
     this.idempotency.registerLambdaContext(context);
   }
 
-  send(message: OutboundText): Promise<SendOutcome> {
-    return this.sendOnce(message);
+  async send(message: OutboundText): Promise<SendOutcome> {
+    try {
+      return await this.sendOnce(message);
+    } catch (error) {
+      // The provider holds an opt-out we did not know of (the lead texted STOP to the carrier).
+      if (!(error instanceof RecipientOptedOutError)) throw error;
+      await this.recordProviderOptOut(
+        message.lead,
+        message.channel,
+        `out-${message.purpose}-${message.answering}`,
+      );
+      return this.suppress(message, error.message);
+    }
   }
 
   /**
@@ -118,6 +132,12 @@ export class LeadMessenger {
           await store.releaseHeld(ref);
           throw error;
         }
+        if (error instanceof RecipientOptedOutError) {
+          await this.recordProviderOptOut(lead, 'sms', message.messageId);
+          await store.finishHeld(ref, { status: 'suppressed', reason: error.message });
+          results.push({ lead, message, outcome: { status: 'suppressed', reason: error.message } });
+          continue;
+        }
         await store.finishHeld(ref, { status: 'failed', reason: error.message });
       }
     }
@@ -126,6 +146,18 @@ export class LeadMessenger {
 
   private now() {
     return this.deps.clock?.() ?? new Date();
+  }
+
+  private async recordProviderOptOut(lead: Lead, channel: 'sms' | 'email', messageId: string) {
+    const contact = channel === 'sms' ? lead.phone : lead.email;
+    if (!contact) return;
+    await this.deps.store.setOptOut({
+      contact,
+      optedOut: true,
+      at: this.now().toISOString(),
+      channel,
+      messageId,
+    });
   }
 
   private async deliver(message: OutboundText): Promise<SendOutcome> {
@@ -137,6 +169,11 @@ export class LeadMessenger {
     const optOut = await this.deps.store.getOptOut(to);
     if (optOut?.optedOut && message.kind !== 'opt-out-confirmation') {
       return this.suppress(message, 'the contact opted out');
+    }
+    // An address that bounced for good gets nothing more, not even a confirmation: resending
+    // to it only hurts the sender's reputation.
+    if (channel === 'email' && (await this.deps.store.getEmailUnreachable(to))) {
+      return this.suppress(message, 'the email address is unreachable');
     }
 
     const now = this.now();
@@ -160,6 +197,7 @@ export class LeadMessenger {
           status: 'held',
           purpose: message.purpose,
           inReplyTo: message.answering,
+          ...(message.composedBy && { composedBy: message.composedBy }),
           sendAt,
           reason: 'quiet hours',
         });
@@ -180,6 +218,7 @@ export class LeadMessenger {
               inReplyTo: lead.emailThread.messageId,
               references: [...lead.emailThread.references, lead.emailThread.messageId],
             }),
+            tracking: { leadId: lead.leadId, messageId: outboundMessageId },
           });
     const sentAt = this.now().toISOString();
     await this.deps.store.recordOutbound({
@@ -192,6 +231,7 @@ export class LeadMessenger {
       status: 'sent',
       purpose: message.purpose,
       inReplyTo: message.answering,
+      ...(message.composedBy && { composedBy: message.composedBy }),
       providerMessageId,
     });
     return { status: 'sent', outboundMessageId, providerMessageId, sentAt };

@@ -16,6 +16,7 @@ export const announceReplySent = async (
     channel: 'sms' | 'email';
     purpose: string;
     sentAt: string;
+    composedBy?: 'openai' | 'template' | undefined;
   },
   deps: { store: LeadStore; publisher: EventPublisher },
 ): Promise<{ speedToLeadMs?: number }> => {
@@ -39,6 +40,7 @@ export const announceReplySent = async (
     channel: reply.channel,
     purpose: reply.purpose,
     sentAt: reply.sentAt,
+    ...(reply.composedBy && { composedBy: reply.composedBy }),
     ...(speedToLeadMs !== undefined && { speedToLeadMs }),
   });
   return speedToLeadMs === undefined ? {} : { speedToLeadMs };

@@ -17,3 +17,12 @@ export class TransientError extends Error {
     super(message, options);
   }
 }
+
+/**
+ * The provider refuses to message this recipient because they opted out with it (Twilio 21610:
+ * the lead texted STOP and the carrier or Twilio blocks the number). The sender records the
+ * opt-out so nothing tries again until the lead opts back in.
+ */
+export class RecipientOptedOutError extends PermanentError {
+  override readonly name: string = 'RecipientOptedOutError';
+}

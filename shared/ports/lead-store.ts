@@ -1,6 +1,8 @@
 import type { Channel } from '#events/envelope.ts';
 import type { Qualification } from '#shared/domain/qualification.ts';
+import type { SmsDelivery } from '#shared/domain/sms-delivery.ts';
 import type { QualifiedBy } from './qualifier.ts';
+import type { ComposedBy } from './reply-drafter.ts';
 
 export type Grade = 'hot' | 'warm' | 'cold';
 export type LeadStatus = 'new' | 'engaged' | 'spam' | 'wrong_number' | 'booked';
@@ -53,6 +55,51 @@ export interface LeadMessage {
   sendAt?: string;
   providerMessageId?: string;
   reason?: string;
+  /** Outbound: who wrote the words, the model (checked) or the templates. */
+  composedBy?: ComposedBy;
+  /** An email's latest delivery state, from the provider's delivery events. */
+  emailDelivery?: EmailDelivery;
+  /** A text's latest delivery state, from Twilio's status callbacks; `rank` only ever grows. */
+  smsDelivery?: SmsDelivery & { rank: number };
+  /** Inbound MMS: each media item, archived to the blob store (`key`) or why not (`skipped`). */
+  media?: InboundMedia[];
+}
+
+/** Where a message is stored. */
+export interface MessageRef {
+  leadId: string;
+  messageId: string;
+  at: string;
+}
+
+export interface InboundMedia {
+  url: string;
+  contentType: string;
+  key?: string;
+  bytes?: number;
+  skipped?: string;
+}
+
+/** What the email provider's delivery events last said about an email we sent. */
+export interface EmailDelivery {
+  /** `deferred` may still turn into any of the others; the rest are final. */
+  status: 'delivered' | 'deferred' | 'bounced' | 'dropped';
+  /** When the provider saw it happen. */
+  at: string;
+  reason?: string;
+  /** The provider's id of the event (SendGrid `sg_event_id`) and of the message (`sg_message_id`). */
+  providerEventId: string;
+  providerMessageId?: string;
+}
+
+/** An email address the provider could not deliver to for good (hard bounce, invalid): never emailed again. */
+export interface EmailUnreachableState {
+  /** Lower-cased email address. */
+  contact: string;
+  at: string;
+  reason: string;
+  /** The provider event that showed it (SendGrid `sg_event_id`). */
+  providerEventId: string;
 }
 
 export interface Meeting {
@@ -128,5 +175,26 @@ export interface LeadStore {
   getMeetings(leadId: string): Promise<Meeting[]>;
   setOptOut(state: OptOutState): Promise<void>;
   getOptOut(contact: string): Promise<OptOutState | undefined>;
+  /**
+   * Records a delivery event on an outbound email: a final state is never replaced by a deferral,
+   * nor by an event older than the one recorded. `not-found` when no such message is stored.
+   */
+  recordEmailDelivery(
+    ref: { leadId: string; messageId: string },
+    delivery: EmailDelivery,
+  ): Promise<'recorded' | 'outdated' | 'not-found'>;
+  setEmailUnreachable(state: EmailUnreachableState): Promise<void>;
+  getEmailUnreachable(email: string): Promise<EmailUnreachableState | undefined>;
+  /**
+   * Records a status callback on the text the provider knows as `providerMessageId`, unless a
+   * status as far along is recorded already (`outdated`). A callback that beats the sender's own
+   * record is kept (`pending`) and applied when the sender records the text.
+   */
+  recordSmsDelivery(
+    providerMessageId: string,
+    delivery: SmsDelivery,
+  ): Promise<{ outcome: 'recorded' | 'outdated' | 'pending'; message?: MessageRef }>;
+  /** Records what became of an inbound message's media; false when the message is not stored yet. */
+  recordInboundMedia(ref: MessageRef, media: InboundMedia[]): Promise<boolean>;
   listLeads(): Promise<Lead[]>;
 }

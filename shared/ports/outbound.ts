@@ -18,11 +18,25 @@ export interface EmailSender {
     /** Threading: the Message-ID answered and the thread's References. */
     inReplyTo?: string;
     references?: string[];
+    /** Our ids for the message, echoed back by the provider's delivery events. */
+    tracking?: { leadId: string; messageId: string };
   }): Promise<SentMessage>;
 }
 
+/** A notification for someone in a team chat. */
+export interface ChatMessage {
+  /** Where the rep reads it, e.g. `#leads`. */
+  channel: string;
+  /** The whole message as plain text: the notification, and what clients without cards show. */
+  text: string;
+  /** The same content laid out: a title, labelled fields and lines under them. */
+  card?: { title: string; fields: Array<{ label: string; value: string }>; lines?: string[] };
+  /** The chat member to mention (a Slack member id such as `U0123ABCD`). */
+  mentionUserId?: string;
+}
+
 export interface ChatPoster {
-  post(message: { channel: string; text: string }): Promise<void>;
+  post(message: ChatMessage): Promise<void>;
 }
 
 export interface CrmLeadRecord {
@@ -73,6 +87,19 @@ export interface CalendarPort {
     attendee: { name?: string; email?: string; phone?: string };
   }): Promise<{ eventId: string }>;
 }
+
+/**
+ * A scheduling page the lead books on themselves (Calendly, Cal.com): Leadline picks no slot and
+ * books nothing, it sends the link.
+ */
+export interface BookingLink {
+  readonly provider: string;
+  /** The page for this lead, prefilled with what the provider accepts in its query string. */
+  urlFor(lead: { name?: string; email?: string }): string;
+}
+
+/** How meetings are arranged: Leadline books on a calendar, or the lead books through a link. */
+export type Scheduler = CalendarPort | BookingLink;
 
 export interface BlobStore {
   put(key: string, body: Buffer | string, contentType: string): Promise<void>;

@@ -14,6 +14,8 @@ describe('qualification by OpenAI, on the local runtime', () => {
         OPENAI_BASE_URL: openai.baseUrl,
         OPENAI_TIMEOUT_MS: '500',
         OPENAI_MAX_RETRIES: '0',
+        // Reply drafting is tested in openai-drafting.test.ts; here only qualification asks the model.
+        OPENAI_DRAFT_REPLIES: 'false',
       },
     });
   });

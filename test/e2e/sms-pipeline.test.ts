@@ -75,6 +75,14 @@ describe('a lead texting the business, on the local runtime', () => {
     await pipeline.settle();
     const lead = await leadFor(pipeline, '+15125550177');
     expect(lead?.status).not.toBe('spam');
+    // On the sandbox the photo is not fetched (no Twilio account): its URL stays on the message.
+    expect(lead?.messages.find((m) => m.direction === 'in')?.media).toEqual([
+      {
+        url: 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1',
+        contentType: 'image/jpeg',
+        skipped: 'no Twilio credentials (sandbox): not fetched',
+      },
+    ]);
     const texts = (await pipeline.runtime.inspector.outbox()).filter(
       (e) => e.kind === 'sms' && e.to === '+15125550177',
     );
@@ -221,7 +229,7 @@ describe('a lead texting the business, on the local runtime', () => {
       deadLettered: number;
     }>;
     expect(queues.map((q) => q.subscriber).sort()).toEqual(
-      ['auto-respond', 'calendar', 'crm-sync', 'notify', 'qualify', 'score'].sort(),
+      ['archive-media', 'auto-respond', 'calendar', 'crm-sync', 'notify', 'qualify', 'score'].sort(),
     );
     for (const queue of queues) {
       expect(queue.visible).toBe(0);

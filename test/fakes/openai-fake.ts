@@ -42,6 +42,7 @@ export const reply = {
 export class OpenAiFake {
   readonly requests: RecordedRequest[] = [];
   readonly #queue: FakeReply[] = [];
+  readonly #named = new Map<string, FakeReply[]>();
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -57,7 +58,7 @@ export class OpenAiFake {
         typeof body === 'object' && body !== null && 'model' in body && typeof body.model === 'string'
           ? body.model
           : 'unknown';
-      this.#answer(res, this.#queue.shift(), model);
+      this.#answer(res, this.#nextReply(body), model);
     });
   });
   #completions = 0;
@@ -66,6 +67,29 @@ export class OpenAiFake {
   enqueue(...replies: FakeReply[]): this {
     this.#queue.push(...replies);
     return this;
+  }
+
+  /**
+   * Queues replies for requests whose structured-output schema has this name (e.g.
+   * `qualification`, `reply_draft`), answered before the shared queue; for pipelines that ask the
+   * model more than one thing, in an order the test does not fix.
+   */
+  enqueueFor(schemaName: string, ...replies: FakeReply[]): this {
+    const queue = this.#named.get(schemaName) ?? [];
+    queue.push(...replies);
+    this.#named.set(schemaName, queue);
+    return this;
+  }
+
+  /** Requests whose structured-output schema has this name, in the order received. */
+  requestsFor(schemaName: string): RecordedRequest[] {
+    return this.requests.filter((request) => schemaNameOf(request.body) === schemaName);
+  }
+
+  #nextReply(body: unknown): FakeReply | undefined {
+    const name = schemaNameOf(body);
+    const named = name === undefined ? undefined : this.#named.get(name);
+    return named?.shift() ?? this.#queue.shift();
   }
 
   /** `http://127.0.0.1:PORT/v1`, the SDK's `baseURL`. */
@@ -170,6 +194,16 @@ export class OpenAiFake {
       system_fingerprint: 'fp_openai_fake',
     };
   }
+}
+
+/** `response_format.json_schema.name` of a chat completion request, if it has one. */
+function schemaNameOf(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null || !('response_format' in body)) return undefined;
+  const format = body.response_format;
+  if (typeof format !== 'object' || format === null || !('json_schema' in format)) return undefined;
+  const schema = format.json_schema;
+  if (typeof schema !== 'object' || schema === null || !('name' in schema)) return undefined;
+  return typeof schema.name === 'string' ? schema.name : undefined;
 }
 
 function parseJson(text: string): unknown {

@@ -8,14 +8,19 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { isSmsDeliveryFailure, type SmsDelivery, smsDeliveryRanks } from '#shared/domain/sms-delivery.ts';
 import type {
+  EmailDelivery,
+  EmailUnreachableState,
   HeldMessageRef,
   HeldOutcome,
+  InboundMedia,
   InboundRecord,
   Lead,
   LeadMessage,
   LeadStore,
   Meeting,
+  MessageRef,
   OptOutState,
 } from '#shared/ports/lead-store.ts';
 
@@ -26,7 +31,9 @@ import type {
  * | LEAD#<id>       | MSG#<iso time>#<messageId>  | a message       |
  * | LEAD#<id>       | MEETING#<meetingId>         | a meeting       |
  * | CONTACT#<c>     | OPTOUT                      | opt-out state   |
+ * | CONTACT#<email> | UNREACHABLE                 | the address bounced for good |
  * | HELD            | <sendAt>#<leadId>#<msgId>   | a held text due at sendAt |
+ * | PROVIDERMSG#<sid> | MSG                       | a sent text by Twilio's sid, for its status callbacks |
  * Message items are written with a condition on their key, so a redelivered message is
  * stored once.
  */
@@ -35,6 +42,21 @@ const messageKey = (m: { leadId: string; at: string; messageId: string }) => ({
   pk: `LEAD#${m.leadId}`,
   sk: `MSG#${m.at}#${m.messageId}`,
 });
+
+const providerMessageKey = (providerMessageId: string) => ({
+  pk: `PROVIDERMSG#${providerMessageId}`,
+  sk: 'MSG',
+});
+
+type RankedSmsDelivery = SmsDelivery & { rank: number };
+
+/** The message a provider-message index item points at, once the sender has recorded it. */
+const linkedMessage = (item: Record<string, unknown> | undefined): MessageRef | undefined => {
+  const { leadId, messageId, at } = item ?? {};
+  return typeof leadId === 'string' && typeof messageId === 'string' && typeof at === 'string'
+    ? { leadId, messageId, at }
+    : undefined;
+};
 
 const heldKey = (ref: HeldMessageRef) => ({ pk: 'HELD', sk: `${ref.sendAt}#${ref.leadId}#${ref.messageId}` });
 
@@ -146,6 +168,9 @@ export class DynamoLeadStore implements LeadStore {
 
   async recordOutbound(message: Omit<LeadMessage, 'direction'>): Promise<void> {
     await this.putOnce({ ...messageKey(message), kind: 'message', ...message, direction: 'out' });
+    if (message.channel === 'sms' && message.providerMessageId) {
+      await this.linkProviderMessage(message.providerMessageId, message);
+    }
     if (message.status === 'held' && message.sendAt) {
       const ref: HeldMessageRef = {
         leadId: message.leadId,
@@ -204,6 +229,7 @@ export class DynamoLeadStore implements LeadStore {
     await this.documents.send(
       new UpdateCommand({ TableName: this.tableName, Key: messageKey(ref), ...setExpression(outcome) }),
     );
+    if (outcome.providerMessageId) await this.linkProviderMessage(outcome.providerMessageId, ref);
     await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: heldKey(ref) }));
   }
 
@@ -234,6 +260,182 @@ export class DynamoLeadStore implements LeadStore {
       }),
     );
     return Item ? strip<OptOutState & Record<string, unknown>>(Item) : undefined;
+  }
+
+  async recordEmailDelivery(
+    ref: { leadId: string; messageId: string },
+    delivery: EmailDelivery,
+  ): Promise<'recorded' | 'outdated' | 'not-found'> {
+    const pages = paginateQuery(
+      { client: this.documents },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        FilterExpression: '#id = :id AND #direction = :out',
+        ExpressionAttributeNames: { '#id': 'messageId', '#direction': 'direction' },
+        ExpressionAttributeValues: {
+          ':pk': `LEAD#${ref.leadId}`,
+          ':prefix': 'MSG#',
+          ':id': ref.messageId,
+          ':out': 'out',
+        },
+        ProjectionExpression: 'pk, sk',
+        ConsistentRead: true,
+      },
+    );
+    let key: { pk: unknown; sk: unknown } | undefined;
+    for await (const page of pages) {
+      const item = page.Items?.[0];
+      if (item) {
+        key = { pk: item.pk, sk: item.sk };
+        break;
+      }
+    }
+    if (!key) return 'not-found';
+    // Events arrive out of order and repeat: a deferral only follows a deferral, a final state
+    // replaces a deferral or an older final state.
+    const condition =
+      delivery.status === 'deferred'
+        ? 'attribute_not_exists(emailDelivery) OR (emailDelivery.#status = :deferred AND emailDelivery.#at <= :at)'
+        : 'attribute_not_exists(emailDelivery) OR emailDelivery.#status = :deferred OR emailDelivery.#at <= :at';
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'SET emailDelivery = :delivery',
+          ConditionExpression: `attribute_exists(pk) AND (${condition})`,
+          ExpressionAttributeNames: { '#status': 'status', '#at': 'at' },
+          ExpressionAttributeValues: { ':delivery': delivery, ':deferred': 'deferred', ':at': delivery.at },
+        }),
+      );
+      return 'recorded';
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return 'outdated';
+    }
+  }
+
+  async setEmailUnreachable(state: EmailUnreachableState): Promise<void> {
+    // The first proof is kept; a later bounce of the same address changes nothing.
+    await this.putOnce({
+      pk: `CONTACT#${state.contact}`,
+      sk: 'UNREACHABLE',
+      kind: 'email-unreachable',
+      ...state,
+    });
+  }
+
+  async getEmailUnreachable(email: string): Promise<EmailUnreachableState | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: `CONTACT#${email}`, sk: 'UNREACHABLE' },
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? strip<EmailUnreachableState & Record<string, unknown>>(Item) : undefined;
+  }
+
+  async recordSmsDelivery(
+    providerMessageId: string,
+    delivery: SmsDelivery,
+  ): Promise<{ outcome: 'recorded' | 'outdated' | 'pending'; message?: MessageRef }> {
+    const ranked: RankedSmsDelivery = { ...delivery, rank: smsDeliveryRanks[delivery.status] };
+    // The index item keeps the furthest status seen, whether or not the sender has linked it yet.
+    let index: Record<string, unknown> | undefined;
+    try {
+      const set = setExpression({ kind: 'provider-message', smsDelivery: ranked });
+      ({ Attributes: index } = await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: providerMessageKey(providerMessageId),
+          ...set,
+          ConditionExpression: 'attribute_not_exists(#sd) OR #sd.#rank < :rank',
+          ExpressionAttributeNames: {
+            ...set.ExpressionAttributeNames,
+            '#sd': 'smsDelivery',
+            '#rank': 'rank',
+          },
+          ExpressionAttributeValues: { ...set.ExpressionAttributeValues, ':rank': ranked.rank },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ));
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return { outcome: 'outdated' };
+    }
+    const message = linkedMessage(index);
+    if (!message) return { outcome: 'pending' };
+    await this.applySmsDelivery(message, ranked);
+    return { outcome: 'recorded', message };
+  }
+
+  async recordInboundMedia(ref: MessageRef, media: InboundMedia[]): Promise<boolean> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: messageKey(ref),
+          ...setExpression({ media }),
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return false;
+    }
+  }
+
+  /** Points a provider's message id at the stored text, and applies a status that came first. */
+  private async linkProviderMessage(providerMessageId: string, ref: MessageRef): Promise<void> {
+    const { Attributes } = await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: providerMessageKey(providerMessageId),
+        ...setExpression({
+          kind: 'provider-message',
+          leadId: ref.leadId,
+          messageId: ref.messageId,
+          at: ref.at,
+        }),
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const early = Attributes?.smsDelivery as RankedSmsDelivery | undefined;
+    if (early) await this.applySmsDelivery(ref, early);
+  }
+
+  /** Moves a text's delivery state forward only; a failure also marks the message failed. */
+  private async applySmsDelivery(ref: MessageRef, delivery: RankedSmsDelivery): Promise<void> {
+    const failed = isSmsDeliveryFailure(delivery.status);
+    const set = setExpression({
+      smsDelivery: delivery,
+      ...(failed && {
+        status: 'failed',
+        reason: `the text was ${delivery.status}${delivery.errorCode ? ` (Twilio error ${delivery.errorCode})` : ''}`,
+      }),
+    });
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: messageKey(ref),
+          ...set,
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#sd) OR #sd.#rank < :rank)',
+          ExpressionAttributeNames: {
+            ...set.ExpressionAttributeNames,
+            '#sd': 'smsDelivery',
+            '#rank': 'rank',
+          },
+          ExpressionAttributeValues: { ...set.ExpressionAttributeValues, ':rank': delivery.rank },
+        }),
+      );
+    } catch (error) {
+      // Already as far along (a repeat, or the other path applied it first).
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   async listLeads(): Promise<Lead[]> {

@@ -1,6 +1,6 @@
+import { describeFailure } from '#shared/adapters/openai/errors.ts';
 import type { QualificationInput } from '#shared/domain/qualification.ts';
 import { qualifyByRules } from '#shared/domain/rules-qualifier.ts';
-import { PermanentError, TransientError } from '#shared/ports/errors.ts';
 import type { QualificationResult, Qualifier } from '#shared/ports/qualifier.ts';
 import { applyKeywordPrecedence } from './keyword-precedence.ts';
 
@@ -46,26 +46,8 @@ export class FallbackQualifier implements Qualifier {
     try {
       return await this.#primary.qualify(input);
     } catch (error) {
-      this.#logger.warn('Qualifier failed; answering with the rules', { error: describe(error) });
+      this.#logger.warn('Qualifier failed; answering with the rules', { error: describeFailure(error) });
       return this.#fallback.qualify(input);
     }
   }
-}
-
-/**
- * Only our own error classes carry messages known to be free of the lead's words; of anything
- * else only the class name is logged.
- */
-function describe(error: unknown): { name: string; message?: string; retryAfterMs?: number } {
-  if (error instanceof TransientError) {
-    return {
-      name: error.name,
-      message: error.message,
-      ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
-    };
-  }
-  if (error instanceof PermanentError) {
-    return { name: error.name, message: error.message };
-  }
-  return { name: error instanceof Error ? error.name : typeof error };
 }

@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import { createOpenAiClient } from '#shared/adapters/openai/client.ts';
 import type { Qualifier } from '#shared/ports/qualifier.ts';
 import { FallbackQualifier, RulesQualifier, type WarnLogger } from './fallback-qualifier.ts';
 import { OpenAiQualifier } from './openai-qualifier.ts';
@@ -24,10 +24,10 @@ export function createQualifier(config: QualifierConfig, logger: WarnLogger): Qu
   if (!config.openAiApiKey) {
     return new RulesQualifier();
   }
-  const client = new OpenAI({
+  const client = createOpenAiClient({
     apiKey: config.openAiApiKey,
-    ...(config.openAiBaseUrl ? { baseURL: config.openAiBaseUrl } : {}),
-    timeout: config.timeoutMs,
+    baseUrl: config.openAiBaseUrl,
+    timeoutMs: config.timeoutMs,
     maxRetries: config.maxRetries,
   });
   const primary = new OpenAiQualifier({

@@ -1,9 +1,10 @@
-import OpenAI from 'openai';
-import { ContentFilterFinishReasonError, LengthFinishReasonError } from 'openai/core/error';
+import type OpenAI from 'openai';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { toOpenAiError } from '#shared/adapters/openai/errors.ts';
+import { clip, DATA_CLOSE, DATA_OPEN, leadDataMessage } from '#shared/adapters/openai/lead-data.ts';
 import { Qualification, type QualificationInput } from '#shared/domain/qualification.ts';
-import { PermanentError, TransientError } from '#shared/ports/errors.ts';
+import { PermanentError } from '#shared/ports/errors.ts';
 import type { QualificationResult, Qualifier } from '#shared/ports/qualifier.ts';
 import { applyKeywordPrecedence } from './keyword-precedence.ts';
 
@@ -17,9 +18,7 @@ export interface OpenAiQualifierOptions {
   maxRetries: number;
 }
 
-/** Wraps the lead's data so that nothing inside it can close the block early. */
-export const DATA_OPEN = '<lead_data>';
-export const DATA_CLOSE = '</lead_data>';
+export { DATA_CLOSE, DATA_OPEN } from '#shared/adapters/openai/lead-data.ts';
 
 // Bounds on what is sent, to keep the prompt (and its latency and cost) small.
 const MAX_BODY_CHARS = 8_000;
@@ -78,41 +77,9 @@ export class OpenAiQualifier implements Qualifier {
         { timeout: this.#timeoutMs, maxRetries: this.#maxRetries },
       );
     } catch (error) {
-      throw toQualifierError(error);
+      throw toOpenAiError(error);
     }
   }
-}
-
-function toQualifierError(error: unknown): Error {
-  if (error instanceof OpenAI.APIConnectionTimeoutError) {
-    return new TransientError('OpenAI timed out', undefined, { cause: error });
-  }
-  if (error instanceof OpenAI.APIConnectionError) {
-    return new TransientError('OpenAI could not be reached', undefined, { cause: error });
-  }
-  if (error instanceof OpenAI.APIError) {
-    const status = error.status ?? 0;
-    const message = `OpenAI answered HTTP ${status}`;
-    if (status === 408 || status === 409 || status === 429 || status >= 500) {
-      return new TransientError(message, retryAfterMs(error.headers), { cause: error });
-    }
-    return new PermanentError(message, { cause: error });
-  }
-  if (error instanceof LengthFinishReasonError) {
-    return new PermanentError('OpenAI stopped at the token limit', { cause: error });
-  }
-  if (error instanceof ContentFilterFinishReasonError) {
-    return new PermanentError('OpenAI content filter rejected the message', { cause: error });
-  }
-  // The SDK parses the content while building the result: invalid JSON or a schema mismatch
-  // surfaces here. Their messages quote the content, so only the class name is kept.
-  const name = error instanceof Error ? error.name : typeof error;
-  return new PermanentError(`OpenAI answer could not be parsed (${name})`, { cause: error });
-}
-
-function retryAfterMs(headers: Headers | undefined): number | undefined {
-  const seconds = Number.parseFloat(headers?.get('retry-after') ?? '');
-  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }
 
 /** Drops what the schema allows but this conversation cannot mean. */
@@ -155,15 +122,6 @@ export function buildMessages(input: QualificationInput): ChatCompletionMessageP
   };
   return [
     { role: 'system', content: system },
-    { role: 'user', content: `${DATA_OPEN}\n${encodeData(data)}\n${DATA_CLOSE}` },
+    { role: 'user', content: leadDataMessage(data) },
   ];
-}
-
-/** JSON with `<` and `>` escaped (still valid JSON), so the data cannot contain the delimiters. */
-function encodeData(data: unknown): string {
-  return JSON.stringify(data).replaceAll('<', '\\u003c').replaceAll('>', '\\u003e');
-}
-
-function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max)}…`;
 }

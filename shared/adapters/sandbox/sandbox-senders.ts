@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ChatPoster, EmailSender, SentMessage, SmsSender } from '#shared/ports/outbound.ts';
+import type { ChatMessage, ChatPoster, EmailSender, SentMessage, SmsSender } from '#shared/ports/outbound.ts';
 import type { SandboxOutbox } from './sandbox-outbox.ts';
 
 const providerId = (prefix: string) => `${prefix}${randomBytes(16).toString('hex')}`;
@@ -44,7 +44,12 @@ export class SandboxEmailSender implements EmailSender {
 export class SandboxChatPoster implements ChatPoster {
   constructor(private readonly outbox: SandboxOutbox) {}
 
-  async post(message: { channel: string; text: string }): Promise<void> {
-    await this.outbox.record({ kind: 'slack', to: message.channel, body: message.text, details: {} });
+  async post(message: ChatMessage): Promise<void> {
+    await this.outbox.record({
+      kind: 'slack',
+      to: message.channel,
+      body: message.text,
+      details: { card: message.card, mentionUserId: message.mentionUserId },
+    });
   }
 }

@@ -41,6 +41,30 @@ describe('the event catalog and the topology', () => {
 
   it.each([
     ['a new message', sampleEnvelope(LeadMessageReceived), ['qualify']],
+    [
+      'an MMS with a photo',
+      sampleEnvelope(LeadMessageReceived, {
+        media: [
+          {
+            url: 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1',
+            contentType: 'image/jpeg',
+          },
+        ],
+      }),
+      ['archive-media', 'qualify'],
+    ],
+    [
+      'an email with an attachment',
+      sampleEnvelope(LeadMessageReceived, {
+        channel: 'email',
+        provider: 'sendgrid',
+        from: 'maria@example.com',
+        media: [
+          { url: 's3:inbound/email/2026/11/21/email-1/attachments/1-photo.jpg', contentType: 'image/jpeg' },
+        ],
+      }),
+      ['qualify'],
+    ],
     ['a qualified new lead', sampleEnvelope(LeadQualified), ['score']],
     ['a qualified reply', sampleEnvelope(LeadQualified, { intent: 'reply' }), ['score']],
     ['spam', sampleEnvelope(LeadQualified, { intent: 'spam' }), []],

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { LeadScored, MeetingBooked } from '#events/catalog.ts';
 import { sampleDetail } from '#events/samples.ts';
+import { providerError } from '#shared/adapters/provider-call.ts';
 import { BusinessProfile, demoBusinessProfile, type Rep } from '#shared/config/business-profile.ts';
-import { PermanentError } from '#shared/ports/errors.ts';
+import { PermanentError, TransientError } from '#shared/ports/errors.ts';
 import type { EventPublisher } from '#shared/ports/event-publisher.ts';
 import type { Lead } from '#shared/ports/lead-store.ts';
 import { notifyRep } from '../../../functions/notify/notify-rep.ts';
@@ -108,6 +109,59 @@ describe('telling the rep', () => {
     const { sent, deps } = harness({ notifyVia: 'sms', phone: '+15125550999' });
     await notifyRep({ detailType: 'Lead Scored', detail: sampleDetail(LeadScored) }, deps);
     expect(sent.sms).toEqual([expect.objectContaining({ to: '+15125550999', from: '+15125550100' })]);
+  });
+
+  it('gives Slack a card with the score, contact and need, and mentions the rep', async () => {
+    const { sent, deps } = harness({
+      notifyVia: 'slack',
+      slackChannel: '#hot-leads',
+      slackUserId: 'U0123ABCD',
+    });
+    await notifyRep({ detailType: 'Lead Scored', detail: sampleDetail(LeadScored, { score: 90 }) }, deps);
+    expect(sent.slack[0]).toMatchObject({
+      channel: '#hot-leads',
+      mentionUserId: 'U0123ABCD',
+      card: {
+        title: 'Hot lead: Maria (score 90)',
+        fields: expect.arrayContaining([
+          { label: 'Contact', value: '+15125550123' },
+          { label: 'Need', value: 'Burst pipe under the kitchen sink' },
+          { label: 'Location', value: 'Round Rock' },
+        ]),
+        lines: [expect.stringContaining('needs it urgently'), 'Call them now.'],
+      },
+    });
+  });
+
+  it('refuses a Slack member id that is not one', () => {
+    expect(() => profileWith({ slackUserId: '@dana' })).toThrow(/Slack member id/);
+  });
+
+  it('drops, as permanent and naming the rep, a notification the provider refuses for good', async () => {
+    const { sent, deps } = harness({ notifyVia: 'sms', phone: '+15005550001' });
+    deps.channels.sms.send = async () => {
+      throw providerError({ provider: 'Twilio', status: 400, message: 'invalid To number (21211)' });
+    };
+    const error = await notifyRep(
+      { detailType: 'Lead Scored', detail: sampleDetail(LeadScored) },
+      deps,
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PermanentError);
+    expect((error as Error).message).toBe(
+      'Rep rep-a could not be notified by sms: Twilio 400: invalid To number (21211)',
+    );
+    expect(sent.events).toEqual([]);
+  });
+
+  it('lets a transient provider failure through, so SQS retries the notification', async () => {
+    const { sent, deps } = harness({ notifyVia: 'slack', slackChannel: '#leads' });
+    deps.channels.chat.post = async () => {
+      throw providerError({ provider: 'Slack', status: 429, retryAfter: '30', message: 'rate_limited' });
+    };
+    await expect(
+      notifyRep({ detailType: 'Lead Scored', detail: sampleDetail(LeadScored) }, deps),
+    ).rejects.toThrow(TransientError);
+    expect(sent.events).toEqual([]);
   });
 
   it('drops, as permanent, a notification the rep has no address for', async () => {

@@ -1,11 +1,8 @@
 import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import eventwebhook from '@sendgrid/eventwebhook';
 import { describe, expect, it } from 'vitest';
-import {
-  checkBasicAuth,
-  readSendGridPublicKey,
-  verifySendGridSignature,
-} from '../../../functions/inbound-email/authenticate.ts';
+import { readSendGridPublicKey, verifySendGridSignature } from '#shared/inbound/sendgrid-signature.ts';
+import { checkBasicAuth } from '../../../functions/inbound-email/authenticate.ts';
 import { buildMultipart } from '../../support/multipart.ts';
 
 const basic = (credentials: string) => `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;

@@ -1,0 +1,40 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { rejectionResponse } from '#shared/lambda/http.ts';
+import { createObservability, MetricName } from '#shared/lambda/observability.ts';
+import { providerSecrets } from '#shared/lambda/provider-secrets.ts';
+
+/**
+ * The Lambda around a provider callback that records something and publishes nothing (a
+ * delivery status, say): the same middleware as `createWebhookHandler` (provider secrets,
+ * Powertools logging and metrics) and the same mapping of refusals to answers, without the
+ * once-per-message publishing an inbound message needs.
+ */
+export const createCallbackHandler = (options: {
+  name: string;
+  receive: (event: APIGatewayProxyEventV2, deps: { logger: Logger; metrics: Metrics }) => Promise<void>;
+  accepted: APIGatewayProxyStructuredResultV2;
+}) => {
+  const { logger, metrics } = createObservability(options.name);
+
+  const receive = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    try {
+      await options.receive(event, { logger, metrics });
+      return options.accepted;
+    } catch (error) {
+      return rejectionResponse(error, logger, () =>
+        metrics.addMetric(MetricName.WebhookRejected, 'Count', 1),
+      );
+    }
+  };
+
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+    .use(providerSecrets())
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics, { throwOnEmptyMetrics: false }))
+    .handler(receive);
+};
