@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Channel, DetailBase, defineEvent, Source } from './envelope.ts';
 
 const Grade = z.enum(['hot', 'warm', 'cold']);

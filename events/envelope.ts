@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** EventBridge sources: webhook events come from `leadline.inbound`, everything later from `leadline.pipeline`. */
 export const Source = { inbound: 'leadline.inbound', pipeline: 'leadline.pipeline' } as const;

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { catalog } from './catalog.ts';
 import type { EventDefinition } from './envelope.ts';
 

@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { LeadMessageReceived } from '#events/catalog.ts';
 import { callProvider, type RetryBudget } from '#shared/adapters/provider-call.ts';
 import { PermanentError, TransientError } from '#shared/ports/errors.ts';

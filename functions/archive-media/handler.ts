@@ -1,11 +1,12 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { LeadMessageReceived } from '#events/catalog.ts';
 import { s3Client } from '#shared/adapters/aws/clients.ts';
 import { S3BlobStore } from '#shared/adapters/aws/s3-blob-store.ts';
 import { readEnv } from '#shared/config/env.ts';
 import { MetricName } from '#shared/lambda/observability.ts';
 import { createConsumerHandler } from '#shared/lambda/sqs-consumer.ts';
-import { leadStore, smsMediaSource } from '#shared/wiring/pipeline.ts';
+import { smsMediaSource } from '#shared/wiring/messaging.ts';
+import { leadStore } from '#shared/wiring/pipeline.ts';
 import { archiveMedia } from './archive-media.ts';
 
 const settings = readEnv({ RAW_BUCKET_NAME: z.string().min(3) });

@@ -11,7 +11,8 @@ import { readReplyDraftingSettings } from '#shared/config/reply-drafting.ts';
 import { createObservability, MetricName } from '#shared/lambda/observability.ts';
 import { createConsumerHandler } from '#shared/lambda/sqs-consumer.ts';
 import { eventPublisher, once } from '#shared/wiring/core.ts';
-import { businessProfile, leadMessenger, leadStore, providerSettings } from '#shared/wiring/pipeline.ts';
+import { leadMessenger } from '#shared/wiring/messaging.ts';
+import { businessProfile, leadStore, providerSettings } from '#shared/wiring/pipeline.ts';
 import { respond } from './respond.ts';
 
 // Read and checked when the function loads: a bad profile fails at once, not on the first lead.

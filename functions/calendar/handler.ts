@@ -1,8 +1,9 @@
 import { LeadScored } from '#events/catalog.ts';
 import { MetricName } from '#shared/lambda/observability.ts';
 import { createConsumerHandler } from '#shared/lambda/sqs-consumer.ts';
+import { calendar } from '#shared/wiring/calendar.ts';
 import { eventPublisher } from '#shared/wiring/core.ts';
-import { businessProfile, calendar, leadStore } from '#shared/wiring/pipeline.ts';
+import { businessProfile, leadStore } from '#shared/wiring/pipeline.ts';
 import { offerOrBook } from './offer-or-book.ts';
 
 // Read and checked when the function loads: a bad profile fails at once, not on the first lead.

@@ -2,7 +2,8 @@ import { LeadOptedOut, LeadScored, MeetingBooked, ReplySent } from '#events/cata
 import { MetricName } from '#shared/lambda/observability.ts';
 import { createConsumerHandler } from '#shared/lambda/sqs-consumer.ts';
 import { eventPublisher } from '#shared/wiring/core.ts';
-import { crm, leadStore } from '#shared/wiring/pipeline.ts';
+import { crm } from '#shared/wiring/crm.ts';
+import { leadStore } from '#shared/wiring/pipeline.ts';
 import { syncLead } from './sync-lead.ts';
 
 export const handler = createConsumerHandler({

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CUSTOM_ARG_LEAD_ID, CUSTOM_ARG_MESSAGE_ID } from '#shared/adapters/sendgrid/custom-args.ts';
 import { normaliseEmail } from '#shared/domain/contact.ts';
 import type { EmailDelivery } from '#shared/ports/lead-store.ts';

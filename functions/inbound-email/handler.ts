@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { s3Client } from '#shared/adapters/aws/clients.ts';
 import { S3BlobStore } from '#shared/adapters/aws/s3-blob-store.ts';
 import { basicAuthPair, readEnv } from '#shared/config/env.ts';

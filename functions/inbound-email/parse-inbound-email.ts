@@ -1,7 +1,7 @@
 import { TextDecoder } from 'node:util';
 import busboy from 'busboy';
 import PostalMime, { type Address, type Email } from 'postal-mime';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Parsing of SendGrid Inbound Parse posts (`multipart/form-data`), in both of its modes:

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { readEnv } from '#shared/config/env.ts';
 import { createWebhookHandler } from '#shared/inbound/webhook-handler.ts';
 import { textResponse } from '#shared/lambda/http.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseTwilioForm } from '#shared/adapters/twilio/twilio-webhook.ts';
 
 // Signature checking is shared with the status-callback webhook.

@@ -1,15 +1,10 @@
 import { LeadScored, MeetingBooked } from '#events/catalog.ts';
 import { MetricName } from '#shared/lambda/observability.ts';
 import { createConsumerHandler } from '#shared/lambda/sqs-consumer.ts';
+import { chatPoster } from '#shared/wiring/chat.ts';
 import { eventPublisher } from '#shared/wiring/core.ts';
-import {
-  businessProfile,
-  chatPoster,
-  emailSender,
-  identitySettings,
-  leadStore,
-  smsSender,
-} from '#shared/wiring/pipeline.ts';
+import { emailSender, smsSender } from '#shared/wiring/messaging.ts';
+import { businessProfile, identitySettings, leadStore } from '#shared/wiring/pipeline.ts';
 import { notifyRep } from './notify-rep.ts';
 
 // Read and checked when the function loads: a bad profile fails at once, not on the first lead.

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type LeadScored, type MeetingBooked, RepNotified } from '#events/catalog.ts';
 import type { BusinessProfile, Rep } from '#shared/config/business-profile.ts';
 import { assignRep } from '#shared/domain/assign-rep.ts';

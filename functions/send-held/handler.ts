@@ -6,7 +6,8 @@ import { createObservability, MetricName } from '#shared/lambda/observability.ts
 import { providerSecrets } from '#shared/lambda/provider-secrets.ts';
 import { announceReplySent } from '#shared/messaging/reply-sent.ts';
 import { eventPublisher } from '#shared/wiring/core.ts';
-import { leadMessenger, leadStore } from '#shared/wiring/pipeline.ts';
+import { leadMessenger } from '#shared/wiring/messaging.ts';
+import { leadStore } from '#shared/wiring/pipeline.ts';
 
 const { logger, metrics } = createObservability('send-held');
 

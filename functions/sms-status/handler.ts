@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { documentClient } from '#shared/adapters/aws/clients.ts';
 import { DynamoLeadStore } from '#shared/adapters/aws/dynamo-lead-store.ts';
 import { readEnv } from '#shared/config/env.ts';

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { readSignedTwilioForm } from '#shared/adapters/twilio/twilio-webhook.ts';
 import { maskPhone, normalisePhone } from '#shared/domain/contact.ts';
 import { isSmsDeliveryStatus, type SmsDeliveryStatus } from '#shared/domain/sms-delivery.ts';

@@ -18,6 +18,8 @@ export interface Inspector {
   lead(leadId: string): Promise<LeadView | undefined>;
   outbox(): ReturnType<SandboxOutbox['list']>;
   queues(): QueueView[];
+  /** Moves a subscriber's dead-lettered messages back to its queue (SQS StartMessageMoveTask); resolves with how many. */
+  redrive(subscriber: string): Promise<number>;
   handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void>;
 }
 
@@ -26,7 +28,12 @@ const json = (res: ServerResponse, status: number, body: unknown) => {
   res.end(`${JSON.stringify(body, null, 2)}\n`);
 };
 
-/** The read-only JSON views of the local runtime: leads, the sandbox outbox, and the queues. */
+/**
+ * The JSON views of the local runtime (leads, the sandbox outbox, the queues), read-only but for
+ * one action: `POST /local/queues/{subscriber}/redrive`, which `npm run redrive -- --local` calls.
+ * It runs inside the runtime, on the same queue objects the pollers use, so it is safe while the
+ * pipeline runs (acting on the queue files from another process would not be).
+ */
 export const createInspector = (options: {
   tableName: string;
   queues: ReadonlyMap<string, { queue: DurableQueue; deadLetter: DurableQueue }>;
@@ -69,7 +76,24 @@ export const createInspector = (options: {
           deadLettered: dead.visible + dead.inFlight + dead.delayed,
         };
       }),
+    redrive: async (subscriber) => {
+      const queues = options.queues.get(subscriber);
+      if (!queues) throw new Error(`No queue for subscriber "${subscriber}"`);
+      return queues.deadLetter.moveMessagesTo(queues.queue);
+    },
     handle: async (req, res, path) => {
+      const redriveMatch = /^\/local\/queues\/([^/]+)\/redrive$/.exec(path);
+      if (redriveMatch) {
+        if (req.method !== 'POST') return json(res, 405, { message: 'Use POST to redrive' });
+        const subscriber = decodeURIComponent(redriveMatch[1]!);
+        if (!options.queues.has(subscriber)) {
+          return json(res, 404, {
+            message: `No subscriber "${subscriber}"`,
+            subscribers: [...options.queues.keys()],
+          });
+        }
+        return json(res, 200, { subscriber, moved: await inspector.redrive(subscriber) });
+      }
       if (req.method !== 'GET' && req.method !== 'HEAD')
         return json(res, 405, { message: 'Read-only: use GET' });
       if (path === '/health') return json(res, 200, { status: 'ok' });
@@ -83,7 +107,14 @@ export const createInspector = (options: {
       if (path === '/local/queues') return json(res, 200, inspector.queues());
       return json(res, 404, {
         message: `Nothing at ${path}`,
-        try: ['/health', '/local/leads', '/local/leads/{leadId}', '/local/outbox', '/local/queues'],
+        try: [
+          '/health',
+          '/local/leads',
+          '/local/leads/{leadId}',
+          '/local/outbox',
+          '/local/queues',
+          'POST /local/queues/{subscriber}/redrive',
+        ],
       });
     },
   };

@@ -60,10 +60,48 @@ export interface LocalRuntimeOptions {
   trace?: (line: string) => void;
 }
 
+/** What the runtime subscribes for one topology subscriber: the bus rule, its queues and the poller. */
+export interface LocalSubscription {
+  readonly name: string;
+  readonly pattern: EventPattern;
+  readonly queue: { readonly visibilityTimeoutSeconds: number; readonly maxReceiveCount: number };
+  readonly deadLetter: { readonly visibilityTimeoutSeconds: number; readonly retentionSeconds: number };
+  readonly poller: {
+    readonly batchSize: number;
+    readonly maximumBatchingWindowSeconds: number;
+    readonly maximumConcurrency: number;
+    readonly timeoutSeconds: number;
+    readonly memorySizeMB: number;
+  };
+}
+
+/** The subscriptions a runtime with these options sets up, one per topology subscriber. */
+export const localSubscriptions = (
+  options: Pick<LocalRuntimeOptions, 'visibilityTimeoutSeconds'> = {},
+): LocalSubscription[] =>
+  subscribers.map((subscriber: Subscriber) => ({
+    name: subscriber.name,
+    pattern: subscriber.pattern as EventPattern,
+    queue: {
+      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? visibilityTimeoutSeconds(subscriber),
+      maxReceiveCount: subscriber.maxReceiveCount,
+    },
+    deadLetter: { visibilityTimeoutSeconds: 30, retentionSeconds: 14 * 24 * 3600 },
+    poller: {
+      batchSize: subscriber.batchSize,
+      maximumBatchingWindowSeconds: subscriber.maxBatchingWindowSeconds,
+      maximumConcurrency: subscriber.maxConcurrency,
+      timeoutSeconds: subscriber.timeoutSeconds,
+      memorySizeMB: subscriber.memoryMb,
+    },
+  }));
+
 export interface LocalRuntime {
   url: string;
   port: number;
   inspector: Inspector;
+  /** What this runtime subscribed (bus patterns, queue and poller settings). */
+  subscriptions: readonly LocalSubscription[];
   queues: ReadonlyMap<string, { queue: DurableQueue; deadLetter: DurableQueue; poller: QueuePoller }>;
   /** Resolves once every queue is empty and no function is running. */
   drain(timeoutMs?: number): Promise<void>;
@@ -161,32 +199,31 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
   const aws = await startAwsStandIns({ dataDir, tables: TABLES, bucket: RAW_BUCKET });
 
   const queues = new Map<string, { queue: DurableQueue; deadLetter: DurableQueue; poller: QueuePoller }>();
-  const openQueues = async (subscriber: Subscriber) => {
+  const subscriptions = localSubscriptions(options);
+  const openQueues = async (subscription: LocalSubscription) => {
     const queueDir = join(dataDir, 'queues');
     const deadLetter = await DurableQueue.open({
       dir: queueDir,
-      name: `${subscriber.name}-dlq`,
-      visibilityTimeoutSeconds: 30,
-      retentionSeconds: 14 * 24 * 3600,
+      name: `${subscription.name}-dlq`,
+      ...subscription.deadLetter,
       region: LOCAL_REGION,
     });
     const queue = await DurableQueue.open({
       dir: queueDir,
-      name: subscriber.name,
-      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? visibilityTimeoutSeconds(subscriber),
-      maxReceiveCount: subscriber.maxReceiveCount,
+      name: subscription.name,
+      ...subscription.queue,
       deadLetterQueue: deadLetter,
       region: LOCAL_REGION,
     });
     return { queue, deadLetter };
   };
   const opened = new Map<string, { queue: DurableQueue; deadLetter: DurableQueue }>();
-  for (const subscriber of subscribers) opened.set(subscriber.name, await openQueues(subscriber));
+  for (const subscription of subscriptions) opened.set(subscription.name, await openQueues(subscription));
 
   const bus = new LocalBus(
-    subscribers.map((s) => ({
+    subscriptions.map((s) => ({
       name: s.name,
-      pattern: s.pattern as EventPattern,
+      pattern: s.pattern,
       queue: opened.get(s.name)!.queue,
     })),
   );
@@ -233,24 +270,20 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
 
   const inspector = createInspector({ tableName: TABLES.leads, queues: opened });
 
-  for (const subscriber of subscribers) {
-    const { queue, deadLetter } = opened.get(subscriber.name)!;
-    const handler = await importHandler<SqsLambdaHandler>(subscriber.name);
+  for (const subscription of subscriptions) {
+    const { queue, deadLetter } = opened.get(subscription.name)!;
+    const handler = await importHandler<SqsLambdaHandler>(subscription.name);
     const poller = new QueuePoller({
       queue,
-      handler: options.wrapConsumer?.(subscriber.name, handler) ?? handler,
-      batchSize: subscriber.batchSize,
-      maximumBatchingWindowSeconds: subscriber.maxBatchingWindowSeconds,
-      maximumConcurrency: subscriber.maxConcurrency,
-      functionName: `leadline-${subscriber.name}`,
-      queueArn: `arn:aws:sqs:${LOCAL_REGION}:000000000000:${subscriber.name}`,
+      handler: options.wrapConsumer?.(subscription.name, handler) ?? handler,
+      ...subscription.poller,
+      functionName: `leadline-${subscription.name}`,
+      queueArn: `arn:aws:sqs:${LOCAL_REGION}:000000000000:${subscription.name}`,
       region: LOCAL_REGION,
-      timeoutSeconds: subscriber.timeoutSeconds,
-      memorySizeMB: subscriber.memoryMb,
       logger: (entry: PollerLogEntry) =>
-        trace(`failed ${subscriber.name}: ${entry.message} (${entry.messageIds.length} record(s))`),
+        trace(`failed ${subscription.name}: ${entry.message} (${entry.messageIds.length} record(s))`),
     });
-    queues.set(subscriber.name, { queue, deadLetter, poller });
+    queues.set(subscription.name, { queue, deadLetter, poller });
   }
 
   const webhookHandlers = new Map<
@@ -308,6 +341,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     url,
     port,
     inspector,
+    subscriptions,
     queues,
     drain: async (timeoutMs = 15_000) => {
       // A function's output lands on other queues: drain until a full pass finds all of them idle.

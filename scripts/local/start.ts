@@ -3,7 +3,7 @@
  * Settings come from the environment or a git-ignored `.env` (see `.env.example`).
  */
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { readProviderSettings } from '#shared/config/providers.ts';
 import { loadDotEnv } from '../lib/load-dotenv.ts';
 import { DEV_DEFAULTS, startLocalRuntime } from './runtime.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Raised at start-up when a setting is missing or malformed; names the variable. */
 export class ConfigurationError extends Error {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BusinessProfile, demoBusinessProfile } from './business-profile.ts';
 import { ConfigurationError, readEnv } from './env.ts';
 

@@ -1,6 +1,6 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import type { MiddlewareObj } from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigurationError } from '#shared/config/env.ts';
 import { SECRET_ARNS_VARIABLE } from '#shared/config/secrets.ts';
 

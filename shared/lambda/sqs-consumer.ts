@@ -7,7 +7,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { EventDefinition } from '#events/envelope.ts';
 import { EventEnvelope } from '#events/envelope.ts';
 import { PermanentError } from '#shared/ports/errors.ts';

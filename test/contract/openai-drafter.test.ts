@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Conversation, type DraftLogger, draftOrTemplate } from '#functions/auto-respond/draft-reply.ts';
 import { DATA_CLOSE, DATA_OPEN } from '#shared/adapters/openai/lead-data.ts';
 import { createReplyDrafter } from '#shared/adapters/openai/openai-reply-drafter.ts';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createQualifier, RulesQualifier, type WarnLogger } from '#shared/adapters/qualifier/index.ts';
 import { DATA_CLOSE, DATA_OPEN } from '#shared/adapters/qualifier/openai-qualifier.ts';
 import type { Qualification, QualificationInput } from '#shared/domain/qualification.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type FakeRequest, type FakeResponse, HttpFake } from './http-fake.ts';
 
 /** Salesforce's error answer: a JSON array of `{message, errorCode, fields}`. */

@@ -1,5 +1,5 @@
 import { generateKeyPairSync, type KeyObject, randomBytes, sign } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type FakeResponse, HttpFake } from './http-fake.ts';
 
 export const MAIL_SEND_PATH = '/v3/mail/send';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigurationError, readEnv } from '#shared/config/env.ts';
 import { isGsm7 } from '#shared/domain/sms-text.ts';
 import type { BookingLink } from '#shared/ports/outbound.ts';

@@ -1,6 +1,6 @@
 import { createHash, createPrivateKey } from 'node:crypto';
 import { auth, calendar, type calendar_v3 } from '@googleapis/calendar';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   callProvider,
   providerError,

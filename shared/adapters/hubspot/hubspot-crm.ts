@@ -2,7 +2,7 @@ import { AssociationTypes, Client } from '@hubspot/api-client';
 import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/contacts/index.js';
 import { AssociationSpecAssociationCategoryEnum as DealAssociationCategory } from '@hubspot/api-client/lib/codegen/crm/deals/index.js';
 import { AssociationSpecAssociationCategoryEnum as NoteAssociationCategory } from '@hubspot/api-client/lib/codegen/crm/objects/notes/index.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   type ConversationEntry,
   conversationEntries,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { booleanFlag, readEnv } from '#shared/config/env.ts';
 
 const propertyName = z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected a HubSpot property internal name');

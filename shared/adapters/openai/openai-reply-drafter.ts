@@ -1,7 +1,7 @@
 import type OpenAI from 'openai';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type BusinessFact, businessFacts } from '#shared/domain/reply-draft.ts';
 import { PermanentError, TransientError } from '#shared/ports/errors.ts';
 import type { DraftRequest, ReplyDraft, ReplyDrafter } from '#shared/ports/reply-drafter.ts';

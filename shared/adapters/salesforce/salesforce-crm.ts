@@ -1,5 +1,5 @@
 import { Connection } from 'jsforce';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   type ConversationEntry,
   conversationEntries,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from '@sendgrid/client';
 import { MailService } from '@sendgrid/mail';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   callProvider,
   defaultRetryBudget,

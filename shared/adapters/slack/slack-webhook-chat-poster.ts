@@ -1,5 +1,5 @@
 import { IncomingWebhook, IncomingWebhookHTTPError, type IncomingWebhookSendArguments } from '@slack/webhook';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   callProvider,
   defaultRetryBudget,

@@ -8,7 +8,7 @@ import RestExceptionModule from 'twilio/lib/base/RestException.js';
 import TwilioServiceExceptionModule from 'twilio/lib/base/TwilioServiceException.js';
 import VersionModule from 'twilio/lib/base/Version.js';
 import { MessageListInstance } from 'twilio/lib/rest/api/v2010/account/message.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   callProvider,
   defaultRetryBudget,

@@ -1,0 +1,103 @@
+import { join, resolve } from 'node:path';
+import type { BuildOptions } from 'esbuild';
+import { scheduled, subscribers, webhooks } from '#shared/pipeline.ts';
+
+/**
+ * How every function is built: one definition, read by the `LeadlineFunction` construct (through
+ * NodejsFunction's esbuild options) and by `npm run bundle-check` (esbuild directly), so the
+ * sizes the check reports are the sizes Lambda gets.
+ */
+
+export const REPO_ROOT = resolve(import.meta.dirname, '..');
+
+/** The Lambda Node.js major version; the construct picks the matching runtime, esbuild targets it. */
+export const NODE_MAJOR = 24;
+
+/**
+ * An ESM bundle has no `require`; CommonJS dependencies bundled into it (busboy, some of the
+ * provider SDKs) still call it for Node built-ins, so the bundle creates one first.
+ * https://github.com/evanw/esbuild/issues/1921
+ */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __leadlineCreateRequire } from 'node:module'; const require = __leadlineCreateRequire(import.meta.url);";
+
+export const bundleOptions = {
+  format: 'esm',
+  minify: true,
+  sourcemap: true,
+  target: `node${NODE_MAJOR}`,
+  // ESM builds of dependencies first: smaller bundles and better tree shaking.
+  mainFields: ['module', 'main'],
+  banner: ESM_REQUIRE_BANNER,
+  /**
+   * The Node.js Lambda runtimes ship AWS SDK v3; leaving it out keeps bundles (and cold starts) small.
+   * https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html
+   */
+  externalModules: ['@aws-sdk/*'],
+} as const;
+
+export type FunctionKind = 'webhook' | 'subscriber' | 'scheduled';
+
+/** Every function in the topology, with its kind: what the bundle check and the tests iterate. */
+export const topologyFunctions = (): { name: string; kind: FunctionKind }[] => [
+  ...webhooks.map((w) => ({ name: w.name, kind: 'webhook' as const })),
+  ...subscribers.map((s) => ({ name: s.name, kind: 'subscriber' as const })),
+  ...scheduled.map((s) => ({ name: s.name, kind: 'scheduled' as const })),
+];
+
+/** The handler file of a topology entry (`functions/<name>/handler.ts`, exporting `handler`). */
+export const handlerEntry = (name: string) => join(REPO_ROOT, 'functions', name, 'handler.ts');
+
+/** The same build as the stack's, for esbuild's own API (the bundle check). */
+export const esbuildOptionsFor = (name: string, outdir: string): BuildOptions => ({
+  entryPoints: { index: handlerEntry(name) },
+  outdir,
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  platform: 'node',
+  format: bundleOptions.format,
+  minify: bundleOptions.minify,
+  sourcemap: bundleOptions.sourcemap,
+  target: bundleOptions.target,
+  mainFields: [...bundleOptions.mainFields],
+  banner: { js: bundleOptions.banner },
+  external: [...bundleOptions.externalModules],
+  absWorkingDir: REPO_ROOT,
+  metafile: true,
+  logLevel: 'silent',
+});
+
+/**
+ * The most a webhook's bundle (minified, without its source map) may weigh. Webhooks sit on the
+ * path of every lead: they only authenticate, parse and publish, and today weigh 0.5–0.8 MB (zod's
+ * full build is about 450 KB of that). 1 MiB leaves room for that while catching an accidental
+ * heavy import: the full `twilio` package alone bundles to ~3.7 MB, and the OpenAI, Salesforce
+ * and Google SDKs are each past a megabyte. (Pipeline functions carry the provider SDKs and have no
+ * budget; the check prints their sizes.)
+ */
+export const WEBHOOK_BUNDLE_BUDGET_BYTES = 1024 * 1024;
+
+export interface BundleReport {
+  name: string;
+  kind: FunctionKind;
+  bytes: number;
+  /** The budget it must stay under, if any. */
+  budget?: number;
+}
+
+/** Bundles every topology function as the stack does, into `outdir/<name>/index.mjs`; resolves with each size. */
+export const bundleAll = async (outdir: string): Promise<BundleReport[]> => {
+  const { build } = await import('esbuild');
+  return Promise.all(
+    topologyFunctions().map(async ({ name, kind }) => {
+      const result = await build(esbuildOptionsFor(name, join(outdir, name)));
+      const [, output] = Object.entries(result.metafile!.outputs).find(([path]) => path.endsWith('.mjs'))!;
+      return {
+        name,
+        kind,
+        bytes: output.bytes,
+        ...(kind === 'webhook' && { budget: WEBHOOK_BUNDLE_BUDGET_BYTES }),
+      };
+    }),
+  );
+};

@@ -1,0 +1,20 @@
+import { documentClient } from '#shared/adapters/aws/clients.ts';
+import { schedulingPageLinkFromEnv } from '#shared/adapters/booking-link/scheduling-page-link.ts';
+import { GoogleCalendar, readGoogleCalendarSettings } from '#shared/adapters/google/google-calendar.ts';
+import { SandboxCalendar } from '#shared/adapters/sandbox/sandbox-calendar.ts';
+import type { Scheduler } from '#shared/ports/outbound.ts';
+import { once, storageSettings } from './core.ts';
+import { adapterNotBuilt, providerSettings, sandboxOutbox } from './pipeline.ts';
+
+export const calendar = once((): Scheduler => {
+  switch (providerSettings().CALENDAR_PROVIDER) {
+    case 'sandbox':
+      return new SandboxCalendar(documentClient(), storageSettings().LEADS_TABLE_NAME, sandboxOutbox());
+    case 'google':
+      return new GoogleCalendar(readGoogleCalendarSettings());
+    case 'booking-link':
+      return schedulingPageLinkFromEnv();
+    default:
+      return adapterNotBuilt('CALENDAR_PROVIDER', providerSettings().CALENDAR_PROVIDER);
+  }
+});

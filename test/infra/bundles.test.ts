@@ -1,0 +1,38 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BundleReport, bundleAll, ESM_REQUIRE_BANNER, topologyFunctions } from '../../infra/bundling.ts';
+
+describe('the function bundles (as the stack builds them)', () => {
+  let outdir: string;
+  let reports: BundleReport[];
+  beforeAll(async () => {
+    outdir = await mkdtemp(join(tmpdir(), 'leadline-bundles-'));
+    reports = await bundleAll(outdir);
+  });
+  afterAll(async () => {
+    await rm(outdir, { recursive: true, force: true });
+  });
+
+  it('bundles every function in the topology into an ESM file that exports its handler', async () => {
+    expect(reports.map((r) => r.name).sort()).toEqual(
+      topologyFunctions()
+        .map((f) => f.name)
+        .sort(),
+    );
+    for (const { name } of reports) {
+      const code = await readFile(join(outdir, name, 'index.mjs'), 'utf8');
+      expect(code.startsWith(ESM_REQUIRE_BANNER), name).toBe(true);
+      expect(code, name).toMatch(/export\s*\{[^}]*\bas handler\b|export\s*\{[^}]*\bhandler\b/);
+      // The AWS SDK comes from the Lambda runtime, not the bundle.
+      expect(code, name).toMatch(/from"@aws-sdk\//);
+    }
+  });
+
+  it('keeps every webhook bundle under its budget', () => {
+    for (const report of reports.filter((r) => r.kind === 'webhook')) {
+      expect(report.bytes, report.name).toBeLessThanOrEqual(report.budget!);
+    }
+  });
+});
