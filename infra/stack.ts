@@ -107,7 +107,7 @@ export class LeadlineStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    // --- Provider secrets: one per group, created empty; admins fill them (infra/README-deploy.md).
+    // --- Provider secrets: one per group, created empty; admins fill them (README.md, "Deploy to AWS").
     for (const group of secretGroupNames) {
       const secret = new Secret(this, `${pascal(group)}Secret`, {
         secretName: secretName(group),
@@ -308,7 +308,7 @@ export class LeadlineStack extends Stack {
       value: alarmTopic.topicArn,
     });
     new CfnOutput(this, 'SecretNames', {
-      description: 'Provider secrets to fill (JSON objects, keys in infra/README-deploy.md)',
+      description: 'Provider secrets to fill (JSON objects, keys in README.md, "Deploy to AWS")',
       value: secretGroupNames.map(secretName).join(','),
     });
   }
