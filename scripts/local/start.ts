@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import * as z from 'zod';
 import { readProviderSettings } from '#shared/config/providers.ts';
+import { readReplyDraftingSettings } from '#shared/config/reply-drafting.ts';
 import { loadDotEnv } from '../lib/load-dotenv.ts';
 import { DEV_DEFAULTS, startLocalRuntime } from './runtime.ts';
 
@@ -28,8 +29,10 @@ const { PORT, HOST, PUBLIC_BASE_URL, LEADLINE_DATA_DIR, LOCAL_VISIBILITY_TIMEOUT
 
 // Which adapter serves each port: checked before anything starts, so a wrong setting stops here.
 let providers: ReturnType<typeof readProviderSettings>;
+let drafting: ReturnType<typeof readReplyDraftingSettings>;
 try {
   providers = readProviderSettings(process.env);
+  drafting = readReplyDraftingSettings(process.env);
 } catch (error) {
   console.error((error as Error).message);
   process.exit(1);
@@ -41,6 +44,7 @@ const providerLine = [
   `calendar ${providers.CALENDAR_PROVIDER}`,
   `chat ${providers.CHAT_PROVIDER}`,
   `qualification ${providers.OPENAI_API_KEY ? `OpenAI ${providers.OPENAI_MODEL} + rules fallback` : 'rules'}`,
+  `replies ${providers.OPENAI_API_KEY && drafting.OPENAI_DRAFT_REPLIES ? 'drafted by OpenAI, checked, template fallback' : 'templates'}`,
 ].join(' · ');
 
 const usingDevToken = !process.env.TWILIO_AUTH_TOKEN;
@@ -83,6 +87,8 @@ Send webhooks to:
       signed with TWILIO_AUTH_TOKEN${usingDevToken ? ` (development default "${DEV_DEFAULTS.TWILIO_AUTH_TOKEN}")` : ''}
   SendGrid Inbound Parse:           POST ${emailUrl.href}
       ${usingDevAuth ? 'basic auth is the development default (set INBOUND_EMAIL_BASIC_AUTH)' : 'basic auth from INBOUND_EMAIL_BASIC_AUTH'}
+  Twilio delivery status:           POST ${publicUrl}/webhooks/twilio/status   (sent with each Twilio text)
+  SendGrid Event Webhook:           POST ${publicUrl}/webhooks/sendgrid/events (signed: SENDGRID_EVENT_WEBHOOK_PUBLIC_KEY)
 
 Try it:   npm run sms -- --from +15125550123 --body "Hi, my kitchen drain is clogged, can someone come today?"
           npm run email -- --from jane@example.com --subject "Water heater" --body "Can I get a quote?"
