@@ -65,6 +65,10 @@ export const qualifyMessage = async (
     }),
   });
 
+  // A person writing from an address that bounced once shows it works again (a full mailbox, a
+  // fixed domain); if it still does not, SendGrid drops the reply and says so again.
+  if (!isSms && !message.automated) await store.clearEmailUnreachable(message.from);
+
   const history = (await store.getMessages(lead.leadId))
     .filter((m) => m.messageId !== message.messageId && m.status !== 'suppressed')
     .slice(-HISTORY_LIMIT)

@@ -47,12 +47,19 @@ export const createInspector = (options: {
   const view = async (leadId: string): Promise<LeadView | undefined> => {
     const lead = await leadStore().getLead(leadId);
     if (!lead) return undefined;
-    const [messages, meetings, optOut] = await Promise.all([
+    const [messages, meetings, optOut, emailUnreachable] = await Promise.all([
       leadStore().getMessages(leadId),
       leadStore().getMeetings(leadId),
       leadStore().getOptOut(lead.contact),
+      lead.email ? leadStore().getEmailUnreachable(lead.email) : undefined,
     ]);
-    return { ...lead, messages, meetings, optOut: optOut ?? null };
+    return {
+      ...lead,
+      messages,
+      meetings,
+      optOut: optOut ?? null,
+      emailUnreachable: emailUnreachable ?? null,
+    };
   };
 
   const inspector: Inspector = {

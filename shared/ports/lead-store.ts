@@ -148,6 +148,8 @@ export interface LeadView extends Lead {
   messages: LeadMessage[];
   meetings: Meeting[];
   optOut: OptOutState | null;
+  /** Set while the lead's email address is marked unreachable after a bounce. */
+  emailUnreachable: EmailUnreachableState | null;
 }
 
 /** The lead, its conversation, meetings and opt-out state. */
@@ -185,6 +187,8 @@ export interface LeadStore {
   ): Promise<'recorded' | 'outdated' | 'not-found'>;
   setEmailUnreachable(state: EmailUnreachableState): Promise<void>;
   getEmailUnreachable(email: string): Promise<EmailUnreachableState | undefined>;
+  /** The person wrote from the address: it works again. True when it had been marked unreachable. */
+  clearEmailUnreachable(email: string): Promise<boolean>;
   /**
    * Records a status callback on the text the provider knows as `providerMessageId`, unless a
    * status as far along is recorded already (`outdated`). A callback that beats the sender's own

@@ -70,7 +70,7 @@ describe('email through SendGrid, on the local runtime', () => {
     expect(await response.text()).toBe('Invalid SendGrid signature\n');
   });
 
-  it('records a bounce from the Event Webhook and emails the address no more', async () => {
+  it('records a bounce from the Event Webhook, marking the address unreachable', async () => {
     const [mail] = sentTo(LEAD);
     const body = JSON.stringify([
       sendGridEvent('bounce', {
@@ -89,7 +89,13 @@ describe('email through SendGrid, on the local runtime', () => {
       status: 'bounced',
       reason: '550 5.1.1 No such user',
     });
+    expect(bounced?.emailUnreachable).toMatchObject({
+      contact: LEAD,
+      reason: expect.stringContaining('550'),
+    });
+  });
 
+  it('answers again once the person writes from the address that bounced', async () => {
     await pipeline.email({
       from: 'Tom Baker <Tom.Baker@Example.com>',
       subject: 'Re: Water heater leaking',
@@ -98,9 +104,8 @@ describe('email through SendGrid, on the local runtime', () => {
     });
     await pipeline.settle();
 
-    expect(sentTo(LEAD)).toHaveLength(1);
+    expect(sentTo(LEAD)).toHaveLength(2);
     const lead = await pipeline.runtime.inspector.lead(leadIdForContact(LEAD));
-    const suppressed = lead?.messages.filter((m) => m.direction === 'out' && m.status === 'suppressed');
-    expect(suppressed?.map((m) => m.reason)).toContain('the email address is unreachable');
+    expect(lead?.emailUnreachable).toBeNull();
   });
 });

@@ -337,6 +337,17 @@ export class DynamoLeadStore implements LeadStore {
     return Item ? strip<EmailUnreachableState & Record<string, unknown>>(Item) : undefined;
   }
 
+  async clearEmailUnreachable(email: string): Promise<boolean> {
+    const { Attributes } = await this.documents.send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: { pk: `CONTACT#${email}`, sk: 'UNREACHABLE' },
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    return Attributes !== undefined;
+  }
+
   async recordSmsDelivery(
     providerMessageId: string,
     delivery: SmsDelivery,
