@@ -69,13 +69,13 @@ export const esbuildOptionsFor = (name: string, outdir: string): BuildOptions =>
 
 /**
  * The most a webhook's bundle (minified, without its source map) may weigh. Webhooks sit on the
- * path of every lead: they only authenticate, parse and publish, and today weigh 0.5–0.8 MB (zod's
- * full build is about 450 KB of that). 1 MiB leaves room for that while catching an accidental
- * heavy import: the full `twilio` package alone bundles to ~3.7 MB, and the OpenAI, Salesforce
- * and Google SDKs are each past a megabyte. (Pipeline functions carry the provider SDKs and have no
- * budget; the check prints their sizes.)
+ * path of every lead: they only authenticate, parse and publish, and weigh 200–430 KiB (Powertools,
+ * zod tree-shaken, the multipart and MIME parsers for email). 512 KiB leaves room for that while
+ * catching an accidental heavy import: the full `twilio` package alone bundles to ~3.7 MB, the
+ * OpenAI SDK to ~200 KB, the Salesforce and Google SDKs past a megabyte. (Pipeline functions carry
+ * the provider SDKs and have no budget; the check prints their sizes.)
  */
-export const WEBHOOK_BUNDLE_BUDGET_BYTES = 1024 * 1024;
+export const WEBHOOK_BUNDLE_BUDGET_BYTES = 512 * 1024;
 
 export interface BundleReport {
   name: string;
