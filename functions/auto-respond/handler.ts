@@ -12,7 +12,7 @@ import { createObservability, MetricName } from '#shared/lambda/observability.ts
 import { createConsumerHandler } from '#shared/lambda/sqs-consumer.ts';
 import { eventPublisher, once } from '#shared/wiring/core.ts';
 import { leadMessenger } from '#shared/wiring/messaging.ts';
-import { businessProfile, leadStore, providerSettings } from '#shared/wiring/pipeline.ts';
+import { businessProfile, leadStore, openAiSettings } from '#shared/wiring/pipeline.ts';
 import { respond } from './respond.ts';
 
 // Read and checked when the function loads: a bad profile fails at once, not on the first lead.
@@ -22,7 +22,7 @@ const observability = createObservability('auto-respond');
 // Built on first use: in the cloud the OpenAI key arrives with the provider secrets. Without a
 // key (or with OPENAI_DRAFT_REPLIES=false) there is none, and every reply is a template.
 const drafter = once(() => {
-  const openai = providerSettings();
+  const openai = openAiSettings();
   const drafting = readReplyDraftingSettings();
   return createReplyDrafter({
     openAiApiKey: openai.OPENAI_API_KEY,

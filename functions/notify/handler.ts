@@ -1,9 +1,9 @@
 import { LeadScored, MeetingBooked } from '#events/catalog.ts';
 import { MetricName } from '#shared/lambda/observability.ts';
 import { createConsumerHandler } from '#shared/lambda/sqs-consumer.ts';
-import { chatPoster } from '#shared/wiring/chat.ts';
+import { chatOnFirstPost } from '#shared/wiring/chat.ts';
 import { eventPublisher } from '#shared/wiring/core.ts';
-import { emailSender, smsSender } from '#shared/wiring/messaging.ts';
+import { emailOnFirstSend, smsOnFirstSend } from '#shared/wiring/messaging.ts';
 import { businessProfile, identitySettings, leadStore } from '#shared/wiring/pipeline.ts';
 import { notifyRep } from './notify-rep.ts';
 
@@ -17,9 +17,9 @@ export const handler = createConsumerHandler({
     const { rep } = await notifyRep(event, {
       store: leadStore(),
       channels: {
-        chat: chatPoster(),
-        email: emailSender(),
-        sms: smsSender(),
+        chat: chatOnFirstPost,
+        email: emailOnFirstSend,
+        sms: smsOnFirstSend,
         identity: {
           smsNumber: identitySettings().BUSINESS_SMS_NUMBER,
           emailFrom: identitySettings().BUSINESS_EMAIL_FROM,

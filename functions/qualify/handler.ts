@@ -3,7 +3,7 @@ import { createQualifier } from '#shared/adapters/qualifier/index.ts';
 import { createObservability, MetricName } from '#shared/lambda/observability.ts';
 import { createConsumerHandler } from '#shared/lambda/sqs-consumer.ts';
 import { eventPublisher, once } from '#shared/wiring/core.ts';
-import { businessProfile, leadStore, providerSettings } from '#shared/wiring/pipeline.ts';
+import { businessProfile, leadStore, openAiSettings } from '#shared/wiring/pipeline.ts';
 import { qualifyMessage } from './qualify-message.ts';
 
 // Read and checked when the function loads: a bad profile fails at once, not on the first lead.
@@ -12,7 +12,7 @@ const profile = businessProfile();
 const observability = createObservability('qualify');
 // Built on first use: in the cloud the OpenAI key arrives with the provider secrets.
 const qualifier = once(() => {
-  const settings = providerSettings();
+  const settings = openAiSettings();
   return createQualifier(
     {
       ...(settings.OPENAI_API_KEY && { openAiApiKey: settings.OPENAI_API_KEY }),

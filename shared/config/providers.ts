@@ -51,13 +51,9 @@ export const chooseProvider = <P extends Port>(
   return (configured[0]?.[0] ?? 'sandbox') as ProviderName<P>;
 };
 
-export const readProviderSettings = (env: NodeJS.ProcessEnv = process.env) => ({
-  SMS_PROVIDER: chooseProvider('SMS_PROVIDER', env),
-  EMAIL_PROVIDER: chooseProvider('EMAIL_PROVIDER', env),
-  CRM_PROVIDER: chooseProvider('CRM_PROVIDER', env),
-  CALENDAR_PROVIDER: chooseProvider('CALENDAR_PROVIDER', env),
-  CHAT_PROVIDER: chooseProvider('CHAT_PROVIDER', env),
-  ...readEnv(
+/** OpenAI, for qualification (and reply drafting): the model answers when a key is set. */
+export const readOpenAiSettings = (env: NodeJS.ProcessEnv = process.env) =>
+  readEnv(
     {
       OPENAI_API_KEY: z.string().min(1).optional(),
       OPENAI_BASE_URL: z.url().optional(),
@@ -67,5 +63,18 @@ export const readProviderSettings = (env: NodeJS.ProcessEnv = process.env) => ({
       OPENAI_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(1),
     },
     env,
-  ),
+  );
+
+/**
+ * Every port's provider at once, for `npm start`'s summary. A function chooses only the ports it
+ * uses (`chooseProvider` in `shared/wiring/`): it can read only its own secrets, so another
+ * port's named provider would look unconfigured from there.
+ */
+export const readProviderSettings = (env: NodeJS.ProcessEnv = process.env) => ({
+  SMS_PROVIDER: chooseProvider('SMS_PROVIDER', env),
+  EMAIL_PROVIDER: chooseProvider('EMAIL_PROVIDER', env),
+  CRM_PROVIDER: chooseProvider('CRM_PROVIDER', env),
+  CALENDAR_PROVIDER: chooseProvider('CALENDAR_PROVIDER', env),
+  CHAT_PROVIDER: chooseProvider('CHAT_PROVIDER', env),
+  ...readOpenAiSettings(env),
 });

@@ -3,12 +3,14 @@ import { readHubSpotSettings } from '#shared/adapters/hubspot/settings.ts';
 import { lazyCrm } from '#shared/adapters/lazy-crm.ts';
 import { readSalesforceSettings } from '#shared/adapters/salesforce/settings.ts';
 import { SandboxCrm } from '#shared/adapters/sandbox/sandbox-crm.ts';
+import { chooseProvider } from '#shared/config/providers.ts';
 import type { Crm } from '#shared/ports/outbound.ts';
 import { once, storageSettings } from './core.ts';
-import { adapterNotBuilt, providerSettings, sandboxOutbox } from './pipeline.ts';
+import { adapterNotBuilt, sandboxOutbox } from './pipeline.ts';
 
 export const crm = once((): Crm => {
-  switch (providerSettings().CRM_PROVIDER) {
+  const provider = chooseProvider('CRM_PROVIDER');
+  switch (provider) {
     case 'sandbox':
       return new SandboxCrm(documentClient(), storageSettings().LEADS_TABLE_NAME, sandboxOutbox());
     case 'salesforce': {
@@ -26,6 +28,6 @@ export const crm = once((): Crm => {
       });
     }
     default:
-      return adapterNotBuilt('CRM_PROVIDER', providerSettings().CRM_PROVIDER);
+      return adapterNotBuilt('CRM_PROVIDER', provider);
   }
 });

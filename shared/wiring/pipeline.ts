@@ -2,16 +2,15 @@ import { documentClient } from '#shared/adapters/aws/clients.ts';
 import { DynamoLeadStore } from '#shared/adapters/aws/dynamo-lead-store.ts';
 import { SandboxOutbox } from '#shared/adapters/sandbox/sandbox-outbox.ts';
 import { ConfigurationError } from '#shared/config/env.ts';
-import { readProviderSettings } from '#shared/config/providers.ts';
+import { readOpenAiSettings } from '#shared/config/providers.ts';
 import { readBusinessProfile, readIdentitySettings } from '#shared/config/settings.ts';
 import { once, storageSettings } from './core.ts';
 
 /**
- * The pipeline functions' common dependencies: the lead store, the business, which provider serves
- * each port. Each port's adapters are chosen in a module of their own (`messaging.ts`, `chat.ts`,
+ * The pipeline functions' common dependencies: the lead store, the business, the OpenAI settings. Each port's adapters are chosen in a module of their own (`messaging.ts`, `chat.ts`,
  * `crm.ts`, `calendar.ts`), so a function bundles only the provider SDKs it can use.
  */
-export const providerSettings = once(readProviderSettings);
+export const openAiSettings = once(readOpenAiSettings);
 export const identitySettings = once(readIdentitySettings);
 export const businessProfile = once(() => readBusinessProfile());
 
