@@ -1,11 +1,10 @@
 import * as z from 'zod';
-import { documentClient } from '#shared/adapters/aws/clients.ts';
-import { DynamoLeadStore } from '#shared/adapters/aws/dynamo-lead-store.ts';
 import { booleanFlag, readEnv } from '#shared/config/env.ts';
 import { createCallbackHandler } from '#shared/inbound/callback-handler.ts';
 import { readSendGridPublicKey } from '#shared/inbound/sendgrid-signature.ts';
 import { MetricName } from '#shared/lambda/observability.ts';
-import { newIdempotencyStore, storageSettings } from '#shared/wiring/core.ts';
+import { newIdempotencyStore } from '#shared/wiring/core.ts';
+import { leadStore } from '#shared/wiring/pipeline.ts';
 import { EmailEventRecorder, type EventVerification, receiveEmailEvents } from './record-email-events.ts';
 
 // Public configuration, not a secret: the key SendGrid shows when the Event Webhook is signed.
@@ -32,9 +31,8 @@ const verification: EventVerification = settings.SENDGRID_EVENT_WEBHOOK_PUBLIC_K
     ? { allowUnsigned: true }
     : { notConfigured: true };
 
-// The store alone, not `wiring/pipeline.ts`: a webhook bundles no provider SDKs.
 const recorder = new EmailEventRecorder({
-  store: new DynamoLeadStore(documentClient(), storageSettings().LEADS_TABLE_NAME),
+  store: leadStore(),
   persistenceStore: newIdempotencyStore(),
 });
 

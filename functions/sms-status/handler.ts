@@ -1,18 +1,15 @@
 import * as z from 'zod';
-import { documentClient } from '#shared/adapters/aws/clients.ts';
-import { DynamoLeadStore } from '#shared/adapters/aws/dynamo-lead-store.ts';
 import { readEnv } from '#shared/config/env.ts';
 import { isSmsDeliveryFailure } from '#shared/domain/sms-delivery.ts';
 import { createCallbackHandler } from '#shared/inbound/callback-handler.ts';
 import { MetricName } from '#shared/lambda/observability.ts';
-import { once, storageSettings } from '#shared/wiring/core.ts';
+import { once } from '#shared/wiring/core.ts';
+import { leadStore } from '#shared/wiring/pipeline.ts';
 import { recordStatus } from './record-status.ts';
 
 const settings = readEnv({ PUBLIC_BASE_URL: z.url() });
 // A secret: in the cloud it arrives with the provider secrets, just before the first invocation.
 const authToken = once(() => readEnv({ TWILIO_AUTH_TOKEN: z.string().min(1) }).TWILIO_AUTH_TOKEN);
-// The store alone, not `wiring/pipeline.ts`: a webhook bundles no provider SDKs.
-const store = once(() => new DynamoLeadStore(documentClient(), storageSettings().LEADS_TABLE_NAME));
 
 export const handler = createCallbackHandler({
   name: 'sms-status',
@@ -20,7 +17,7 @@ export const handler = createCallbackHandler({
     const { outcome, status } = await recordStatus(event, {
       authToken: authToken(),
       publicBaseUrl: settings.PUBLIC_BASE_URL,
-      store: store(),
+      store: leadStore(),
       logger,
     });
     metrics.addMetric(

@@ -9,10 +9,9 @@ import { createObservability, MetricName } from '#shared/lambda/observability.ts
 import { providerSecrets } from '#shared/lambda/provider-secrets.ts';
 
 /**
- * The Lambda around a provider callback that records something and publishes nothing (a
- * delivery status, say): the same middleware as `createWebhookHandler` (provider secrets,
- * Powertools logging and metrics) and the same mapping of refusals to answers, without the
- * once-per-message publishing an inbound message needs.
+ * The Lambda around every provider webhook: provider secrets, Powertools logging and metrics, and
+ * the one mapping of refusals to answers (a status and its reason). Status callbacks use it as
+ * is; inbound messages add once-per-message publishing (`webhook-handler.ts`).
  */
 export const createCallbackHandler = (options: {
   name: string;

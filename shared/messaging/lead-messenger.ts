@@ -166,13 +166,17 @@ export class LeadMessenger {
     if (!to)
       return { status: 'suppressed', reason: `the lead has no ${channel === 'sms' ? 'phone' : 'email'}` };
 
-    const optOut = await this.deps.store.getOptOut(to);
+    // Both checks read at once: they sit on the path of every reply.
+    const [optOut, unreachable] = await Promise.all([
+      this.deps.store.getOptOut(to),
+      channel === 'email' ? this.deps.store.getEmailUnreachable(to) : undefined,
+    ]);
     if (optOut?.optedOut && message.kind !== 'opt-out-confirmation') {
       return this.suppress(message, 'the contact opted out');
     }
     // An address that bounced for good gets nothing more, not even a confirmation: resending
     // to it only hurts the sender's reputation.
-    if (channel === 'email' && (await this.deps.store.getEmailUnreachable(to))) {
+    if (unreachable) {
       return this.suppress(message, 'the email address is unreachable');
     }
 
