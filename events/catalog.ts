@@ -128,6 +128,7 @@ export const MeetingBooked = defineEvent(
     end: z.iso.datetime(),
     repId: z.string().min(1),
   }),
+  (detail) => detail.meetingId,
 );
 
 export const ReplySent = defineEvent(
@@ -145,6 +146,7 @@ export const ReplySent = defineEvent(
     /** Who wrote the words: the model (checked against the profile) or the templates. */
     composedBy: z.enum(['openai', 'template']).optional(),
   }),
+  (detail) => detail.outboundMessageId,
 );
 
 export const LeadSyncedToCrm = defineEvent(
@@ -156,6 +158,7 @@ export const LeadSyncedToCrm = defineEvent(
     created: z.boolean(),
     trigger: z.string().min(1),
   }),
+  (detail) => `${detail.correlationId}#${detail.trigger}`,
 );
 
 export const RepNotified = defineEvent(
@@ -166,6 +169,7 @@ export const RepNotified = defineEvent(
     via: z.enum(['slack', 'email', 'sms']),
     reason: z.enum(['hot-lead', 'meeting-booked']),
   }),
+  (detail) => `${detail.correlationId}#${detail.repId}#${detail.reason}`,
 );
 
 export const catalog = {

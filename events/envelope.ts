@@ -20,13 +20,22 @@ export interface EventDefinition<S extends z.ZodType = z.ZodType, D extends stri
   readonly source: Source;
   readonly detailType: D;
   readonly schema: S;
+  /**
+   * What makes two deliveries the same fact, from the detail alone (never the EventBridge event
+   * id, which a republish after a crash changes): consumers process each key once (DESIGN.md §6).
+   */
+  readonly dedupeKey: (detail: z.infer<S>) => string;
 }
+
+/** The fact most events state about one inbound message: keyed by the message's id. */
+const byMessageId = (detail: unknown) => String((detail as { messageId: unknown }).messageId);
 
 export const defineEvent = <const D extends string, S extends z.ZodType>(
   source: Source,
   detailType: D,
   schema: S,
-): EventDefinition<S, D> => ({ source, detailType, schema });
+  dedupeKey: (detail: z.infer<S>) => string = byMessageId,
+): EventDefinition<S, D> => ({ source, detailType, schema, dedupeKey });
 
 /** The EventBridge envelope as it arrives in an SQS body (EventBridge → SQS target). */
 export const EventEnvelope = z.object({

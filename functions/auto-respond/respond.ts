@@ -13,8 +13,9 @@ import type { LeadMessenger, SendKind, SendOutcome } from '#shared/messaging/lea
 import { announceReplySent } from '#shared/messaging/reply-sent.ts';
 import { PermanentError } from '#shared/ports/errors.ts';
 import type { EventPublisher } from '#shared/ports/event-publisher.ts';
-import type { LeadStore } from '#shared/ports/lead-store.ts';
+import type { AnswerRoute, Lead, LeadMessage, LeadStore } from '#shared/ports/lead-store.ts';
 import type { ComposedBy, ReplyDrafter } from '#shared/ports/reply-drafter.ts';
+import { planAnswer, settledMessages } from './burst.ts';
 import { type DraftLogger, draftOrTemplate } from './draft-reply.ts';
 
 type Detail<E extends { schema: z.ZodType }> = z.infer<E['schema']>;
@@ -52,22 +53,77 @@ const replyFor = (trigger: RespondTrigger, isFirstReply: boolean): { kind: Reply
  * is a free-text answer, else by the templates) and sends it on the lead's channel through the
  * messenger, which enforces opt-out and quiet hours. Publishes `Reply Sent` when it went out.
  */
+export interface RespondDeps {
+  store: LeadStore;
+  messenger: LeadMessenger;
+  publisher: EventPublisher;
+  profile: BusinessProfile;
+  /** Absent: every reply comes from the templates. */
+  drafter?: ReplyDrafter | undefined;
+  logger?: DraftLogger | undefined;
+  /** How long an answer waits for the rest of its burst to be read (`burst.ts`). */
+  settlePatienceMs?: number;
+}
+
 export const respond = async (
   trigger: RespondTrigger,
-  deps: {
-    store: LeadStore;
-    messenger: LeadMessenger;
-    publisher: EventPublisher;
-    profile: BusinessProfile;
-    /** Absent: every reply comes from the templates. */
-    drafter?: ReplyDrafter | undefined;
-    logger?: DraftLogger | undefined;
-  },
+  deps: RespondDeps,
 ): Promise<SendOutcome & { answeredAt?: string; speedToLeadMs?: number; composedBy: ComposedBy }> => {
   const { detail } = trigger;
-  const lead = await deps.store.getLead(detail.leadId);
-  if (!lead) throw new PermanentError(`Lead ${detail.leadId} not found`);
-  const messages = await deps.store.getMessages(lead.leadId);
+  const route: AnswerRoute = trigger.detailType === 'Lead Scored' ? 'conversation' : 'action';
+  let messages = await settledMessages(deps.store, detail.leadId, detail.messageId, {
+    patienceMs: deps.settlePatienceMs,
+  });
+  for (let round = 1; ; round++) {
+    const plan = planAnswer(messages, detail.messageId, route);
+    const lead = await deps.store.getLead(detail.leadId);
+    if (!lead) throw new PermanentError(`Lead ${detail.leadId} not found`);
+    if (!plan.answer) {
+      const outcome = await deps.messenger.supersede({
+        lead,
+        channel: detail.channel,
+        answering: detail.messageId,
+        by: plan.by,
+      });
+      return { ...outcome, composedBy: 'template' };
+    }
+    const composed = await compose(trigger, lead, messages, deps);
+    // A message that arrived while the answer was being written joins the burst: read again.
+    const latest = await deps.store.getMessages(lead.leadId);
+    if (round < MAX_COMPOSE_ROUNDS && hasNewMessages(latest, messages)) {
+      messages = await settledMessages(deps.store, lead.leadId, detail.messageId, {
+        patienceMs: deps.settlePatienceMs,
+      });
+      continue;
+    }
+    return send(trigger, lead, composed, deps);
+  }
+};
+
+/** Rounds of "compose, then find the burst grew" before the answer goes with what it knows. */
+const MAX_COMPOSE_ROUNDS = 3;
+
+const hasNewMessages = (latest: readonly LeadMessage[], known: readonly LeadMessage[]) => {
+  const seen = new Set(known.map((m) => m.messageId));
+  return latest.some((m) => m.direction === 'in' && !m.automated && !seen.has(m.messageId));
+};
+
+interface Composed {
+  kind: ReplyKind;
+  send: SendKind;
+  reply: { text: string; subject?: string; html?: string };
+  composedBy: ComposedBy;
+  answered: LeadMessage | undefined;
+}
+
+/** The words of the answer, from the lead as it is now (every message of the burst read). */
+const compose = async (
+  trigger: RespondTrigger,
+  lead: Lead,
+  messages: LeadMessage[],
+  deps: RespondDeps,
+): Promise<Composed> => {
+  const { detail } = trigger;
   const answered = messages.find((m) => m.messageId === detail.messageId);
   const isFirstReply = !messages.some((m) => m.direction === 'out' && m.status === 'sent');
   const { kind, send } = replyFor(trigger, isFirstReply);
@@ -115,11 +171,22 @@ export const respond = async (
     },
     deps,
   );
+  return { kind, send, reply, composedBy, answered };
+};
 
+/** Sends the answer through the messenger and announces it when it went out. */
+const send = async (
+  trigger: RespondTrigger,
+  lead: Lead,
+  composed: Composed,
+  deps: RespondDeps,
+): Promise<SendOutcome & { answeredAt?: string; speedToLeadMs?: number; composedBy: ComposedBy }> => {
+  const { detail } = trigger;
+  const { kind, reply, composedBy, answered } = composed;
   const outcome = await deps.messenger.send({
     lead,
     channel: detail.channel,
-    kind: send,
+    kind: composed.send,
     purpose: kind,
     answering: detail.messageId,
     text: reply.text,

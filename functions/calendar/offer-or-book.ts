@@ -23,7 +23,7 @@ export type CalendarOutcome =
   | { action: 'booked'; start: string };
 
 export interface CalendarDeps {
-  store: Pick<LeadStore, 'getLead' | 'updateLead' | 'saveMeeting'>;
+  store: Pick<LeadStore, 'getLead' | 'getMessage' | 'updateLead' | 'saveMeeting'>;
   /** A calendar Leadline books on, or a booking link the lead books through. */
   calendar: Scheduler;
   publisher: EventPublisher;
@@ -52,7 +52,11 @@ export const offerOrBook = async (event: Scored, deps: CalendarDeps): Promise<Ca
   const calendar = scheduler;
 
   if (event.meeting === 'slot-chosen') {
-    const choice = lead.qualification?.slotChoice ?? null;
+    // The pick this message made: in a burst the lead's latest reading may be another message's.
+    const answered = await deps.store.getMessage(lead.leadId, event.messageId);
+    const choice =
+      answered?.reading?.slotChoice ??
+      (lead.qualification?.messageId === event.messageId ? lead.qualification.slotChoice : null);
     const slot = choice !== null ? lead.offeredSlots?.[choice - 1] : undefined;
     if (!slot) return offer(event, lead, deps, calendar, 'no-match');
     const repId = lead.assignedRepId ?? assignRep(deps.profile, lead.known.service).id;

@@ -44,6 +44,7 @@ export const handler = createCallbackHandler({
     metrics.addMetric(MetricName.DuplicateWebhooks, 'Count', counts.repeated);
     metrics.addMetric(MetricName.EmailAddressesUnreachable, 'Count', counts.unreachable);
     logger.info('Email events received', { ...counts });
+    return undefined;
   },
   // SendGrid reads nothing from the answer but its status; any 2xx stops its retries.
   accepted: { statusCode: 204 },

@@ -93,7 +93,7 @@ export const receiveEmail = async (
     provider: 'sendgrid',
     providerMessageId,
     from: sender.address,
-    to: parseEmailAddress(email.to)?.address ?? email.to,
+    to: recipientOf(email),
     ...(sender.name && { fromName: sender.name.slice(0, 200) }),
     subject: email.subject.slice(0, 1000),
     body: text.slice(0, MAX_BODY_CHARS),
@@ -105,3 +105,13 @@ export const receiveEmail = async (
     automated: isAutomatedMail({ headers: email.headers, from: sender.address, subject: email.subject }),
   });
 };
+
+/**
+ * The business address the mail was sent to: the `To` header's first address, else the SMTP
+ * envelope's recipient (a Bcc-only mail, or one whose `To` is empty or undisclosed, still reached
+ * us through it), else the header's raw text.
+ */
+const recipientOf = (email: { to: string; envelope?: { to: string[] } }): string =>
+  parseEmailAddress(email.to)?.address ??
+  email.envelope?.to.map((address) => parseEmailAddress(address)?.address).find(Boolean) ??
+  (email.to.trim() || 'undisclosed-recipients');

@@ -14,8 +14,8 @@ export type NotifyTrigger =
 
 export interface RepChannels {
   chat: ChatPoster;
-  email: EmailSender;
-  sms: SmsSender;
+  email: Pick<EmailSender, 'send'>;
+  sms: Pick<SmsSender, 'send'>;
   identity: { smsNumber: string; emailFrom: string };
 }
 

@@ -9,22 +9,19 @@ import {
 } from '#events/catalog.ts';
 import type { BusinessProfile } from '#shared/config/business-profile.ts';
 import { normaliseEmail, normalisePhone, usStateTimeZone } from '#shared/domain/contact.ts';
-import { classifyKeyword } from '#shared/domain/opt-out.ts';
+import { consentKeyword } from '#shared/domain/opt-out.ts';
 import {
   blankQualification,
   type Qualification,
   type QualificationInput,
 } from '#shared/domain/qualification.ts';
 import type { EventPublisher } from '#shared/ports/event-publisher.ts';
-import type { Lead, LeadStore } from '#shared/ports/lead-store.ts';
+import type { InboundReading, Lead, LeadChanges, LeadStore } from '#shared/ports/lead-store.ts';
 import type { QualificationResult, Qualifier } from '#shared/ports/qualifier.ts';
 
 type Received = z.infer<(typeof LeadMessageReceived)['schema']>;
 
 const HISTORY_LIMIT = 12;
-
-/** Twilio's Advanced Opt-Out classification is authoritative when present. */
-const intentFromOptOutType = { STOP: 'opt_out', START: 'opt_in', HELP: 'help' } as const;
 
 export interface QualifyOutcome {
   intent: MessageIntent;
@@ -42,7 +39,7 @@ export const qualifyMessage = async (
 ): Promise<QualifyOutcome> => {
   const { store, publisher, profile } = deps;
   const isSms = message.channel === 'sms';
-  const { lead, isNewLead } = await store.recordInbound({
+  const { lead: recorded } = await store.recordInbound({
     leadId: message.leadId,
     contact: message.from,
     channel: message.channel,
@@ -55,6 +52,7 @@ export const qualifyMessage = async (
       body: message.body,
       ...(message.subject && { subject: message.subject }),
       at: message.receivedAt,
+      ...(message.automated && { automated: true }),
     },
     ...(message.channel === 'email' && {
       emailThread: {
@@ -69,20 +67,34 @@ export const qualifyMessage = async (
   // fixed domain); if it still does not, SendGrid drops the reply and says so again.
   if (!isSms && !message.automated) await store.clearEmailUnreachable(message.from);
 
-  const history = (await store.getMessages(lead.leadId))
-    .filter((m) => m.messageId !== message.messageId && m.status !== 'suppressed')
+  const messages = await store.getMessages(recorded.leadId);
+  // New means no earlier message from the lead, whichever delivery of this one created the lead.
+  const isNewLead = !messages.some(
+    (m) =>
+      m.direction === 'in' &&
+      m.messageId !== message.messageId &&
+      (m.at < message.receivedAt || (m.at === message.receivedAt && m.messageId < message.messageId)),
+  );
+  const history = messages
+    .filter(
+      (m) => m.messageId !== message.messageId && m.status !== 'suppressed' && m.status !== 'superseded',
+    )
+    .filter((m) => m.at <= message.receivedAt)
     .slice(-HISTORY_LIMIT)
     .map((m) => ({ direction: m.direction, body: m.body }));
 
   const result = await readMessage(
     message,
-    { isNewLead, offeredSlots: lead.offeredSlots ?? [], history },
+    { isNewLead, offeredSlots: recorded.offeredSlots ?? [], history },
     deps,
   );
   const intent = decideIntent(message, result.qualification, isNewLead);
-  const base = { version: 1 as const, leadId: lead.leadId, correlationId: message.correlationId };
+  const base = { version: 1 as const, leadId: recorded.leadId, correlationId: message.correlationId };
+  const ref = { leadId: recorded.leadId, messageId: message.messageId };
 
   if (intent === 'opt_out' || intent === 'opt_in') {
+    // In force already when a keyword carried it (the webhook recorded it); a model's judgement
+    // or an older message's event takes effect here, never over a later state.
     await store.setOptOut({
       contact: message.from,
       optedOut: intent === 'opt_out',
@@ -90,6 +102,7 @@ export const qualifyMessage = async (
       channel: message.channel,
       messageId: message.messageId,
     });
+    await store.settleInbound(ref, reading(intent, 'none', message));
     await publisher.publish(intent === 'opt_out' ? LeadOptedOut : LeadOptedIn, {
       ...base,
       messageId: message.messageId,
@@ -99,6 +112,7 @@ export const qualifyMessage = async (
     return { intent, qualifiedBy: result.qualifiedBy, isNewLead };
   }
   if (intent === 'help') {
+    await store.settleInbound(ref, reading(intent, 'none', message));
     await publisher.publish(HelpRequested, {
       ...base,
       messageId: message.messageId,
@@ -107,18 +121,46 @@ export const qualifyMessage = async (
     return { intent, qualifiedBy: result.qualifiedBy, isNewLead };
   }
 
-  await store.updateLead(lead.leadId, learnt(lead, result, intent, message));
+  // Facts are merged into the lead as it is now: two messages of one lead read at the same time
+  // both land, whichever writes first (optimistic concurrency in the store).
+  const lead = await store.modifyLead(recorded.leadId, (current) => learnt(current, result, intent, message));
+  const meeting = meetingIntent(result.qualification, lead);
+  await store.settleInbound(ref, reading(intent, meeting, message, result.qualification.slotChoice));
   await publisher.publish(LeadQualified, {
     ...base,
     messageId: message.messageId,
     channel: message.channel,
     intent,
-    meeting: meetingIntent(result.qualification, lead),
+    meeting,
     qualifiedBy: result.qualifiedBy,
     isNewLead,
   });
   return { intent, qualifiedBy: result.qualifiedBy, isNewLead };
 };
+
+/**
+ * What the message is and how the pipeline will answer it, kept on the message: confirmations and
+ * calendar answers are actions, an answer to a lead's words a conversation, the rest nothing.
+ * `auto-respond` reads it to give a burst of messages one answer.
+ */
+const reading = (
+  intent: MessageIntent,
+  meeting: MeetingIntent | 'none',
+  message: Received,
+  slotChoice?: number | null,
+): InboundReading => ({
+  intent,
+  answer:
+    intent === 'opt_out' || intent === 'opt_in' || intent === 'help'
+      ? 'action'
+      : intent === 'new_lead' || intent === 'reply'
+        ? meeting === 'none'
+          ? 'conversation'
+          : 'action'
+        : 'none',
+  ...(slotChoice != null && { slotChoice }),
+  at: message.receivedAt,
+});
 
 /** What the message says: the qualifier reads a lead's words; some messages need no reading. */
 const readMessage = async (
@@ -161,20 +203,12 @@ const readMessage = async (
 
 const decideIntent = (message: Received, q: Qualification, isNewLead: boolean): MessageIntent => {
   if (message.automated) return 'auto_reply';
-  if (message.optOutType) return intentFromOptOutType[message.optOutType];
-  // Opt-out is law: a keyword wins over whatever a model thought.
-  const keyword =
-    classifyKeyword(message.body) ?? (message.subject ? emailSubjectKeyword(message.subject) : null);
+  // Opt-out is law: a keyword (the webhook's own decision) wins over whatever a model thought.
+  const keyword = consentKeyword(message);
   if (keyword) return keyword;
   if (q.intent === 'new_lead' && !isNewLead) return 'reply';
   if (q.intent === 'reply' && isNewLead) return 'new_lead';
   return q.intent;
-};
-
-/** An email whose subject is only "unsubscribe" or "stop" is an opt-out, whatever the body quotes. */
-const emailSubjectKeyword = (subject: string) => {
-  const keyword = classifyKeyword(subject);
-  return keyword === 'opt_out' ? keyword : null;
 };
 
 const meetingIntent = (q: Qualification, lead: Lead): MeetingIntent => {
@@ -190,19 +224,26 @@ const statusAfter = (lead: Lead, intent: MessageIntent): Lead['status'] => {
   return lead.firstReplyAt ? 'engaged' : 'new';
 };
 
+/**
+ * The lead's facts after this message. Messages of one lead may be read out of order (a burst
+ * spread over batches, a retry): a message older than the lead's latest reading only fills facts
+ * still missing, and never replaces that reading.
+ */
 const learnt = (
   lead: Lead,
   result: QualificationResult,
   intent: MessageIntent,
   message: Received,
-): Partial<Lead> => {
+): LeadChanges => {
   const q = result.qualification;
-  const keep = (value: string | null, previous: string | undefined) => value ?? previous;
+  const isLatest = !lead.qualification || message.receivedAt >= lead.qualification.at;
+  const keep = (value: string | null | undefined, previous: string | undefined) =>
+    isLatest ? (value ?? previous) : (previous ?? value ?? undefined);
   const known = {
     need: keep(q.need, lead.known.need),
     service: keep(q.service, lead.known.service),
     location: keep(q.location, lead.known.location),
-    timing: q.timing !== 'unknown' ? q.timing : lead.known.timing,
+    timing: keep(q.timing !== 'unknown' ? q.timing : null, lead.known.timing),
     budget: keep(q.budget, lead.known.budget),
   };
   const phone = lead.phone ?? (q.phone ? (normalisePhone(q.phone) ?? undefined) : undefined);
@@ -212,13 +253,15 @@ const learnt = (
     ...(q.name && !lead.name && { name: q.name }),
     ...(phone && { phone }),
     ...(email && { email }),
-    status: statusAfter(lead, intent),
-    qualification: {
-      ...q,
-      intent,
-      qualifiedBy: result.qualifiedBy,
-      messageId: message.messageId,
-      at: message.receivedAt,
-    },
+    ...(isLatest && {
+      status: statusAfter(lead, intent),
+      qualification: {
+        ...q,
+        intent,
+        qualifiedBy: result.qualifiedBy,
+        messageId: message.messageId,
+        at: message.receivedAt,
+      },
+    }),
   };
 };

@@ -5,7 +5,7 @@ import { assignRep } from '#shared/domain/assign-rep.ts';
 import { scoreLead as computeScore } from '#shared/domain/scoring.ts';
 import { PermanentError } from '#shared/ports/errors.ts';
 import type { EventPublisher } from '#shared/ports/event-publisher.ts';
-import type { Grade, LeadStore } from '#shared/ports/lead-store.ts';
+import type { Grade, Lead, LeadMessage, LeadStore } from '#shared/ports/lead-store.ts';
 
 type Qualified = z.infer<(typeof LeadQualified)['schema']>;
 
@@ -14,13 +14,44 @@ export const scoreQualifiedLead = async (
   event: Qualified,
   deps: { store: LeadStore; publisher: EventPublisher; profile: BusinessProfile; now?: () => Date },
 ): Promise<{ score: number; grade: Grade; previousGrade: Grade | 'none' }> => {
-  const lead = await deps.store.getLead(event.leadId);
-  if (!lead?.qualification) throw new PermanentError(`Lead ${event.leadId} has no qualification to score`);
-  const messages = await deps.store.getMessages(lead.leadId);
+  const initial = await deps.store.getLead(event.leadId);
+  if (!initial?.qualification) throw new PermanentError(`Lead ${event.leadId} has no qualification to score`);
+  const messages = await deps.store.getMessages(initial.leadId);
 
-  // Scores the facts known so far, not only this message's: "yes, tomorrow works" keeps the need told earlier.
+  // The score replaces the one it was computed over, atomically: two messages scored at once
+  // cannot both see "warm" and both announce the lead turning hot.
+  let result: ReturnType<typeof computeScore> | undefined;
+  let previousGrade: Grade | 'none' = 'none';
+  const lead = await deps.store.modifyLead(initial.leadId, (current) => {
+    result = scoreFacts(current, messages, deps.profile);
+    previousGrade = current.score?.grade ?? 'none';
+    return {
+      score: { ...result, at: (deps.now?.() ?? new Date()).toISOString() },
+      ...(!current.assignedRepId && {
+        assignedRepId: assignRep(deps.profile, current.known.service ?? current.qualification?.service).id,
+      }),
+    };
+  });
+  if (!result) throw new Error(`Lead ${lead.leadId} was not scored`);
+  await deps.publisher.publish(LeadScored, {
+    version: 1,
+    leadId: lead.leadId,
+    correlationId: event.correlationId,
+    messageId: event.messageId,
+    channel: event.channel,
+    score: result.score,
+    grade: result.grade,
+    previousGrade,
+    meeting: event.meeting,
+  });
+  return { score: result.score, grade: result.grade, previousGrade };
+};
+
+/** Scores the facts known so far, not only this message's: "yes, tomorrow works" keeps the need told earlier. */
+const scoreFacts = (lead: Lead, messages: LeadMessage[], profile: BusinessProfile) => {
   const q = lead.qualification;
-  const result = computeScore({
+  if (!q) throw new PermanentError(`Lead ${lead.leadId} has no qualification to score`);
+  return computeScore({
     qualification: {
       ...q,
       need: q.need ?? lead.known.need ?? null,
@@ -36,25 +67,6 @@ export const scoreQualifiedLead = async (
       hasEmail: Boolean(lead.email),
       hasPhone: Boolean(lead.phone),
     },
-    profile: deps.profile,
+    profile,
   });
-  const previousGrade = lead.score?.grade ?? 'none';
-  await deps.store.updateLead(lead.leadId, {
-    score: { ...result, at: (deps.now?.() ?? new Date()).toISOString() },
-    ...(!lead.assignedRepId && {
-      assignedRepId: assignRep(deps.profile, lead.known.service ?? q.service).id,
-    }),
-  });
-  await deps.publisher.publish(LeadScored, {
-    version: 1,
-    leadId: lead.leadId,
-    correlationId: event.correlationId,
-    messageId: event.messageId,
-    channel: event.channel,
-    score: result.score,
-    grade: result.grade,
-    previousGrade,
-    meeting: event.meeting,
-  });
-  return { score: result.score, grade: result.grade, previousGrade };
 };

@@ -28,6 +28,7 @@ export const handler = createCallbackHandler({
     if (outcome !== 'outdated' && status && isSmsDeliveryFailure(status)) {
       metrics.addMetric(MetricName.TextsUndelivered, 'Count', 1);
     }
+    return undefined;
   },
   // Twilio reads nothing from the answer; 204 says it was taken.
   accepted: { statusCode: 204 },

@@ -32,9 +32,21 @@ export const providerError = (failure: ProviderFailure): PermanentError | Transi
   const text = `${provider}${status === undefined ? '' : ` ${status}`}: ${message}`;
   const options = failure.cause === undefined ? undefined : { cause: failure.cause };
   if (status === undefined || status === 408 || status === 429 || status >= 500) {
-    return new TransientError(text, retryAfterMs(failure.retryAfter), options);
+    return new TransientError(text, retryAfterMs(failure.retryAfter), {
+      ...options,
+      notProcessed: status === 408 || status === 429 || status === 503 || connectionRefused(failure.cause),
+    });
   }
   return new PermanentError(text, options);
+};
+
+/** The request never reached the provider: nothing can have happened there. */
+const connectionRefused = (cause: unknown): boolean => {
+  for (let error = cause, depth = 0; error instanceof Error && depth < 5; depth++) {
+    if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED') return true;
+    error = error.cause;
+  }
+  return false;
 };
 
 export interface RetryBudget {

@@ -93,3 +93,25 @@ export function classifyKeyword(body: string): KeywordClass | null {
   const prose = body.replace(/[\u2018\u2019]/g, "'").replace(/\s+/g, ' ');
   return REVOCATION_PHRASES.some((phrase) => phrase.test(prose)) ? 'opt_out' : null;
 }
+
+/** Twilio's Advanced Opt-Out classification, when the webhook carries it, is authoritative. */
+const keywordFromOptOutType = { STOP: 'opt_out', START: 'opt_in', HELP: 'help' } as const;
+
+/**
+ * The consent keyword an inbound message carries, decided by rules alone (cheap, no I/O), so
+ * the webhook can put an opt-out in force before it answers and `qualify` decides the same:
+ * Twilio's `OptOutType` first, then the body's keywords and phrases, then an email subject that
+ * is itself an opt-out ("unsubscribe", whatever the body quotes). Automatic mail carries none.
+ */
+export function consentKeyword(message: {
+  body: string;
+  subject?: string | undefined;
+  optOutType?: 'STOP' | 'START' | 'HELP' | undefined;
+  automated?: boolean | undefined;
+}): KeywordClass | null {
+  if (message.automated) return null;
+  if (message.optOutType) return keywordFromOptOutType[message.optOutType];
+  const keyword = classifyKeyword(message.body);
+  if (keyword) return keyword;
+  return message.subject && classifyKeyword(message.subject) === 'opt_out' ? 'opt_out' : null;
+}

@@ -15,15 +15,18 @@ import { providerSecrets } from '#shared/lambda/provider-secrets.ts';
  */
 export const createCallbackHandler = (options: {
   name: string;
-  receive: (event: APIGatewayProxyEventV2, deps: { logger: Logger; metrics: Metrics }) => Promise<void>;
+  /** Resolves with nothing to answer `accepted`, or with an answer of its own. */
+  receive: (
+    event: APIGatewayProxyEventV2,
+    deps: { logger: Logger; metrics: Metrics },
+  ) => Promise<APIGatewayProxyStructuredResultV2 | undefined>;
   accepted: APIGatewayProxyStructuredResultV2;
 }) => {
   const { logger, metrics } = createObservability(options.name);
 
   const receive = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     try {
-      await options.receive(event, { logger, metrics });
-      return options.accepted;
+      return (await options.receive(event, { logger, metrics })) ?? options.accepted;
     } catch (error) {
       return rejectionResponse(error, logger, () =>
         metrics.addMetric(MetricName.WebhookRejected, 'Count', 1),

@@ -1,9 +1,10 @@
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
 import { LeadMessageReceived } from '#events/catalog.ts';
+import { consentKeyword } from '#shared/domain/opt-out.ts';
+import { WebhookRejection } from '#shared/lambda/http.ts';
 import type { EventPublisher } from '#shared/ports/event-publisher.ts';
+import type { InboundAcceptance } from '#shared/ports/inbound-acceptance.ts';
 
 export type InboundMessage = z.input<(typeof LeadMessageReceived)['schema']>;
 
@@ -11,34 +12,106 @@ export interface PublishOutcome {
   messageId: string;
   /** True when this provider message id was published before (a provider's retry). */
   duplicate: boolean;
+  /** The consent keyword put in force before answering, if the message carried one. */
+  consent?: 'opt_out' | 'opt_in' | 'help';
 }
 
 /**
- * Publishes `Lead Message Received` once per provider message id. The idempotency record is
- * written IN_PROGRESS before publishing and COMPLETED after; if publishing fails it is removed,
- * so the provider's retry publishes instead of being swallowed.
+ * Another attempt holds this provider message right now (or held it and has not yet timed out):
+ * only a completed attempt earns a 2xx, so this one answers a status the provider retries.
+ */
+export class InboundInProgressError extends Error {
+  override readonly name = 'InboundInProgressError';
+  constructor(readonly retryAfterSeconds: number) {
+    super(`This message is being accepted by another request; retry in ${retryAfterSeconds} s`);
+  }
+}
+
+/** How long an attempt holds a message when no Lambda context says (the webhook's timeout). */
+const DEFAULT_CLAIM_MS = 10_000;
+
+/**
+ * Accepts an inbound message once per provider message id and publishes `Lead Message Received`
+ * (DESIGN.md §6):
+ * 1. the event is validated first: a message the event cannot carry is refused with a 4xx
+ *    and a reason (413 for a body over the schema's limit), never a 500 the provider retries;
+ * 2. the message is stored under its provider-derived id and claimed for this attempt, until
+ *    the invocation's deadline. A repeat of a published message answers 2xx (`duplicate`); a
+ *    repeat while another attempt holds it throws `InboundInProgressError` (answered 503 with
+ *    Retry-After); a claim whose attempt died is taken over, keeping the first receive time;
+ * 3. an opt-out or opt-in keyword is put in force before anything is answered;
+ * 4. the event is published, then the message marked published. If publishing fails the claim
+ *    is released and the error thrown, so the provider's retry publishes it.
+ * A crash between 4's two steps publishes the event twice; every consumer dedupes on the
+ * message id, not on the event id.
  */
 export const createInboundPublisher = (deps: {
   publisher: EventPublisher;
-  persistenceStore: BasePersistenceLayer;
-  keyPrefix: string;
+  acceptance: InboundAcceptance;
+  clock?: () => Date;
 }) => {
-  const config = new IdempotencyConfig({
-    eventKeyJmesPath: 'providerMessageId',
-    expiresAfterSeconds: 3 * 24 * 3600,
-    // Called only when the answer comes from the store, i.e. for a repeat.
-    responseHook: (response) => ({ ...(response as unknown as PublishOutcome), duplicate: true }),
-  });
-  const publishOnce = makeIdempotent(
-    async (message: InboundMessage): Promise<PublishOutcome> => {
-      await deps.publisher.publish(LeadMessageReceived, message);
-      return { messageId: message.messageId, duplicate: false };
-    },
-    { persistenceStore: deps.persistenceStore, config, keyPrefix: deps.keyPrefix },
-  );
-  return {
-    publish: (message: InboundMessage) => publishOnce(message) as Promise<PublishOutcome>,
-    /** An in-progress record then expires with the invocation, so a retry after a crash publishes. */
-    registerLambdaContext: (context: Context) => config.registerLambdaContext(context),
+  let context: Context | undefined;
+  const now = () => deps.clock?.() ?? new Date();
+
+  const publish = async (message: InboundMessage): Promise<PublishOutcome> => {
+    const parsed = LeadMessageReceived.schema.safeParse(message);
+    if (!parsed.success) throw unfitMessage(parsed.error);
+    const detail = parsed.data;
+
+    const started = now();
+    const claim = await deps.acceptance.claim(
+      {
+        leadId: detail.leadId,
+        messageId: detail.messageId,
+        channel: detail.channel,
+        body: detail.body,
+        ...(detail.subject && { subject: detail.subject }),
+        at: detail.receivedAt,
+        ...(detail.media.length > 0 && { media: detail.media }),
+        ...(detail.automated && { automated: true }),
+      },
+      { now: started, claimMs: context?.getRemainingTimeInMillis() || DEFAULT_CLAIM_MS },
+    );
+    if (claim.state === 'published') return { messageId: detail.messageId, duplicate: true };
+    if (claim.state === 'in-progress') {
+      const seconds = Math.max(1, Math.ceil((Date.parse(claim.until) - started.getTime()) / 1000));
+      throw new InboundInProgressError(seconds);
+    }
+    // A take-over keeps the first attempt's receive time: it is part of what was accepted.
+    const accepted = { ...detail, receivedAt: claim.message.at };
+    const ref = { leadId: detail.leadId, messageId: detail.messageId };
+    try {
+      const consent = consentKeyword(accepted);
+      if (consent === 'opt_out' || consent === 'opt_in') {
+        await deps.acceptance.setOptOut({
+          contact: accepted.from,
+          optedOut: consent === 'opt_out',
+          at: accepted.receivedAt,
+          channel: accepted.channel,
+          messageId: accepted.messageId,
+        });
+      }
+      await deps.publisher.publish(LeadMessageReceived, accepted);
+      await deps.acceptance.markPublished(ref);
+      return { messageId: detail.messageId, duplicate: false, ...(consent && { consent }) };
+    } catch (error) {
+      await deps.acceptance.release(ref).catch(() => undefined);
+      throw error;
+    }
   };
+
+  return {
+    publish,
+    /** The claim then lasts as long as the invocation may run, as Powertools idempotency's does. */
+    registerLambdaContext: (lambdaContext: Context) => {
+      context = lambdaContext;
+    },
+  };
+};
+
+/** Why the event cannot carry the message, as the provider's answer: 413 for text too long, else 400. */
+const unfitMessage = (error: z.ZodError): WebhookRejection => {
+  const problems = error.issues.map((issue) => `${issue.path.join('.') || 'message'}: ${issue.message}`);
+  const tooLong = error.issues.some((issue) => issue.code === 'too_big' && issue.origin === 'string');
+  return new WebhookRejection(tooLong ? 413 : 400, `The message cannot be accepted: ${problems.join('; ')}`);
 };

@@ -1,16 +1,24 @@
-import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { textResponse } from '#shared/lambda/http.ts';
 import { MetricName } from '#shared/lambda/observability.ts';
-import { eventPublisher, newIdempotencyStore } from '#shared/wiring/core.ts';
+import { eventPublisher } from '#shared/wiring/core.ts';
+import { inboundAcceptance } from '#shared/wiring/inbound.ts';
 import { createCallbackHandler } from './callback-handler.ts';
-import { createInboundPublisher, type InboundMessage, type PublishOutcome } from './publish-inbound.ts';
+import {
+  createInboundPublisher,
+  InboundInProgressError,
+  type InboundMessage,
+  type PublishOutcome,
+} from './publish-inbound.ts';
 
 /**
  * The Lambda around an inbound-message webhook: the callback handler's middleware and refusal
- * mapping (`callback-handler.ts`), plus publishing once per provider message id. A refusal answers its status
- * and reason; a repeat (or the same message being published right now by another invocation)
- * answers like a first delivery, so the provider stops retrying.
+ * mapping (`callback-handler.ts`), plus accepting once per provider message id
+ * (`publish-inbound.ts`). A refusal answers its status and reason; a repeat of an accepted
+ * message answers like a first delivery, so the provider stops retrying; a repeat while another
+ * request is still accepting it answers 503 with Retry-After, which SendGrid retries, and Twilio
+ * too when the webhook URL carries connection overrides (README, "Webhooks").
  */
 export const createWebhookHandler = (options: {
   name: string;
@@ -22,8 +30,7 @@ export const createWebhookHandler = (options: {
 }) => {
   const inboundPublisher = createInboundPublisher({
     publisher: eventPublisher(),
-    persistenceStore: newIdempotencyStore(),
-    keyPrefix: options.name,
+    acceptance: inboundAcceptance(),
   });
 
   return createCallbackHandler({
@@ -36,9 +43,17 @@ export const createWebhookHandler = (options: {
           'Count',
           1,
         );
+        if (outcome.consent === 'opt_out') metrics.addMetric(MetricName.OptOuts, 'Count', 1);
+        return undefined;
       } catch (error) {
-        if (!(error instanceof IdempotencyAlreadyInProgressError)) throw error;
+        if (!(error instanceof InboundInProgressError)) throw error;
         metrics.addMetric(MetricName.DuplicateWebhooks, 'Count', 1);
+        logger.info('Repeat of a message still being accepted: asked to retry', {
+          retryAfterSeconds: error.retryAfterSeconds,
+        });
+        return textResponse(503, `${error.message}\n`, undefined, {
+          'retry-after': String(error.retryAfterSeconds),
+        });
       }
     },
     accepted: options.accepted,

@@ -18,7 +18,7 @@ import { providerSecrets } from './provider-secrets.ts';
 /** An event this consumer accepts, already parsed with its schema. */
 export type Accepted<Defs extends readonly EventDefinition[]> = {
   [K in keyof Defs]: Defs[K] extends EventDefinition<infer S, infer D>
-    ? { detailType: D; detail: z.infer<S>; eventId: string; time: string }
+    ? { detailType: D; detail: z.infer<S>; eventId: string; time: string; dedupeKey: string }
     : never;
 }[number];
 
@@ -29,7 +29,8 @@ export class UnexpectedEventError extends Error {
 /**
  * The SQS side of every pipeline function: each record is an EventBridge event; it is parsed
  * against the schemas the function accepts (a record that does not parse fails, and ends in
- * the DLQ, never half-processed), made idempotent on (function, event id) and handed to the
+ * the DLQ, never half-processed), made idempotent on (function, the event's dedupe key: the fact
+ * it states, whatever delivery or republish carries it) and handed to the
  * use case. Records fail one by one (partial batch response). A `PermanentError` is logged and
  * the record dropped: retrying cannot fix it.
  */
@@ -41,7 +42,12 @@ export const createSqsConsumer = <const Defs extends readonly EventDefinition[]>
   process: (event: Accepted<Defs>) => Promise<void>;
 }) => {
   const processor = new BatchProcessor(EventType.SQS);
-  const idempotency = new IdempotencyConfig({ eventKeyJmesPath: 'eventId', expiresAfterSeconds: 24 * 3600 });
+  // Keyed on the fact, not the delivery: a republish after a crash has a new event id but the same
+  // detail, and must not be processed twice (DESIGN.md §6).
+  const idempotency = new IdempotencyConfig({
+    eventKeyJmesPath: 'dedupeKey',
+    expiresAfterSeconds: 24 * 3600,
+  });
 
   const processOnce = makeIdempotent(
     async (event: Accepted<Defs>) => {
@@ -76,6 +82,7 @@ export const createSqsConsumer = <const Defs extends readonly EventDefinition[]>
       detail,
       eventId: envelope.id,
       time: envelope.time,
+      dedupeKey: `${definition.detailType}#${definition.dedupeKey(detail)}`,
     } as Accepted<Defs>;
   };
 

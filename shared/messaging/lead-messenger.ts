@@ -1,11 +1,9 @@
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Context } from 'aws-lambda';
 import type { BusinessProfile } from '#shared/config/business-profile.ts';
 import { decideSendTime } from '#shared/domain/quiet-hours.ts';
-import { PermanentError, RecipientOptedOutError } from '#shared/ports/errors.ts';
+import { PermanentError, RecipientOptedOutError, TransientError } from '#shared/ports/errors.ts';
 import type { Lead, LeadMessage, LeadStore } from '#shared/ports/lead-store.ts';
-import type { EmailSender, SmsSender } from '#shared/ports/outbound.ts';
+import type { EmailSender, SentLookupResult, SentMessage, SmsSender } from '#shared/ports/outbound.ts';
 import type { ComposedBy } from '#shared/ports/reply-drafter.ts';
 
 /**
@@ -19,9 +17,12 @@ export interface OutboundText {
   lead: Lead;
   channel: 'sms' | 'email';
   kind: SendKind;
-  /** What the message is for, e.g. `first-reply`, `slots-offered`: with `answering`, the dedupe key. */
+  /** What the message is for, e.g. `first-reply`, `slots-offered`: recorded on the message. */
   purpose: string;
-  /** The inbound message this answers (or the event that caused it). */
+  /**
+   * The inbound message this answers (or the event that caused it): the once-only key. One
+   * message gets one answer, whatever its purpose turns out to be on a retry.
+   */
   answering: string;
   text: string;
   subject?: string;
@@ -39,16 +40,28 @@ export interface HeldDispatch {
 export type SendOutcome =
   | { status: 'sent'; outboundMessageId: string; providerMessageId: string; sentAt: string }
   | { status: 'held'; outboundMessageId: string; sendAt: string }
-  | { status: 'suppressed'; reason: string };
+  | { status: 'suppressed'; reason: string }
+  | { status: 'unconfirmed'; reason: string };
+
+/** The id of the one answer to an inbound message (or to the event that caused a message). */
+export const outboundMessageIdFor = (answering: string) => `out-${answering}`;
+
+/** How long a send is claimed when no Lambda context says: auto-respond's timeout. */
+const DEFAULT_CLAIM_MS = 30_000;
+
+const UNCONFIRMED_REASON =
+  'the send was interrupted and the provider cannot say whether it went out: not sent again (at most once)';
 
 /**
- * The one path every message to a lead takes. Opt-out is checked here, in the sending path
- * itself (DESIGN.md §7), and so are quiet hours; each (purpose, message answered) is sent at
- * most once, however often the caller is retried.
+ * The one path every message to a lead takes (DESIGN.md §6, §7). Opt-out is checked here, in
+ * the sending path itself, and so are quiet hours. Each inbound message gets at most one answer:
+ * the answer's item (`out-<inbound id>`) is claimed before the provider is called and completed
+ * after, so a retried caller finds it and sends nothing. A claim left by a crash is resolved on
+ * purpose: the provider is asked whether the text went out (Twilio's Messages API, the sandbox's
+ * outbox); where it cannot tell (SendGrid), the message is marked `unconfirmed` and never resent.
  */
 export class LeadMessenger {
-  private readonly sendOnce: (message: OutboundText) => Promise<SendOutcome>;
-  private readonly idempotency: IdempotencyConfig;
+  private context: Context | undefined;
 
   constructor(
     private readonly deps: {
@@ -57,57 +70,103 @@ export class LeadMessenger {
       email: EmailSender;
       profile: BusinessProfile;
       identity: { smsNumber: string; emailFrom: string };
-      persistenceStore: BasePersistenceLayer;
       clock?: () => Date;
     },
-  ) {
-    this.idempotency = new IdempotencyConfig({
-      eventKeyJmesPath: '[lead.leadId, channel, purpose, answering]',
-      expiresAfterSeconds: 7 * 24 * 3600,
-    });
-    const config = this.idempotency;
-    this.sendOnce = makeIdempotent((message: OutboundText) => this.deliver(message), {
-      persistenceStore: deps.persistenceStore,
-      config,
-      keyPrefix: 'lead-messenger',
-    });
-  }
+  ) {}
 
-  /** Lets an in-progress send expire with the invocation that started it, so a retry can resend. */
+  /** A claim then lasts as long as the invocation may run: after that, a retry may resolve it. */
   registerLambdaContext(context: Context): void {
-    this.idempotency.registerLambdaContext(context);
+    this.context = context;
   }
 
+  /**
+   * Sends (or holds, or suppresses) the answer to `message.answering`, once.
+   * @throws TransientError when the provider failed for now, or another attempt is sending this
+   *   very message (the caller's retry then finds how it ended)
+   */
   async send(message: OutboundText): Promise<SendOutcome> {
+    const ref = { leadId: message.lead.leadId, messageId: outboundMessageIdFor(message.answering) };
+    const stored = await this.deps.store.getMessage(ref.leadId, ref.messageId);
+    if (stored) return this.resume(stored, message);
     try {
-      return await this.sendOnce(message);
+      return await this.deliver(message);
     } catch (error) {
       // The provider holds an opt-out we did not know of (the lead texted STOP to the carrier).
       if (!(error instanceof RecipientOptedOutError)) throw error;
-      await this.recordProviderOptOut(
-        message.lead,
-        message.channel,
-        `out-${message.purpose}-${message.answering}`,
+      await this.recordProviderOptOut(message.lead, message.channel, ref.messageId);
+      await this.deps.store.finishOutbound(
+        { ...ref, at: this.now().toISOString(), channel: message.channel },
+        { status: 'suppressed', at: this.now().toISOString(), reason: error.message },
       );
-      return this.suppress(message, error.message);
+      return { status: 'suppressed', reason: error.message };
     }
+  }
+
+  /**
+   * Records that `answering` gets no answer of its own because `by`, a message of the same burst,
+   * is answered for it. If an answer to it exists already (a retry after it went), reports that.
+   */
+  async supersede(message: {
+    lead: Lead;
+    channel: 'sms' | 'email';
+    answering: string;
+    by: string;
+  }): Promise<SendOutcome> {
+    const reason = `answered together with ${message.by}, another message of the same burst`;
+    const stored = await this.deps.store.recordOutbound({
+      messageId: outboundMessageIdFor(message.answering),
+      leadId: message.lead.leadId,
+      channel: message.channel,
+      body: '',
+      at: this.now().toISOString(),
+      status: 'superseded',
+      purpose: 'superseded',
+      inReplyTo: message.answering,
+      reason,
+    });
+    if (stored.status !== 'superseded')
+      return this.resume(stored, { ...message, kind: 'reply', purpose: '', text: stored.body });
+    return { status: 'suppressed', reason };
   }
 
   /**
    * Sends the held texts that are due: each is claimed first (so two runs never both send it),
    * checked against opt-out again (the lead may have opted out overnight), then sent. A provider
-   * failure gives the text back for the next run; a permanent one records it as failed.
+   * failure gives the text back for the next run; a permanent one records it as failed. A text
+   * whose claim outlived its run (a crash) is looked up at the provider before anything else.
    */
   async dispatchHeld(limit = 25): Promise<HeldDispatch[]> {
     const { store } = this.deps;
     const results: HeldDispatch[] = [];
     for (const ref of await store.listDueHeld(this.now(), limit)) {
-      if (!(await store.claimHeld(ref))) continue;
+      const claim = await store.claimHeld(ref, this.claimUntil(), this.now());
+      if (!claim) continue;
       const lead = await store.getLead(ref.leadId);
-      const message = (await store.getMessages(ref.leadId)).find((m) => m.messageId === ref.messageId);
+      const message = await store.getMessage(ref.leadId, ref.messageId);
       if (!lead?.phone || !message) {
         await store.finishHeld(ref, { status: 'failed', reason: 'the lead or its phone number is gone' });
         continue;
+      }
+      if (claim === 'retaken') {
+        const found = await this.lookUp(this.deps.sms, lead.phone, message);
+        if (found !== null) {
+          const outcome = found === 'unknown' ? undefined : found;
+          const sentAt = this.now().toISOString();
+          await store.finishHeld(
+            ref,
+            outcome
+              ? { status: 'sent', providerMessageId: outcome.providerMessageId, sentAt }
+              : { status: 'unconfirmed', reason: UNCONFIRMED_REASON },
+          );
+          if (outcome) {
+            results.push({
+              lead,
+              message,
+              outcome: { status: 'sent', outboundMessageId: message.messageId, sentAt, ...outcome },
+            });
+          }
+          continue;
+        }
       }
       if ((await store.getOptOut(lead.phone))?.optedOut) {
         await store.finishHeld(ref, { status: 'suppressed', reason: 'the contact opted out' });
@@ -119,6 +178,7 @@ export class LeadMessenger {
           to: lead.phone,
           from: this.deps.identity.smsNumber,
           body: message.body,
+          reference: message.messageId,
         });
         const sentAt = this.now().toISOString();
         await store.finishHeld(ref, { status: 'sent', providerMessageId, sentAt });
@@ -129,7 +189,8 @@ export class LeadMessenger {
         });
       } catch (error) {
         if (!(error instanceof PermanentError)) {
-          await store.releaseHeld(ref);
+          // Given back only when it surely did not go; otherwise the next run looks it up first.
+          if (error instanceof TransientError && error.notProcessed) await store.releaseHeld(ref);
           throw error;
         }
         if (error instanceof RecipientOptedOutError) {
@@ -148,6 +209,11 @@ export class LeadMessenger {
     return this.deps.clock?.() ?? new Date();
   }
 
+  private claimUntil(): Date {
+    const ms = this.context?.getRemainingTimeInMillis() || DEFAULT_CLAIM_MS;
+    return new Date(this.now().getTime() + ms);
+  }
+
   private async recordProviderOptOut(lead: Lead, channel: 'sms' | 'email', messageId: string) {
     const contact = channel === 'sms' ? lead.phone : lead.email;
     if (!contact) return;
@@ -160,11 +226,90 @@ export class LeadMessenger {
     });
   }
 
+  /** The answer exists already: report how it stands, finishing a send a crash interrupted. */
+  private async resume(stored: LeadMessage, message: OutboundText): Promise<SendOutcome> {
+    switch (stored.status) {
+      case 'sent':
+        return {
+          status: 'sent',
+          outboundMessageId: stored.messageId,
+          providerMessageId: stored.providerMessageId ?? '',
+          sentAt: stored.at,
+        };
+      case 'held':
+        return { status: 'held', outboundMessageId: stored.messageId, sendAt: stored.sendAt ?? stored.at };
+      case 'sending':
+        return this.resolveInterrupted(stored, message);
+      case 'unconfirmed':
+        return { status: 'unconfirmed', reason: stored.reason ?? UNCONFIRMED_REASON };
+      default:
+        return { status: 'suppressed', reason: stored.reason ?? `the answer is ${stored.status}` };
+    }
+  }
+
+  /**
+   * A claimed send: still running elsewhere (retry later), or abandoned by a crash. Then the
+   * provider says whether it went out; if it did not, it goes now; if nobody can tell, it is
+   * marked unconfirmed and never sent again.
+   */
+  private async resolveInterrupted(stored: LeadMessage, message: OutboundText): Promise<SendOutcome> {
+    const now = this.now();
+    const claimedUntil = stored.claimedUntil ?? '';
+    if (claimedUntil > now.toISOString()) {
+      throw new TransientError(
+        `${stored.messageId} is being sent by another attempt`,
+        Date.parse(claimedUntil) - now.getTime(),
+      );
+    }
+    const until = this.claimUntil();
+    if (!(await this.deps.store.retakeOutbound(stored, claimedUntil, until))) {
+      throw new TransientError(`${stored.messageId} was taken over by another attempt`);
+    }
+    const to = message.channel === 'sms' ? message.lead.phone : message.lead.email;
+    const sender = message.channel === 'sms' ? this.deps.sms : this.deps.email;
+    const found = to ? await this.lookUp(sender, to, stored) : 'unknown';
+    const ref = {
+      leadId: stored.leadId,
+      messageId: stored.messageId,
+      at: stored.at,
+      channel: message.channel,
+    };
+    if (found === 'unknown') {
+      await this.deps.store.finishOutbound(ref, {
+        status: 'unconfirmed',
+        at: now.toISOString(),
+        reason: UNCONFIRMED_REASON,
+      });
+      return { status: 'unconfirmed', reason: UNCONFIRMED_REASON };
+    }
+    if (found) {
+      await this.deps.store.finishOutbound(ref, { status: 'sent', at: now.toISOString(), ...found });
+      return { status: 'sent', outboundMessageId: stored.messageId, sentAt: now.toISOString(), ...found };
+    }
+    // It never reached the provider: send it now, under the claim just taken.
+    return this.handOver(message, stored, until);
+  }
+
+  /** The provider's word on an interrupted send: its id, null (never went), or 'unknown'. */
+  private lookUp(
+    sender: SmsSender | EmailSender,
+    to: string,
+    stored: LeadMessage,
+  ): Promise<SentLookupResult> {
+    return sender.findSent({
+      to,
+      body: stored.body,
+      // The claim's start, to the second the provider's timestamps keep, less a little for the
+      // clocks of two machines (a text to one lead with the same words that soon is this one).
+      since: new Date(Math.floor(Date.parse(stored.at) / 1000) * 1000 - 5_000),
+      reference: stored.messageId,
+    });
+  }
+
   private async deliver(message: OutboundText): Promise<SendOutcome> {
     const { lead, channel } = message;
     const to = channel === 'sms' ? lead.phone : lead.email;
-    if (!to)
-      return { status: 'suppressed', reason: `the lead has no ${channel === 'sms' ? 'phone' : 'email'}` };
+    if (!to) return this.suppress(message, `the lead has no ${channel === 'sms' ? 'phone' : 'email'}`);
 
     // Both checks read at once: they sit on the path of every reply.
     const [optOut, unreachable] = await Promise.all([
@@ -181,7 +326,7 @@ export class LeadMessenger {
     }
 
     const now = this.now();
-    const outboundMessageId = `out-${message.purpose}-${message.answering}`;
+    const outboundMessageId = outboundMessageIdFor(message.answering);
     if (channel === 'sms') {
       const decision = decideSendTime({
         now,
@@ -191,68 +336,115 @@ export class LeadMessenger {
         kind: message.kind === 'initiated' ? 'initiated' : 'reply',
       });
       if (!decision.sendNow) {
-        const sendAt = decision.sendAt.toISOString();
-        await this.deps.store.recordOutbound({
-          messageId: outboundMessageId,
-          leadId: lead.leadId,
-          channel,
-          body: message.text,
-          at: now.toISOString(),
+        const stored = await this.deps.store.recordOutbound({
+          ...this.outboundRecord(message, now),
           status: 'held',
-          purpose: message.purpose,
-          inReplyTo: message.answering,
-          ...(message.composedBy && { composedBy: message.composedBy }),
-          sendAt,
+          sendAt: decision.sendAt.toISOString(),
           reason: 'quiet hours',
         });
-        return { status: 'held', outboundMessageId, sendAt };
+        return this.resumeIfOther(stored, message, {
+          status: 'held',
+          outboundMessageId,
+          sendAt: decision.sendAt.toISOString(),
+        });
       }
     }
 
-    const { providerMessageId } =
-      channel === 'sms'
-        ? await this.deps.sms.send({ to, from: this.deps.identity.smsNumber, body: message.text })
-        : await this.deps.email.send({
-            to,
-            from: { email: this.deps.identity.emailFrom, name: this.deps.profile.name },
-            subject: message.subject ?? `${this.deps.profile.name}`,
-            text: message.text,
-            ...(message.html && { html: message.html }),
-            ...(lead.emailThread?.messageId && {
-              inReplyTo: lead.emailThread.messageId,
-              references: [...lead.emailThread.references, lead.emailThread.messageId],
-            }),
-            tracking: { leadId: lead.leadId, messageId: outboundMessageId },
-          });
-    const sentAt = this.now().toISOString();
-    await this.deps.store.recordOutbound({
-      messageId: outboundMessageId,
-      leadId: lead.leadId,
-      channel,
-      body: message.text,
-      ...(message.subject && { subject: message.subject }),
-      at: sentAt,
-      status: 'sent',
-      purpose: message.purpose,
-      inReplyTo: message.answering,
-      ...(message.composedBy && { composedBy: message.composedBy }),
-      providerMessageId,
-    });
-    return { status: 'sent', outboundMessageId, providerMessageId, sentAt };
+    const until = this.claimUntil();
+    const claim = await this.deps.store.claimOutbound(this.outboundRecord(message, now), until);
+    if (!claim.claimed) return this.resume(claim.existing, message);
+    return this.handOver(
+      message,
+      { ...this.outboundRecord(message, now), direction: 'out', status: 'sending' },
+      until,
+    );
   }
 
-  private async suppress(message: OutboundText, reason: string): Promise<SendOutcome> {
-    await this.deps.store.recordOutbound({
-      messageId: `out-${message.purpose}-${message.answering}`,
+  /** Calls the provider for a claimed answer and records how it ended. */
+  private async handOver(message: OutboundText, claimed: LeadMessage, until: Date): Promise<SendOutcome> {
+    const { lead, channel } = message;
+    const ref = { leadId: claimed.leadId, messageId: claimed.messageId, at: claimed.at, channel };
+    let sent: SentMessage;
+    try {
+      sent =
+        channel === 'sms'
+          ? await this.deps.sms.send({
+              to: lead.phone ?? '',
+              from: this.deps.identity.smsNumber,
+              body: claimed.body,
+              reference: claimed.messageId,
+            })
+          : await this.deps.email.send({
+              to: lead.email ?? '',
+              from: { email: this.deps.identity.emailFrom, name: this.deps.profile.name },
+              subject: message.subject ?? `${this.deps.profile.name}`,
+              text: claimed.body,
+              ...(message.html && { html: message.html }),
+              ...(lead.emailThread?.messageId && {
+                inReplyTo: lead.emailThread.messageId,
+                references: [...lead.emailThread.references, lead.emailThread.messageId],
+              }),
+              tracking: { leadId: lead.leadId, messageId: claimed.messageId },
+            });
+    } catch (error) {
+      if (error instanceof RecipientOptedOutError) throw error;
+      if (error instanceof PermanentError) {
+        await this.deps.store.finishOutbound(ref, {
+          status: 'failed',
+          at: this.now().toISOString(),
+          reason: error.message,
+        });
+        throw error;
+      }
+      // Surely not sent: the claim goes, and the retry sends afresh. Maybe sent: the claim ends
+      // now, and the retry asks the provider before anything else.
+      if (error instanceof TransientError && error.notProcessed) {
+        await this.deps.store.releaseOutbound(ref, until.toISOString());
+      } else {
+        await this.deps.store.expireOutbound(ref, until.toISOString(), this.now());
+      }
+      throw error;
+    }
+    const sentAt = this.now().toISOString();
+    await this.deps.store.finishOutbound(ref, {
+      status: 'sent',
+      at: sentAt,
+      providerMessageId: sent.providerMessageId,
+    });
+    return {
+      status: 'sent',
+      outboundMessageId: claimed.messageId,
+      providerMessageId: sent.providerMessageId,
+      sentAt,
+    };
+  }
+
+  private outboundRecord(message: OutboundText, now: Date) {
+    return {
+      messageId: outboundMessageIdFor(message.answering),
       leadId: message.lead.leadId,
       channel: message.channel,
       body: message.text,
-      at: this.now().toISOString(),
-      status: 'suppressed',
+      ...(message.subject && { subject: message.subject }),
+      at: now.toISOString(),
       purpose: message.purpose,
       inReplyTo: message.answering,
+      ...(message.composedBy && { composedBy: message.composedBy }),
+    };
+  }
+
+  /** What was stored is ours (`mine`), or an earlier attempt's answer, which is reported instead. */
+  private resumeIfOther(stored: LeadMessage, message: OutboundText, mine: SendOutcome): Promise<SendOutcome> {
+    const ours = stored.status === mine.status && stored.body === message.text;
+    return ours ? Promise.resolve(mine) : this.resume(stored, message);
+  }
+
+  private async suppress(message: OutboundText, reason: string): Promise<SendOutcome> {
+    const stored = await this.deps.store.recordOutbound({
+      ...this.outboundRecord(message, this.now()),
+      status: 'suppressed',
       reason,
     });
-    return { status: 'suppressed', reason };
+    return this.resumeIfOther(stored, message, { status: 'suppressed', reason });
   }
 }

@@ -9,12 +9,19 @@ export class PermanentError extends Error {
 /** A failure that may pass (timeout, 5xx, throttle): thrown so SQS redelivers the record. */
 export class TransientError extends Error {
   override readonly name: string = 'TransientError';
+  /**
+   * True when the provider surely did not act on the request (it answered 408, 429 or 503, or the
+   * connection was refused); false when it may have (a timeout, a reset, a 500 after the request
+   * reached it), so a send must not simply be repeated.
+   */
+  readonly notProcessed: boolean;
   constructor(
     message: string,
     readonly retryAfterMs?: number,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { notProcessed?: boolean },
   ) {
     super(message, options);
+    this.notProcessed = options?.notProcessed ?? false;
   }
 }
 

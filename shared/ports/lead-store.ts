@@ -1,3 +1,4 @@
+import type { MessageIntent } from '#events/catalog.ts';
 import type { Channel } from '#events/envelope.ts';
 import type { Qualification } from '#shared/domain/qualification.ts';
 import type { SmsDelivery } from '#shared/domain/sms-delivery.ts';
@@ -35,6 +36,53 @@ export interface Lead {
   crm?: { provider: string; id: string; syncedAt: string };
   /** Email threading: the subject and Message-IDs of the lead's latest email. */
   emailThread?: { subject?: string; messageId?: string; references: string[] };
+  /** Bumped by every write; a read-modify-write (`modifyLead`) succeeds only on the version it read. */
+  version?: number;
+}
+
+/** The fields a write may change on a lead. */
+export type LeadChanges = Partial<Omit<Lead, 'leadId' | 'createdAt' | 'version'>>;
+
+/**
+ * How the pipeline answers an inbound message, known once `qualify` has read it:
+ * `action` — a confirmation (opt-out, opt-in, help), a slot offer or a booking;
+ * `conversation` — a written answer; `none` — nothing (spam, wrong number, automatic mail).
+ */
+export type AnswerRoute = 'action' | 'conversation' | 'none';
+
+/** What `qualify` made of an inbound message, kept on the message itself. */
+export interface InboundReading {
+  intent: MessageIntent;
+  answer: AnswerRoute;
+  /** The offered slot (1-based) this message picked, if it picked one. */
+  slotChoice?: number;
+  at: string;
+}
+
+/**
+ * inbound: received. outbound: sending (claimed: the provider is being called, until
+ * `claimedUntil`); sent; held until `sendAt` (quiet hours); suppressed (opt-out, unreachable);
+ * superseded (a later message of the same burst is answered instead); failed (the provider
+ * refused it for good); unconfirmed (a send interrupted where no provider can tell whether it
+ * went out: never sent again, at most once).
+ */
+export type MessageStatus =
+  | 'received'
+  | 'sent'
+  | 'held'
+  | 'sending'
+  | 'suppressed'
+  | 'superseded'
+  | 'failed'
+  | 'unconfirmed';
+
+/** How a claimed send ended. */
+export interface OutboundOutcome {
+  status: 'sent' | 'suppressed' | 'failed' | 'unconfirmed';
+  /** When it was handed to the provider (or found to have been). */
+  at: string;
+  providerMessageId?: string;
+  reason?: string;
 }
 
 export interface LeadMessage {
@@ -45,11 +93,13 @@ export interface LeadMessage {
   body: string;
   subject?: string;
   at: string;
-  /**
-   * in: received. out: sent; held until `sendAt` (quiet hours); sending (claimed by the held-text
-   * dispatcher); suppressed (opt-out); failed (the provider refused it for good).
-   */
-  status: 'received' | 'sent' | 'held' | 'sending' | 'suppressed' | 'failed';
+  status: MessageStatus;
+  /** Outbound `sending`: the claim runs until this instant; after it, a retry resolves the send. */
+  claimedUntil?: string;
+  /** Inbound: set once `qualify` has read it. */
+  reading?: InboundReading;
+  /** Inbound: written by a machine (out-of-office, bounce): never answered. */
+  automated?: boolean;
   purpose?: string;
   inReplyTo?: string;
   sendAt?: string;
@@ -138,7 +188,7 @@ export interface HeldMessageRef {
 }
 
 export interface HeldOutcome {
-  status: 'sent' | 'suppressed' | 'failed';
+  status: 'sent' | 'suppressed' | 'failed' | 'unconfirmed';
   providerMessageId?: string;
   reason?: string;
   sentAt?: string;
@@ -159,16 +209,51 @@ export interface LeadStore {
   getLead(leadId: string): Promise<Lead | undefined>;
   /** Messages in and out, oldest first. */
   getMessages(leadId: string): Promise<LeadMessage[]>;
-  updateLead(leadId: string, changes: Partial<Omit<Lead, 'leadId' | 'createdAt'>>): Promise<Lead>;
-  /** Appends an outbound message; the same messageId is stored once. */
-  recordOutbound(message: Omit<LeadMessage, 'direction'>): Promise<void>;
+  getMessage(leadId: string, messageId: string): Promise<LeadMessage | undefined>;
+  /** Sets fields on the lead (last write wins per field); bumps its version. */
+  updateLead(leadId: string, changes: LeadChanges): Promise<Lead>;
+  /**
+   * Read-modify-write with optimistic concurrency: `change` gets the current lead and returns the
+   * fields to set (null: nothing to change); if another writer got in between, it is called again
+   * on the newer lead. So no update to a lead is ever lost. Throws when the lead does not exist.
+   */
+  modifyLead(leadId: string, change: (lead: Lead) => LeadChanges | null): Promise<Lead>;
+  /** Records what `qualify` made of an inbound message. */
+  settleInbound(ref: { leadId: string; messageId: string }, reading: InboundReading): Promise<void>;
+  /**
+   * Stores an outbound message (held, suppressed, superseded) unless its id is taken; returns
+   * what is stored under the id, which is the earlier message when it was taken.
+   */
+  recordOutbound(message: Omit<LeadMessage, 'direction'>): Promise<LeadMessage>;
+  /**
+   * Claims an outbound message before its provider is called: stores it as `sending` until
+   * `claimedUntil`, unless its id is taken (then returns what is stored).
+   */
+  claimOutbound(
+    message: Omit<LeadMessage, 'direction' | 'status' | 'claimedUntil'>,
+    claimedUntil: Date,
+  ): Promise<{ claimed: true } | { claimed: false; existing: LeadMessage }>;
+  /** Takes over a `sending` claim whose time ran out (its sender crashed); false if another did. */
+  retakeOutbound(
+    ref: { leadId: string; messageId: string },
+    expiredClaim: string,
+    claimedUntil: Date,
+  ): Promise<boolean>;
+  /** Records how a claimed send ended. */
+  finishOutbound(ref: MessageRef & { channel: Channel }, outcome: OutboundOutcome): Promise<void>;
+  /** Drops a claim whose send surely did not happen (the provider refused it for now), if still ours. */
+  releaseOutbound(ref: { leadId: string; messageId: string }, claimedUntil: string): Promise<void>;
+  /** Ends a claim at `now` (its send may have happened): the next attempt resolves it at once. */
+  expireOutbound(ref: { leadId: string; messageId: string }, claimedUntil: string, now: Date): Promise<void>;
   /** Held messages whose `sendAt` is at or before `now`, oldest first. */
   listDueHeld(now: Date, limit: number): Promise<HeldMessageRef[]>;
   /**
-   * Moves a held message to `sending` if it is still held; false when another dispatcher took it
-   * or it is gone. A text claimed and never finished stays `sending`: at most once, never twice.
+   * Moves a held message to `sending` until `claimedUntil` if it is still held (`claimed`), or
+   * takes over a `sending` claim that ran out before `now` (`retaken`: its run crashed, and the
+   * provider must be asked whether it went out); false when another dispatcher holds it or it is
+   * gone. Never sent twice.
    */
-  claimHeld(ref: HeldMessageRef): Promise<boolean>;
+  claimHeld(ref: HeldMessageRef, claimedUntil: Date, now: Date): Promise<'claimed' | 'retaken' | false>;
   /** Gives a claimed message back (the provider failed for now), so a later run retries it. */
   releaseHeld(ref: HeldMessageRef): Promise<void>;
   /** Records how a claimed held message ended and removes it from the due list. */

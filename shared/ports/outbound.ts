@@ -4,8 +4,27 @@ export interface SentMessage {
   providerMessageId: string;
 }
 
+/** A send whose outcome is unknown (its sender crashed), to look up at the provider. */
+export interface SentLookup {
+  to: string;
+  body: string;
+  /** When the send was claimed: anything the provider took earlier is another message. */
+  since: Date;
+  /** Our id for the message (`out-…`), where the provider keeps one. */
+  reference: string;
+}
+
+/** What a provider says of an interrupted send: it took it (its id), it did not (null), or it cannot tell. */
+export type SentLookupResult = SentMessage | null | 'unknown';
+
 export interface SmsSender {
-  send(sms: { to: string; from: string; body: string }): Promise<SentMessage>;
+  /** Hands the text to the provider. `reference` is our id for it, kept where the provider can. */
+  send(sms: { to: string; from: string; body: string; reference?: string }): Promise<SentMessage>;
+  /**
+   * Whether the provider took this text (its id) or not (null); `unknown` when the provider
+   * cannot tell, and then an interrupted send is never repeated (at most once).
+   */
+  findSent(lookup: SentLookup): Promise<SentLookupResult>;
 }
 
 export interface EmailSender {
@@ -21,6 +40,8 @@ export interface EmailSender {
     /** Our ids for the message, echoed back by the provider's delivery events. */
     tracking?: { leadId: string; messageId: string };
   }): Promise<SentMessage>;
+  /** As `SmsSender.findSent`; `reference` is `tracking.messageId`. */
+  findSent(lookup: SentLookup): Promise<SentLookupResult>;
 }
 
 /** A notification for someone in a team chat. */

@@ -6,7 +6,7 @@ import { chooseProvider } from '#shared/config/providers.ts';
 import { LeadMessenger } from '#shared/messaging/lead-messenger.ts';
 import type { InboundMediaSource } from '#shared/ports/inbound-media.ts';
 import type { EmailSender, SmsSender } from '#shared/ports/outbound.ts';
-import { newIdempotencyStore, once } from './core.ts';
+import { once } from './core.ts';
 import { adapterNotBuilt, businessProfile, identitySettings, leadStore, sandboxOutbox } from './pipeline.ts';
 
 /** Texts and emails to leads and reps: the senders, and the messenger every message to a lead goes through. */
@@ -43,8 +43,14 @@ export const emailSender = once((): EmailSender => {
  * Senders built on their first send: a function that only texts (send-held), or notifies a rep who
  * wants Slack, never needs the email provider's credentials, which it may not be able to read.
  */
-export const smsOnFirstSend: SmsSender = { send: (sms) => smsSender().send(sms) };
-export const emailOnFirstSend: EmailSender = { send: (email) => emailSender().send(email) };
+export const smsOnFirstSend: SmsSender = {
+  send: (sms) => smsSender().send(sms),
+  findSent: (lookup) => smsSender().findSent(lookup),
+};
+export const emailOnFirstSend: EmailSender = {
+  send: (email) => emailSender().send(email),
+  findSent: (lookup) => emailSender().findSent(lookup),
+};
 
 export const leadMessenger = once(
   () =>
@@ -57,6 +63,5 @@ export const leadMessenger = once(
         smsNumber: identitySettings().BUSINESS_SMS_NUMBER,
         emailFrom: identitySettings().BUSINESS_EMAIL_FROM,
       },
-      persistenceStore: newIdempotencyStore(),
     }),
 );

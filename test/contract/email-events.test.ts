@@ -105,7 +105,8 @@ describe('the SendGrid Event Webhook, against DynamoDB and a SendGrid fake', () 
     channel: 'email' as const,
     kind: 'reply' as const,
     purpose,
-    answering: `email-in-${lead.leadId}`,
+    // Each purpose stands for another message of the lead's: one message gets one answer.
+    answering: `email-in-${lead.leadId}-${purpose}`,
     text: 'Thanks, we can help.',
     subject: 'Re: sink',
   });
@@ -135,11 +136,11 @@ describe('the SendGrid Event Webhook, against DynamoDB and a SendGrid fake', () 
       store,
       sms: {
         send: () => Promise.reject(new Error('no SMS in these tests')),
+        findSent: async () => null,
       },
       email: new SendGridEmailSender({ apiKey: 'SG.test', baseUrl: sendgrid.url }),
       profile,
       identity: { smsNumber: '+15125550100', emailFrom: 'hello@leadline.example' },
-      persistenceStore: persistence(),
     });
   });
   beforeEach(() => {

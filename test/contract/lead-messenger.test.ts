@@ -1,11 +1,10 @@
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoLeadStore } from '#shared/adapters/aws/dynamo-lead-store.ts';
 import { BusinessProfile, demoBusinessProfile } from '#shared/config/business-profile.ts';
 import { LeadMessenger } from '#shared/messaging/lead-messenger.ts';
 import { PermanentError, TransientError } from '#shared/ports/errors.ts';
 import type { Lead } from '#shared/ports/lead-store.ts';
-import type { SmsSender } from '#shared/ports/outbound.ts';
+import type { EmailSender, SentLookup, SmsSender } from '#shared/ports/outbound.ts';
 import { startTestDynamo, TEST_TABLES } from '../support/dynamo.ts';
 
 const profile = BusinessProfile.parse(demoBusinessProfile);
@@ -18,15 +17,35 @@ const strictProfile = BusinessProfile.parse({
 const LATE_EVENING = new Date('2026-11-24T04:30:00Z');
 const MORNING = new Date('2026-11-24T14:00:00Z');
 
+/** A provider that records what it took and, like Twilio's Messages API, can say so afterwards. */
 class RecordingSms implements SmsSender {
   sent: Array<{ to: string; body: string }> = [];
+  private readonly taken: Array<{ to: string; body: string; reference?: string; sid: string }> = [];
   failWith: Error | undefined;
-  async send(sms: { to: string; from: string; body: string }) {
+  lookups: SentLookup[] = [];
+  async send(sms: { to: string; from: string; body: string; reference?: string }) {
     if (this.failWith) throw this.failWith;
     this.sent.push({ to: sms.to, body: sms.body });
-    return { providerMessageId: `SM${this.sent.length}` };
+    const sid = `SM${this.sent.length}`;
+    this.taken.push({ ...sms, sid });
+    return { providerMessageId: sid };
+  }
+  async findSent(lookup: SentLookup) {
+    this.lookups.push(lookup);
+    const found = this.taken.find((t) => t.to === lookup.to && t.reference === lookup.reference);
+    return found ? { providerMessageId: found.sid } : null;
   }
 }
+
+/** SendGrid's position: it cannot say whether a given mail was taken. */
+const email: EmailSender & { sent: string[] } = {
+  sent: [],
+  async send(mail) {
+    email.sent.push(mail.text);
+    return { providerMessageId: `<mail-${email.sent.length}@sendgrid>` };
+  },
+  findSent: async () => 'unknown' as const,
+};
 
 describe('the lead messenger, against DynamoDB', () => {
   let dynamo: Awaited<ReturnType<typeof startTestDynamo>>;
@@ -39,13 +58,9 @@ describe('the lead messenger, against DynamoDB', () => {
     new LeadMessenger({
       store,
       sms,
-      email: { send: async () => ({ providerMessageId: 'email-1' }) },
+      email,
       profile: p,
       identity: { smsNumber: '+15125550100', emailFrom: 'hello@leadline.example' },
-      persistenceStore: new DynamoDBPersistenceLayer({
-        tableName: TEST_TABLES.idempotency,
-        awsSdkV3Client: dynamo.client,
-      }),
       clock: () => now,
     });
 
@@ -162,7 +177,7 @@ describe('the lead messenger, against DynamoDB', () => {
     const lead = await newLead();
     await messenger().send(text(lead, 'initiated'));
     now = MORNING;
-    sms.failWith = new TransientError('Twilio answered 503');
+    sms.failWith = new TransientError('Twilio answered 503', undefined, { notProcessed: true });
     await expect(messenger().dispatchHeld()).rejects.toThrow('503');
     expect((await store.getMessages(lead.leadId)).find((m) => m.direction === 'out')?.status).toBe('held');
 
@@ -171,5 +186,124 @@ describe('the lead messenger, against DynamoDB', () => {
     const failed = (await store.getMessages(lead.leadId)).find((m) => m.direction === 'out');
     expect(failed?.status).toBe('failed');
     expect(failed?.reason).toContain('invalid');
+  });
+
+  it('answers one inbound message once, whatever purpose a retry computes for it', async () => {
+    const lead = await newLead();
+    await messenger().send(text(lead));
+    // The retried trigger sees the first answer in the history and calls itself a follow-up.
+    const again = await messenger().send({ ...text(lead), purpose: 'follow-up-reply', text: 'Other words' });
+    expect(again.status).toBe('sent');
+    expect(sms.sent).toEqual([{ to: lead.phone, body: `Hello ${lead.leadId}` }]);
+  });
+
+  it('claims the answer before calling the provider, so a second attempt meanwhile sends nothing', async () => {
+    const lead = await newLead();
+    await store.claimOutbound(
+      {
+        messageId: `out-in-${lead.leadId}`,
+        leadId: lead.leadId,
+        channel: 'sms',
+        body: 'x',
+        at: now.toISOString(),
+      },
+      new Date(now.getTime() + 30_000),
+    );
+    await expect(messenger().send(text(lead))).rejects.toBeInstanceOf(TransientError);
+    expect(sms.sent).toHaveLength(0);
+  });
+
+  it('finishes a send a crash interrupted after the provider took it, without sending again', async () => {
+    const lead = await newLead();
+    const claimedAt = now;
+    // The crashed attempt: claimed, handed to the provider, never recorded as sent.
+    await store.claimOutbound(
+      {
+        messageId: `out-in-${lead.leadId}`,
+        leadId: lead.leadId,
+        channel: 'sms',
+        body: `Hello ${lead.leadId}`,
+        at: claimedAt.toISOString(),
+      },
+      new Date(claimedAt.getTime() + 30_000),
+    );
+    await sms.send({
+      to: lead.phone!,
+      from: '+15125550100',
+      body: `Hello ${lead.leadId}`,
+      reference: `out-in-${lead.leadId}`,
+    });
+    now = new Date(claimedAt.getTime() + 60_000);
+    const outcome = await messenger().send(text(lead));
+    expect(outcome).toMatchObject({ status: 'sent', providerMessageId: 'SM1' });
+    expect(sms.sent).toHaveLength(1);
+    expect((await store.getMessage(lead.leadId, `out-in-${lead.leadId}`))?.status).toBe('sent');
+  });
+
+  it('sends a claimed answer the provider never took once the crashed claim has run out', async () => {
+    const lead = await newLead();
+    await store.claimOutbound(
+      {
+        messageId: `out-in-${lead.leadId}`,
+        leadId: lead.leadId,
+        channel: 'sms',
+        body: `Hello ${lead.leadId}`,
+        at: now.toISOString(),
+      },
+      new Date(now.getTime() + 30_000),
+    );
+    now = new Date(now.getTime() + 60_000);
+    expect((await messenger().send(text(lead))).status).toBe('sent');
+    expect(sms.sent).toEqual([{ to: lead.phone, body: `Hello ${lead.leadId}` }]);
+    expect(sms.lookups).toHaveLength(1);
+  });
+
+  it('marks an interrupted email unconfirmed and never sends it again when the provider cannot tell', async () => {
+    const lead = await store.recordInbound({
+      leadId: 'lead-email-crash',
+      contact: 'sam@example.com',
+      channel: 'email',
+      email: 'sam@example.com',
+      timeZone: 'America/Chicago',
+      message: { messageId: 'in-mail', channel: 'email', body: 'Hi', at: now.toISOString() },
+    });
+    await store.claimOutbound(
+      {
+        messageId: 'out-in-mail',
+        leadId: 'lead-email-crash',
+        channel: 'email',
+        body: 'Hello Sam',
+        at: now.toISOString(),
+      },
+      new Date(now.getTime() + 30_000),
+    );
+    now = new Date(now.getTime() + 60_000);
+    const outcome = await messenger().send({
+      lead: lead.lead,
+      channel: 'email',
+      kind: 'reply',
+      purpose: 'first-reply',
+      answering: 'in-mail',
+      text: 'Hello Sam',
+    });
+    expect(outcome.status).toBe('unconfirmed');
+    expect(email.sent).toEqual([]);
+    expect((await store.getMessage('lead-email-crash', 'out-in-mail'))?.status).toBe('unconfirmed');
+  });
+
+  it('asks the provider before retrying a send that may have reached it', async () => {
+    const lead = await newLead();
+    const timeout = new TransientError('Twilio timed out');
+    const original = sms.send.bind(sms);
+    // The provider takes the text but the answer is lost on the way back.
+    sms.send = async (m) => {
+      await original(m);
+      throw timeout;
+    };
+    await expect(messenger().send(text(lead))).rejects.toBe(timeout);
+    sms.send = original;
+    const outcome = await messenger().send(text(lead));
+    expect(outcome.status).toBe('sent');
+    expect(sms.sent).toHaveLength(1);
   });
 });

@@ -59,8 +59,11 @@ describe('the SQS consumer every pipeline function runs on', () => {
   });
 
   it('fails only the records that fail, and processes each event once however often it arrives', async () => {
-    const good = { ...sampleEnvelope(LeadQualified), id: 'evt-good' };
-    const poison = { ...sampleEnvelope(LeadQualified, { leadId: 'poison' }), id: 'evt-poison' };
+    const good = { ...sampleEnvelope(LeadQualified, { messageId: 'sms-good' }), id: 'evt-good' };
+    const poison = {
+      ...sampleEnvelope(LeadQualified, { leadId: 'poison', messageId: 'sms-poison' }),
+      id: 'evt-poison',
+    };
     const first = await consume({ Records: [record('m1', good), record('m2', poison)] }, context());
     expect(first.batchItemFailures).toEqual([{ itemIdentifier: 'm2' }]);
 
@@ -70,7 +73,7 @@ describe('the SQS consumer every pipeline function runs on', () => {
   });
 
   it('fails a record that is not JSON, not an envelope, or an event the function does not accept', async () => {
-    const good = { ...sampleEnvelope(LeadQualified), id: 'evt-good-2' };
+    const good = { ...sampleEnvelope(LeadQualified, { messageId: 'sms-good-2' }), id: 'evt-good-2' };
     const response = await consume(
       {
         Records: [
@@ -94,9 +97,23 @@ describe('the SQS consumer every pipeline function runs on', () => {
   });
 
   it('drops a record that can never succeed instead of retrying it', async () => {
-    const gone = { ...sampleEnvelope(LeadQualified, { leadId: 'gone' }), id: 'evt-gone' };
+    const gone = {
+      ...sampleEnvelope(LeadQualified, { leadId: 'gone', messageId: 'sms-gone' }),
+      id: 'evt-gone',
+    };
     const response = await consume({ Records: [record('m-gone', gone)] }, context());
     expect(response.batchItemFailures).toEqual([]);
     expect(seen).toContain('evt-gone');
+  });
+
+  it('processes a fact once even when a republish gives it a new event id', async () => {
+    // A webhook that crashed after publishing publishes again on the provider's retry.
+    const first = { ...sampleEnvelope(LeadQualified, { messageId: 'sms-republished' }), id: 'evt-first' };
+    const republished = { ...first, id: 'evt-republished', time: '2026-11-29T10:00:05Z' };
+    await consume({ Records: [record('m-first', first)] }, context());
+    const response = await consume({ Records: [record('m-republished', republished)] }, context());
+    expect(response.batchItemFailures).toEqual([]);
+    expect(seen).toContain('evt-first');
+    expect(seen).not.toContain('evt-republished');
   });
 });

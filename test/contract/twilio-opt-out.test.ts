@@ -1,4 +1,3 @@
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoLeadStore } from '#shared/adapters/aws/dynamo-lead-store.ts';
 import { TwilioSmsSender } from '#shared/adapters/twilio/twilio-sms-sender.ts';
@@ -36,13 +35,9 @@ describe('the lead messenger when Twilio says the recipient unsubscribed (21610)
         apiBaseUrl: twilio.url,
         statusCallbackUrl: 'https://leads.example.com/webhooks/twilio/status',
       }),
-      email: { send: async () => ({ providerMessageId: 'unused' }) },
+      email: { send: async () => ({ providerMessageId: 'unused' }), findSent: async () => null },
       profile,
       identity: { smsNumber: '+15125550100', emailFrom: 'hello@leadline.example' },
-      persistenceStore: new DynamoDBPersistenceLayer({
-        tableName: TEST_TABLES.idempotency,
-        awsSdkV3Client: dynamo.client,
-      }),
       clock: () => now,
     });
 
@@ -65,7 +60,8 @@ describe('the lead messenger when Twilio says the recipient unsubscribed (21610)
     channel: 'sms',
     kind,
     purpose,
-    answering: `sms-in-${lead.leadId}`,
+    // Each purpose stands for another message of the lead's: one message gets one answer.
+    answering: `sms-in-${lead.leadId}-${purpose}`,
     text: 'Following up on your leak.',
   });
 

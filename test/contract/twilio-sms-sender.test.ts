@@ -46,6 +46,7 @@ describe('TwilioSmsSender, the twilio SDK against a loopback Twilio', () => {
   });
   beforeEach(() => {
     twilio.fake.reset();
+    twilio.taken.length = 0;
   });
 
   it('posts the text to the Messages resource from the business number, with basic auth and a status callback', async () => {
@@ -161,6 +162,32 @@ describe('TwilioSmsSender, the twilio SDK against a loopback Twilio', () => {
 
     expect(sent.providerMessageId).toMatch(/^SM/);
     expect(twilio.fake.requestsTo('POST', path)).toHaveLength(3);
+  });
+
+  it('does not send again when Twilio took the text but answered 500: the retry finds it first', async () => {
+    twilio.fake.enqueue('POST', path, (request) => {
+      twilio.take(request);
+      return twilioError(500, 20500, 'Internal Server Error');
+    });
+
+    const sent = await send();
+
+    expect(twilio.fake.requestsTo('POST', path)).toHaveLength(1);
+    expect(twilio.fake.requestsTo('GET', path)).toHaveLength(1);
+    expect(sent.providerMessageId).toBe(twilio.taken[0]?.sid);
+  });
+
+  it('looks up an interrupted send: the text Twilio took since the claim, else none', async () => {
+    const since = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const body = 'Hi Maria, a plumber can come today at 2pm.';
+    expect(await sender().findSent({ to: LEAD, body, since, reference: 'out-sms-1' })).toBeNull();
+    const sent = await send();
+    expect(await sender().findSent({ to: LEAD, body, since, reference: 'out-sms-1' })).toEqual(sent);
+    expect(
+      await sender().findSent({ to: LEAD, body: 'Other words', since, reference: 'out-sms-1' }),
+    ).toBeNull();
+    const [list] = twilio.fake.requestsTo('GET', path);
+    expect(list?.query.get('To')).toBe(LEAD);
   });
 
   it('fails transiently when Twilio keeps answering 503, after the retry budget only', async () => {

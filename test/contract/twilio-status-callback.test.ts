@@ -1,4 +1,3 @@
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -80,13 +79,9 @@ describe('Twilio status callbacks, recorded on the replies sent through the twil
         apiBaseUrl: twilio.url,
         statusCallbackUrl: `${PUBLIC_BASE_URL}${STATUS_PATH}`,
       }),
-      email: { send: async () => ({ providerMessageId: 'unused' }) },
+      email: { send: async () => ({ providerMessageId: 'unused' }), findSent: async () => null },
       profile,
       identity: { smsNumber: '+15125550100', emailFrom: 'hello@leadline.example' },
-      persistenceStore: new DynamoDBPersistenceLayer({
-        tableName: TEST_TABLES.idempotency,
-        awsSdkV3Client: dynamo.client,
-      }),
       clock: () => DAYTIME,
     });
 
@@ -224,7 +219,7 @@ describe('Twilio status callbacks, recorded on the replies sent through the twil
       channel: 'sms',
       kind: 'reply',
       purpose: 'slots-offered',
-      answering: `sms-in-${counter}`,
+      answering: `sms-in-${counter}-next`,
       text: 'We have Tuesday at 10.',
     });
     expect(next).toEqual({ status: 'suppressed', reason: 'the contact opted out' });

@@ -56,7 +56,39 @@ export const createdMessage = (request: FakeRequest, messageSid = sid('SM')): Fa
  */
 export const startTwilioFake = async () => {
   const fake = await HttpFake.start();
-  fake.route('POST', messagesPath(), (request) => createdMessage(request));
+  /** Messages the account holds (what a create took), newest last. */
+  const taken: Array<Record<string, unknown>> = [];
+  /** Answers a create as Twilio does, keeping the message so the Messages list shows it. */
+  const take = (request: FakeRequest): FakeResponse => {
+    const response = createdMessage(request);
+    taken.push(response.body as Record<string, unknown>);
+    return response;
+  };
+  fake.route('POST', messagesPath(), take);
+  // Read multiple Message resources: filtered by To, newest first, one page
+  // (https://www.twilio.com/docs/messaging/api/message-resource#read-multiple-message-resources).
+  fake.route('GET', messagesPath(), (request) => {
+    const to = request.query.get('To');
+    const pageSize = Number(request.query.get('PageSize') ?? '50');
+    const messages = taken
+      .filter((m) => !to || m.to === to)
+      .reverse()
+      .slice(0, pageSize);
+    return {
+      status: 200,
+      body: {
+        messages,
+        page: 0,
+        page_size: pageSize,
+        first_page_uri: `${messagesPath()}?PageSize=${pageSize}&Page=0`,
+        next_page_uri: null,
+        previous_page_uri: null,
+        uri: `${messagesPath()}?PageSize=${pageSize}&Page=0`,
+        start: 0,
+        end: messages.length,
+      },
+    };
+  });
 
   const media = new Map<string, { body: Buffer; contentType: string; announceLength: boolean }>();
   /** Requests the media host received, with the Authorization header they carried. */
@@ -93,6 +125,9 @@ export const startTwilioFake = async () => {
   return {
     fake,
     url: fake.url,
+    /** What the account holds; a test answering a create itself can `take` it too. */
+    taken,
+    take,
     addMedia,
     mediaHostRequests,
     close: async () => {

@@ -1,13 +1,12 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   DeleteCommand,
-  GetCommand,
-  PutCommand,
   paginateQuery,
   paginateScan,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { Channel } from '#events/envelope.ts';
 import { isSmsDeliveryFailure, type SmsDelivery, smsDeliveryRanks } from '#shared/domain/sms-delivery.ts';
 import type {
   EmailDelivery,
@@ -15,33 +14,27 @@ import type {
   HeldMessageRef,
   HeldOutcome,
   InboundMedia,
+  InboundReading,
   InboundRecord,
   Lead,
+  LeadChanges,
   LeadMessage,
   LeadStore,
   Meeting,
   MessageRef,
   OptOutState,
+  OutboundOutcome,
 } from '#shared/ports/lead-store.ts';
-
-/**
- * Single-table layout:
- * | pk              | sk                          | item            |
- * | LEAD#<id>       | LEAD                        | the lead        |
- * | LEAD#<id>       | MSG#<iso time>#<messageId>  | a message       |
- * | LEAD#<id>       | MEETING#<meetingId>         | a meeting       |
- * | CONTACT#<c>     | OPTOUT                      | opt-out state   |
- * | CONTACT#<email> | UNREACHABLE                 | the address bounced for good |
- * | HELD            | <sendAt>#<leadId>#<msgId>   | a held text due at sendAt |
- * | PROVIDERMSG#<sid> | MSG                       | a sent text by Twilio's sid, for its status callbacks |
- * Message items are written with a condition on their key, so a redelivered message is
- * stored once.
- */
-const leadKey = (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'LEAD' });
-const messageKey = (m: { leadId: string; at: string; messageId: string }) => ({
-  pk: `LEAD#${m.leadId}`,
-  sk: `MSG#${m.at}#${m.messageId}`,
-});
+import { putOptOutIfLatest } from './dynamo-inbound-acceptance.ts';
+import {
+  isConditionFailure,
+  LeadsTable,
+  leadKey,
+  messageKey,
+  optOutKey,
+  setExpression,
+  strip,
+} from './dynamo-table.ts';
 
 const providerMessageKey = (providerMessageId: string) => ({
   pk: `PROVIDERMSG#${providerMessageId}`,
@@ -60,30 +53,30 @@ const linkedMessage = (item: Record<string, unknown> | undefined): MessageRef | 
 
 const heldKey = (ref: HeldMessageRef) => ({ pk: 'HELD', sk: `${ref.sendAt}#${ref.leadId}#${ref.messageId}` });
 
-/** `SET` for every defined field, with placeholder names so any attribute name is safe. */
-const setExpression = (fields: object) => {
-  const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
-  return {
-    UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
-    ExpressionAttributeNames: Object.fromEntries(entries.map(([key], i) => [`#f${i}`, key])),
-    ExpressionAttributeValues: Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value])),
-  };
-};
+/** Tries of a read-modify-write on one lead before giving up (each loses only to a concurrent writer). */
+const MAX_LEAD_WRITE_ATTEMPTS = 8;
 
-const isConditionFailure = (error: unknown) =>
-  error instanceof Error && error.name === 'ConditionalCheckFailedException';
+/** Messages oldest first; an answer sorts after what it answers when both carry the same instant. */
+const byConversationOrder = (a: LeadMessage, b: LeadMessage) =>
+  a.at.localeCompare(b.at) ||
+  (a.direction === b.direction ? 0 : a.direction === 'in' ? -1 : 1) ||
+  a.messageId.localeCompare(b.messageId);
 
-const strip = <T extends Record<string, unknown>>(item: Record<string, unknown>): T => {
-  const { pk: _pk, sk: _sk, kind: _kind, ...rest } = item;
-  return rest as T;
-};
-
+/** The leads table as the pipeline's `LeadStore` (layout in `dynamo-table.ts`). */
 export class DynamoLeadStore implements LeadStore {
+  private readonly table: LeadsTable;
+  private readonly documents: DynamoDBDocumentClient;
+  private readonly tableName: string;
+
   constructor(
-    private readonly documents: DynamoDBDocumentClient,
-    private readonly tableName: string,
+    documents: DynamoDBDocumentClient,
+    tableName: string,
     private readonly clock: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.table = new LeadsTable(documents, tableName);
+    this.documents = documents;
+    this.tableName = tableName;
+  }
 
   async recordInbound(record: InboundRecord): Promise<{ lead: Lead; isNewLead: boolean }> {
     const now = this.clock().toISOString();
@@ -101,21 +94,11 @@ export class DynamoLeadStore implements LeadStore {
       firstInboundAt: record.message.at,
       known: {},
       ...(record.emailThread && { emailThread: record.emailThread }),
+      version: 0,
     };
-    let isNewLead = true;
-    try {
-      await this.documents.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...leadKey(record.leadId), kind: 'lead', ...fresh },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      isNewLead = false;
-    }
-    await this.putOnce({
+    const isNewLead = await this.table.putOnce({ ...leadKey(record.leadId), kind: 'lead', ...fresh });
+    // The webhook stored the message when it accepted it; this covers events published before that.
+    await this.table.putOnce({
       ...messageKey({ leadId: record.leadId, ...record.message }),
       kind: 'message',
       ...record.message,
@@ -125,27 +108,35 @@ export class DynamoLeadStore implements LeadStore {
     });
     if (isNewLead) return { lead: fresh, isNewLead };
 
-    // A known lead: it may have told us a name, or written from another thread.
-    const changes: Partial<Lead> = {};
-    if (record.name) changes.name = record.name;
-    if (record.emailThread) changes.emailThread = record.emailThread;
-    const lead =
-      Object.keys(changes).length > 0
-        ? await this.updateLead(record.leadId, changes)
-        : await this.getLead(record.leadId);
-    if (!lead) throw new Error(`Lead ${record.leadId} vanished while recording a message`);
+    // A known lead: it may have told us a name, or written from another thread; its first
+    // message may be this one, if an earlier attempt created the lead and then failed.
+    const lead = await this.modifyLead(record.leadId, (current) => {
+      const changes: Partial<Lead> = {};
+      if (record.name && !current.name) changes.name = record.name;
+      if (record.emailThread) changes.emailThread = record.emailThread;
+      if (record.message.at < current.firstInboundAt) changes.firstInboundAt = record.message.at;
+      return Object.keys(changes).length > 0 ? changes : null;
+    });
     return { lead, isNewLead };
   }
 
   async getLead(leadId: string): Promise<Lead | undefined> {
-    const { Item } = await this.documents.send(
-      new GetCommand({ TableName: this.tableName, Key: leadKey(leadId), ConsistentRead: true }),
-    );
-    return Item ? strip<Lead & Record<string, unknown>>(Item) : undefined;
+    const item = await this.table.get(leadKey(leadId));
+    return item ? strip<Lead>(item) : undefined;
   }
 
   async getMessages(leadId: string): Promise<LeadMessage[]> {
-    return (await this.queryPrefix(leadId, 'MSG#')) as unknown as LeadMessage[];
+    const messages = (await this.queryPrefix(leadId, 'MSG#')) as unknown as Array<
+      LeadMessage & { accept?: unknown; acceptUntil?: unknown }
+    >;
+    return messages.map(({ accept: _a, acceptUntil: _u, ...message }) => message).sort(byConversationOrder);
+  }
+
+  async getMessage(leadId: string, messageId: string): Promise<LeadMessage | undefined> {
+    const item = await this.table.get(messageKey({ leadId, messageId }));
+    if (!item) return undefined;
+    const { accept: _a, acceptUntil: _u, ...message } = strip<LeadMessage & Record<string, unknown>>(item);
+    return message as LeadMessage;
   }
 
   async getMeetings(leadId: string): Promise<Meeting[]> {
@@ -153,21 +144,68 @@ export class DynamoLeadStore implements LeadStore {
   }
 
   async updateLead(leadId: string, changes: Partial<Omit<Lead, 'leadId' | 'createdAt'>>): Promise<Lead> {
+    return this.writeLead(leadId, changes);
+  }
+
+  async modifyLead(leadId: string, change: (lead: Lead) => LeadChanges | null): Promise<Lead> {
+    for (let attempt = 1; ; attempt++) {
+      const lead = await this.getLead(leadId);
+      if (!lead) throw new Error(`Lead ${leadId} not found`);
+      const changes = change(lead);
+      if (!changes) return lead;
+      try {
+        return await this.writeLead(leadId, changes, lead.version ?? 0);
+      } catch (error) {
+        if (!isConditionFailure(error) || attempt >= MAX_LEAD_WRITE_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /** Sets the fields and bumps `version`; with `expectedVersion`, only if nobody wrote since. */
+  private async writeLead(leadId: string, changes: LeadChanges, expectedVersion?: number): Promise<Lead> {
+    const { version: _ignored, ...fields } = changes as LeadChanges & { version?: number };
+    const set = setExpression({ ...fields, updatedAt: this.clock().toISOString() });
+    const values: Record<string, unknown> = { ...set.ExpressionAttributeValues, ':zero': 0, ':one': 1 };
+    let condition = 'attribute_exists(pk)';
+    if (expectedVersion !== undefined) {
+      values[':expected'] = expectedVersion;
+      condition +=
+        expectedVersion === 0
+          ? ' AND (attribute_not_exists(#version) OR #version = :expected)'
+          : ' AND #version = :expected';
+    }
     const { Attributes } = await this.documents.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: leadKey(leadId),
-        ...setExpression({ ...changes, updatedAt: this.clock().toISOString() }),
-        ConditionExpression: 'attribute_exists(pk)',
+        UpdateExpression: `${set.UpdateExpression}, #version = if_not_exists(#version, :zero) + :one`,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: { ...set.ExpressionAttributeNames, '#version': 'version' },
+        ExpressionAttributeValues: values,
         ReturnValues: 'ALL_NEW',
       }),
     );
     if (!Attributes) throw new Error(`Lead ${leadId} not found`);
-    return strip<Lead & Record<string, unknown>>(Attributes);
+    return strip<Lead>(Attributes);
   }
 
-  async recordOutbound(message: Omit<LeadMessage, 'direction'>): Promise<void> {
-    await this.putOnce({ ...messageKey(message), kind: 'message', ...message, direction: 'out' });
+  async settleInbound(ref: { leadId: string; messageId: string }, reading: InboundReading): Promise<void> {
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: messageKey(ref),
+        ...setExpression({ reading }),
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
+  }
+
+  async recordOutbound(message: Omit<LeadMessage, 'direction'>): Promise<LeadMessage> {
+    const item = { ...messageKey(message), kind: 'message', ...message, direction: 'out' as const };
+    if (!(await this.table.putOnce(item))) {
+      const stored = await this.getMessage(message.leadId, message.messageId);
+      if (stored) return stored;
+    }
     if (message.channel === 'sms' && message.providerMessageId) {
       await this.linkProviderMessage(message.providerMessageId, message);
     }
@@ -178,7 +216,111 @@ export class DynamoLeadStore implements LeadStore {
         at: message.at,
         sendAt: message.sendAt,
       };
-      await this.putOnce({ ...heldKey(ref), kind: 'held', ...ref });
+      await this.table.putOnce({ ...heldKey(ref), kind: 'held', ...ref });
+    }
+    return { ...message, direction: 'out' };
+  }
+
+  async claimOutbound(
+    message: Omit<LeadMessage, 'direction' | 'status' | 'claimedUntil'>,
+    claimedUntil: Date,
+  ): Promise<{ claimed: true } | { claimed: false; existing: LeadMessage }> {
+    const item = {
+      ...messageKey(message),
+      kind: 'message',
+      ...message,
+      direction: 'out',
+      status: 'sending',
+      claimedUntil: claimedUntil.toISOString(),
+    };
+    if (await this.table.putOnce(item)) return { claimed: true };
+    const existing = await this.getMessage(message.leadId, message.messageId);
+    if (!existing) return this.claimOutbound(message, claimedUntil);
+    return { claimed: false, existing };
+  }
+
+  async retakeOutbound(
+    ref: { leadId: string; messageId: string },
+    expiredClaim: string,
+    claimedUntil: Date,
+  ): Promise<boolean> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: messageKey(ref),
+          UpdateExpression: 'SET claimedUntil = :until',
+          ConditionExpression: '#status = :sending AND claimedUntil = :expired',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':until': claimedUntil.toISOString(),
+            ':sending': 'sending',
+            ':expired': expiredClaim,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return false;
+    }
+  }
+
+  async finishOutbound(ref: MessageRef & { channel: Channel }, outcome: OutboundOutcome): Promise<void> {
+    const set = setExpression(outcome);
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: messageKey(ref),
+        UpdateExpression: `${set.UpdateExpression} REMOVE claimedUntil`,
+        ExpressionAttributeNames: set.ExpressionAttributeNames,
+        ExpressionAttributeValues: set.ExpressionAttributeValues,
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
+    if (ref.channel === 'sms' && outcome.providerMessageId) {
+      await this.linkProviderMessage(outcome.providerMessageId, ref);
+    }
+  }
+
+  async releaseOutbound(ref: { leadId: string; messageId: string }, claimedUntil: string): Promise<void> {
+    try {
+      await this.documents.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: messageKey(ref),
+          ConditionExpression: '#status = :sending AND claimedUntil = :until',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':sending': 'sending', ':until': claimedUntil },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async expireOutbound(
+    ref: { leadId: string; messageId: string },
+    claimedUntil: string,
+    now: Date,
+  ): Promise<void> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: messageKey(ref),
+          UpdateExpression: 'SET claimedUntil = :now',
+          ConditionExpression: '#status = :sending AND claimedUntil = :until',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':sending': 'sending',
+            ':until': claimedUntil,
+            ':now': now.toISOString(),
+          },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
     }
   }
 
@@ -196,19 +338,29 @@ export class DynamoLeadStore implements LeadStore {
     return Items.map((item) => strip<HeldMessageRef & Record<string, unknown>>(item));
   }
 
-  async claimHeld(ref: HeldMessageRef): Promise<boolean> {
+  async claimHeld(
+    ref: HeldMessageRef,
+    claimedUntil: Date,
+    now: Date,
+  ): Promise<'claimed' | 'retaken' | false> {
     try {
-      await this.documents.send(
+      const { Attributes } = await this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: messageKey(ref),
-          UpdateExpression: 'SET #status = :sending',
-          ConditionExpression: '#status = :held',
+          UpdateExpression: 'SET #status = :sending, claimedUntil = :until',
+          ConditionExpression: '#status = :held OR (#status = :sending AND claimedUntil < :now)',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':sending': 'sending', ':held': 'held' },
+          ExpressionAttributeValues: {
+            ':sending': 'sending',
+            ':held': 'held',
+            ':until': claimedUntil.toISOString(),
+            ':now': now.toISOString(),
+          },
+          ReturnValues: 'UPDATED_OLD',
         }),
       );
-      return true;
+      return Attributes?.status === 'sending' ? 'retaken' : 'claimed';
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       return false;
@@ -220,21 +372,29 @@ export class DynamoLeadStore implements LeadStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: messageKey(ref),
-        ...setExpression({ status: 'held' }),
+        UpdateExpression: 'SET #status = :held REMOVE claimedUntil',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':held': 'held' },
       }),
     );
   }
 
   async finishHeld(ref: HeldMessageRef, outcome: HeldOutcome): Promise<void> {
+    const set = setExpression(outcome);
     await this.documents.send(
-      new UpdateCommand({ TableName: this.tableName, Key: messageKey(ref), ...setExpression(outcome) }),
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: messageKey(ref),
+        ...set,
+        UpdateExpression: `${set.UpdateExpression} REMOVE claimedUntil`,
+      }),
     );
     if (outcome.providerMessageId) await this.linkProviderMessage(outcome.providerMessageId, ref);
     await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: heldKey(ref) }));
   }
 
   async saveMeeting(meeting: Meeting): Promise<void> {
-    await this.putOnce({
+    await this.table.putOnce({
       pk: `LEAD#${meeting.leadId}`,
       sk: `MEETING#${meeting.meetingId}`,
       kind: 'meeting',
@@ -243,55 +403,21 @@ export class DynamoLeadStore implements LeadStore {
   }
 
   async setOptOut(state: OptOutState): Promise<void> {
-    await this.documents.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { pk: `CONTACT#${state.contact}`, sk: 'OPTOUT', kind: 'opt-out', ...state },
-      }),
-    );
+    await putOptOutIfLatest(this.table, state);
   }
 
   async getOptOut(contact: string): Promise<OptOutState | undefined> {
-    const { Item } = await this.documents.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { pk: `CONTACT#${contact}`, sk: 'OPTOUT' },
-        ConsistentRead: true,
-      }),
-    );
-    return Item ? strip<OptOutState & Record<string, unknown>>(Item) : undefined;
+    const item = await this.table.get(optOutKey(contact));
+    return item ? strip<OptOutState>(item) : undefined;
   }
 
   async recordEmailDelivery(
     ref: { leadId: string; messageId: string },
     delivery: EmailDelivery,
   ): Promise<'recorded' | 'outdated' | 'not-found'> {
-    const pages = paginateQuery(
-      { client: this.documents },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        FilterExpression: '#id = :id AND #direction = :out',
-        ExpressionAttributeNames: { '#id': 'messageId', '#direction': 'direction' },
-        ExpressionAttributeValues: {
-          ':pk': `LEAD#${ref.leadId}`,
-          ':prefix': 'MSG#',
-          ':id': ref.messageId,
-          ':out': 'out',
-        },
-        ProjectionExpression: 'pk, sk',
-        ConsistentRead: true,
-      },
-    );
-    let key: { pk: unknown; sk: unknown } | undefined;
-    for await (const page of pages) {
-      const item = page.Items?.[0];
-      if (item) {
-        key = { pk: item.pk, sk: item.sk };
-        break;
-      }
-    }
-    if (!key) return 'not-found';
+    const stored = await this.getMessage(ref.leadId, ref.messageId);
+    if (stored?.direction !== 'out') return 'not-found';
+    const key = messageKey(ref);
     // Events arrive out of order and repeat: a deferral only follows a deferral, a final state
     // replaces a deferral or an older final state.
     const condition =
@@ -318,7 +444,7 @@ export class DynamoLeadStore implements LeadStore {
 
   async setEmailUnreachable(state: EmailUnreachableState): Promise<void> {
     // The first proof is kept; a later bounce of the same address changes nothing.
-    await this.putOnce({
+    await this.table.putOnce({
       pk: `CONTACT#${state.contact}`,
       sk: 'UNREACHABLE',
       kind: 'email-unreachable',
@@ -327,14 +453,8 @@ export class DynamoLeadStore implements LeadStore {
   }
 
   async getEmailUnreachable(email: string): Promise<EmailUnreachableState | undefined> {
-    const { Item } = await this.documents.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { pk: `CONTACT#${email}`, sk: 'UNREACHABLE' },
-        ConsistentRead: true,
-      }),
-    );
-    return Item ? strip<EmailUnreachableState & Record<string, unknown>>(Item) : undefined;
+    const item = await this.table.get({ pk: `CONTACT#${email}`, sk: 'UNREACHABLE' });
+    return item ? strip<EmailUnreachableState>(item) : undefined;
   }
 
   async clearEmailUnreachable(email: string): Promise<boolean> {
@@ -480,19 +600,5 @@ export class DynamoLeadStore implements LeadStore {
       for (const item of page.Items ?? []) items.push(strip(item));
     }
     return items;
-  }
-
-  private async putOnce(item: Record<string, unknown>): Promise<void> {
-    try {
-      await this.documents.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: item,
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
   }
 }

@@ -37,14 +37,18 @@ export class SandboxOutbox {
     return full;
   }
 
-  async list(): Promise<OutboxEntry[]> {
+  /** Entries oldest first; with `since`, only those recorded at or after it. */
+  async list(options: { since?: Date } = {}): Promise<OutboxEntry[]> {
     const entries: OutboxEntry[] = [];
     const pages = paginateQuery(
       { client: this.documents },
       {
         TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': 'OUTBOX' },
+        KeyConditionExpression: options.since ? 'pk = :pk AND sk >= :since' : 'pk = :pk',
+        ExpressionAttributeValues: {
+          ':pk': 'OUTBOX',
+          ...(options.since && { ':since': options.since.toISOString() }),
+        },
         ConsistentRead: true,
       },
     );

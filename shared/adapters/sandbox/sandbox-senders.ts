@@ -1,23 +1,48 @@
 import { randomBytes } from 'node:crypto';
-import type { ChatMessage, ChatPoster, EmailSender, SentMessage, SmsSender } from '#shared/ports/outbound.ts';
-import type { SandboxOutbox } from './sandbox-outbox.ts';
+import type {
+  ChatMessage,
+  ChatPoster,
+  EmailSender,
+  SentLookup,
+  SentLookupResult,
+  SentMessage,
+  SmsSender,
+} from '#shared/ports/outbound.ts';
+import type { OutboxKind, SandboxOutbox } from './sandbox-outbox.ts';
 
 const providerId = (prefix: string) => `${prefix}${randomBytes(16).toString('hex')}`;
 
 export class SandboxSmsSender implements SmsSender {
   constructor(private readonly outbox: SandboxOutbox) {}
 
-  async send(sms: { to: string; from: string; body: string }): Promise<SentMessage> {
+  async send(sms: Parameters<SmsSender['send']>[0]): Promise<SentMessage> {
     const providerMessageId = providerId('SM');
     await this.outbox.record({
       kind: 'sms',
       to: sms.to,
       body: sms.body,
-      details: { from: sms.from, providerMessageId },
+      details: { from: sms.from, providerMessageId, ...(sms.reference && { reference: sms.reference }) },
     });
     return { providerMessageId };
   }
+
+  findSent(lookup: SentLookup): Promise<SentLookupResult> {
+    return findRecorded(this.outbox, 'sms', lookup);
+  }
 }
+
+/** The sandbox knows what it recorded: the entry carrying our reference, if any. */
+const findRecorded = async (
+  outbox: SandboxOutbox,
+  kind: OutboxKind,
+  lookup: SentLookup,
+): Promise<SentMessage | null> => {
+  const entry = (await outbox.list({ since: lookup.since })).find(
+    (e) => e.kind === kind && e.to === lookup.to && e.details.reference === lookup.reference,
+  );
+  const providerMessageId = entry?.details.providerMessageId;
+  return typeof providerMessageId === 'string' ? { providerMessageId } : null;
+};
 
 export class SandboxEmailSender implements EmailSender {
   constructor(private readonly outbox: SandboxOutbox) {}
@@ -35,9 +60,14 @@ export class SandboxEmailSender implements EmailSender {
         inReplyTo: email.inReplyTo,
         references: email.references,
         providerMessageId,
+        ...(email.tracking && { reference: email.tracking.messageId }),
       },
     });
     return { providerMessageId };
+  }
+
+  findSent(lookup: SentLookup): Promise<SentLookupResult> {
+    return findRecorded(this.outbox, 'email', lookup);
   }
 }
 

@@ -10,7 +10,7 @@ import {
 } from '#shared/adapters/provider-call.ts';
 import { readEnv } from '#shared/config/env.ts';
 import { PermanentError } from '#shared/ports/errors.ts';
-import type { EmailSender, SentMessage } from '#shared/ports/outbound.ts';
+import type { EmailSender, SentLookup, SentLookupResult, SentMessage } from '#shared/ports/outbound.ts';
 import { CUSTOM_ARG_LEAD_ID, CUSTOM_ARG_MESSAGE_ID } from './custom-args.ts';
 
 export interface SendGridEmailSenderConfig {
@@ -57,6 +57,15 @@ export class SendGridEmailSender implements EmailSender {
     this.mail.setClient(client);
     this.mail.setTimeout(config.timeoutMs ?? 5_000);
     this.retryBudget = config.retryBudget ?? defaultRetryBudget;
+  }
+
+  /**
+   * SendGrid cannot say whether a given mail was accepted: its Email Activity API is a paid
+   * add-on and lags by minutes. An interrupted send is therefore never repeated (at most once).
+   * https://www.twilio.com/docs/sendgrid/api-reference/e-mail-activity
+   */
+  async findSent(_lookup: SentLookup): Promise<SentLookupResult> {
+    return 'unknown';
   }
 
   async send(email: Parameters<EmailSender['send']>[0]): Promise<SentMessage> {

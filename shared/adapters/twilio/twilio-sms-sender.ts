@@ -16,7 +16,7 @@ import {
   type RetryBudget,
 } from '#shared/adapters/provider-call.ts';
 import { PermanentError, RecipientOptedOutError, type TransientError } from '#shared/ports/errors.ts';
-import type { SentMessage, SmsSender } from '#shared/ports/outbound.ts';
+import type { SentLookup, SentLookupResult, SentMessage, SmsSender } from '#shared/ports/outbound.ts';
 import { readTwilioSettings, twilioStatusCallbackUrl } from './settings.ts';
 
 /**
@@ -133,19 +133,74 @@ export class TwilioSmsSender implements SmsSender {
     });
   }
 
-  send(sms: { to: string; from: string; body: string }): Promise<SentMessage> {
-    return callProvider(() => this.create(sms), this.options.retryBudget ?? defaultRetryBudget);
+  /**
+   * Sends the text. A retry after a failure that may have reached Twilio (a timeout, a 500)
+   * first asks Twilio whether the text is there, so the retry budget never sends it twice.
+   */
+  send(sms: Parameters<SmsSender['send']>[0]): Promise<SentMessage> {
+    // Twilio's DateCreated has whole seconds.
+    const since = new Date(Math.floor(Date.now() / 1000) * 1000);
+    let mayExist = false;
+    return callProvider(async () => {
+      if (mayExist) {
+        const found = await this.lookUp({
+          to: sms.to,
+          body: sms.body,
+          since,
+          reference: sms.reference ?? '',
+        });
+        if (found) return found;
+      }
+      try {
+        return await this.create(sms);
+      } catch (error) {
+        mayExist = !(error instanceof PermanentError) && !(error as TransientError).notProcessed;
+        throw error;
+      }
+    }, this.options.retryBudget ?? defaultRetryBudget);
+  }
+
+  /**
+   * Twilio's Messages API lists what the account sent to a number, newest first: the text is
+   * there when a message to `to` created since `lookup.since` carries the same body (compared
+   * without the characters a Messaging Service's Smart Encoding may replace). Twilio keeps no
+   * reference of ours on a message, so the body is the match.
+   * https://www.twilio.com/docs/messaging/api/message-resource#read-multiple-message-resources
+   */
+  findSent(lookup: SentLookup): Promise<SentLookupResult> {
+    return callProvider(() => this.lookUp(lookup), this.options.retryBudget ?? defaultRetryBudget);
+  }
+
+  private async lookUp(lookup: SentLookup): Promise<SentMessage | null> {
+    const domain = new HeaderRecordingDomain(this.#client, this.options.apiBaseUrl);
+    let page: { instances: Array<{ sid: string; body: string; dateCreated: Date; direction: string }> };
+    try {
+      page = await this.messages(domain).page({ to: lookup.to, pageSize: 50 });
+    } catch (error) {
+      throw twilioSendError(error, domain.retryAfter);
+    }
+    const wanted = comparable(lookup.body);
+    const found = page.instances.find(
+      (m) =>
+        m.direction.startsWith('outbound') &&
+        m.dateCreated.getTime() >= lookup.since.getTime() &&
+        comparable(m.body ?? '') === wanted,
+    );
+    return found ? { providerMessageId: found.sid } : null;
+  }
+
+  private messages(domain: InstanceType<typeof Domain>) {
+    // `MessageListInstance` only calls the version's request methods; the SDK's `V2010` class
+    // would add getters for every other v2010 resource, and with them their code.
+    const version = new Version(domain, '2010-04-01') as unknown as Parameters<typeof MessageListInstance>[0];
+    return MessageListInstance(version, this.options.accountSid);
   }
 
   private async create(sms: { to: string; from: string; body: string }): Promise<SentMessage> {
     const domain = new HeaderRecordingDomain(this.#client, this.options.apiBaseUrl);
-    // `MessageListInstance` only calls the version's request methods; the SDK's `V2010` class
-    // would add getters for every other v2010 resource, and with them their code.
-    const version = new Version(domain, '2010-04-01') as unknown as Parameters<typeof MessageListInstance>[0];
-    const messages = MessageListInstance(version, this.options.accountSid);
     let created: unknown;
     try {
-      created = await messages.create({
+      created = await this.messages(domain).create({
         to: sms.to,
         body: sms.body,
         statusCallback: this.options.statusCallbackUrl,
@@ -162,6 +217,13 @@ export class TwilioSmsSender implements SmsSender {
     return { providerMessageId: parsed.data.sid };
   }
 }
+
+/** A body as compared with Twilio's copy: ASCII letters, digits and punctuation, spaces collapsed. */
+const comparable = (body: string) =>
+  body
+    .normalize('NFKD')
+    .replace(/[^\x21-\x7e]+/g, ' ')
+    .trim();
 
 /** The sender from the environment (`TWILIO_*`), posting status callbacks under `publicBaseUrl`. */
 export const twilioSmsSenderFromEnv = (publicBaseUrl: string): TwilioSmsSender => {

@@ -39,6 +39,7 @@ const harness = (scheduler: CalendarDeps['calendar'], lead: Lead = baseLead) => 
   const deps: CalendarDeps = {
     store: {
       getLead: async (id) => (id === current.leadId ? current : undefined),
+      getMessage: async () => undefined,
       updateLead: async (_id, changes) => {
         current = { ...current, ...changes };
         return current;
@@ -128,7 +129,10 @@ describe('offerOrBook with a calendar', () => {
         at: NOW.toISOString(),
       },
     });
-    const outcome = await offerOrBook(sampleDetail(LeadScored, { meeting: 'slot-chosen' }), picked.deps);
+    const outcome = await offerOrBook(
+      sampleDetail(LeadScored, { meeting: 'slot-chosen', messageId: 'sms-SM3' }),
+      picked.deps,
+    );
     expect(outcome).toEqual({ action: 'booked', start: lead().offeredSlots?.[1]?.start });
     expect(booked[0]?.attendee).toEqual({
       name: 'Maria Lopez',

@@ -1,0 +1,90 @@
+import type { AnswerRoute, LeadMessage, LeadStore } from '#shared/ports/lead-store.ts';
+
+/**
+ * One answer per burst. A lead who writes "Hello" / "I have a leaky faucet" / "We are in Austin"
+ * in one breath gets one answer that takes all three into account, not three.
+ *
+ * A message's burst is the lead's messages since the last answer that went out (or was claimed,
+ * or held) before it arrived. Within a burst:
+ * - an action (a confirmation, a slot offer, a booking) is always answered: it carries something
+ *   the lead asked for;
+ * - a written answer (`conversation`) is given once, to the burst's latest such message, and not
+ *   at all when the burst has an action, whose answer covers it (it is composed after the whole
+ *   burst has been read, so it knows every fact the burst told).
+ * The decision reads only the stored messages and what `qualify` recorded on each, so two
+ * `auto-respond` invocations deciding for two messages of one burst at once agree, with no lock.
+ */
+
+/** Answers that have gone out, or will: they close the burst before them. */
+const ANSWERED = new Set<LeadMessage['status']>(['sent', 'held', 'sending', 'unconfirmed']);
+
+const isAnswerable = (m: LeadMessage) => m.direction === 'in' && !m.automated;
+
+/** Conversation order: by receive time, then by id (two messages in the same millisecond). */
+const isBefore = (a: LeadMessage, b: LeadMessage) =>
+  a.at < b.at || (a.at === b.at && a.messageId < b.messageId);
+
+/** The messages of `message`'s burst, itself included, oldest first. */
+export const burstOf = (messages: readonly LeadMessage[], message: LeadMessage): LeadMessage[] => {
+  const lastAnswerAt = messages
+    .filter((m) => m.direction === 'out' && ANSWERED.has(m.status) && m.at <= message.at)
+    .reduce((latest, m) => (m.at > latest ? m.at : latest), '');
+  return messages
+    .filter((m) => isAnswerable(m) && m.at > lastAnswerAt)
+    .sort((a, b) => (isBefore(a, b) ? -1 : 1));
+};
+
+export type AnswerPlan = { answer: true } | { answer: false; by: string };
+
+/**
+ * Whether `answering` gets its own answer (`route` is how the pipeline answers it), or another
+ * message of its burst answers for it (`by`). Messages `qualify` has not read yet count as
+ * `unread` (the caller waits for them first; past its patience, as answered by nothing).
+ */
+export const planAnswer = (
+  messages: readonly LeadMessage[],
+  answering: string,
+  route: AnswerRoute,
+): AnswerPlan => {
+  const message = messages.find((m) => m.messageId === answering);
+  if (!message || route !== 'conversation') return { answer: true };
+  for (const other of burstOf(messages, message)) {
+    if (other.messageId === answering) continue;
+    const otherRoute = other.reading?.answer ?? 'none';
+    if (otherRoute === 'action') return { answer: false, by: other.messageId };
+    if (otherRoute === 'conversation' && isBefore(message, other))
+      return { answer: false, by: other.messageId };
+  }
+  return { answer: true };
+};
+
+/** Messages of the burst `qualify` has not read yet. */
+export const unreadInBurst = (messages: readonly LeadMessage[], answering: string): LeadMessage[] => {
+  const message = messages.find((m) => m.messageId === answering);
+  return message ? burstOf(messages, message).filter((m) => !m.reading) : [];
+};
+
+/** How long an answer waits for the rest of its burst to be read: a few queue hops at most. */
+export const SETTLE_PATIENCE_MS = 10_000;
+
+/**
+ * The lead's messages once every message of `answering`'s burst has been read by `qualify`, or
+ * once `patienceMs` ran out. A lone message is read already (its answer comes after its reading),
+ * so a single message never waits.
+ */
+export const settledMessages = async (
+  store: Pick<LeadStore, 'getMessages'>,
+  leadId: string,
+  answering: string,
+  options: { patienceMs?: number; sleep?: (ms: number) => Promise<void> } = {},
+): Promise<LeadMessage[]> => {
+  const sleep = options.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
+  const deadline = Date.now() + (options.patienceMs ?? SETTLE_PATIENCE_MS);
+  let wait = 25;
+  for (;;) {
+    const messages = await store.getMessages(leadId);
+    if (unreadInBurst(messages, answering).length === 0 || Date.now() >= deadline) return messages;
+    await sleep(wait);
+    wait = Math.min(wait * 2, 500);
+  }
+};

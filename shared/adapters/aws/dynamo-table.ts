@@ -1,0 +1,76 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+
+/**
+ * The leads table's keys and the small DynamoDB helpers every module over it shares.
+ *
+ * | pk                | sk                        | item |
+ * | LEAD#<id>         | LEAD                      | the lead (with `version`, for optimistic concurrency) |
+ * | LEAD#<id>         | MSG#<messageId>           | a message in or out |
+ * | LEAD#<id>         | MEETING#<meetingId>       | a meeting |
+ * | CONTACT#<c>       | OPTOUT                    | opt-out state |
+ * | CONTACT#<email>   | UNREACHABLE               | the address bounced for good |
+ * | HELD              | <sendAt>#<leadId>#<msgId> | a held text due at sendAt |
+ * | PROVIDERMSG#<sid> | MSG                       | a sent text by Twilio's sid, for its status callbacks |
+ *
+ * A message's key holds its id and nothing else: an inbound id comes from the provider
+ * (`sms-<MessageSid>`, `email-<hash of Message-ID>`), an answer's from the message it answers
+ * (`out-<inbound id>`), so a redelivery, a republish after a crash or a retried send finds the
+ * item the first attempt wrote instead of writing a second one (DESIGN.md §6).
+ */
+export const leadKey = (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'LEAD' });
+
+export const messageKey = (m: { leadId: string; messageId: string }) => ({
+  pk: `LEAD#${m.leadId}`,
+  sk: `MSG#${m.messageId}`,
+});
+
+export const optOutKey = (contact: string) => ({ pk: `CONTACT#${contact}`, sk: 'OPTOUT' });
+
+/** `SET` for every defined field, with placeholder names so any attribute name is safe. */
+export const setExpression = (fields: object) => {
+  const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
+  return {
+    UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+    ExpressionAttributeNames: Object.fromEntries(entries.map(([key], i) => [`#f${i}`, key])),
+    ExpressionAttributeValues: Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value])),
+  };
+};
+
+export const isConditionFailure = (error: unknown) =>
+  error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
+/** The item without its table keys and internal markers. */
+export const strip = <T>(item: Record<string, unknown>): T => {
+  const { pk: _pk, sk: _sk, kind: _kind, ...rest } = item;
+  return rest as T;
+};
+
+/** One table and its client, with the two operations every module repeats. */
+export class LeadsTable {
+  constructor(
+    readonly documents: DynamoDBDocumentClient,
+    readonly name: string,
+  ) {}
+
+  /** A strongly consistent read of one item; undefined when absent. */
+  async get(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.name, Key: key, ConsistentRead: true }),
+    );
+    return Item;
+  }
+
+  /** Writes the item unless its key exists; true when this call wrote it. */
+  async putOnce(item: Record<string, unknown>): Promise<boolean> {
+    try {
+      await this.documents.send(
+        new PutCommand({ TableName: this.name, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+      return true;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return false;
+    }
+  }
+}
