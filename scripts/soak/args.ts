@@ -16,7 +16,10 @@ Options:
   --concurrency N         threads sending at once (1–64; 8)
   --seed N                seed of the plan: contacts, texts, repeats, forgeries, bursts, kill moment (${DEFAULT_SEED})
   --no-kill               run without the SIGKILL and restart
-  --visibility-timeout S  the runtime's queue visibility timeout in seconds (1–120; 3)
+  --visibility-timeout S  the runtime's queue visibility timeout in seconds (1–120; 10). Below ~8 s a
+                          record a crash left in progress (its idempotency record expires with the
+                          30-s function timeout) runs out of receives and is dead-lettered, which
+                          cannot happen with the cloud's 6 × timeout
   --max-gap-ms N          longest pause of a thread between two jobs (0–10000; 250)
   --retry-rounds N        rounds of re-sending unanswered requests (0–10; 4)
   --retry-backoff-ms N    pause before the first round, doubled each round (0–60000; 500)
@@ -41,7 +44,7 @@ const SoakOptionsSchema = z.object({
   concurrency: int(1, 64).default(8),
   seed: int(0, 2 ** 31 - 1).default(DEFAULT_SEED),
   kill: z.boolean().default(true),
-  visibilityTimeoutSeconds: int(1, 120).default(3),
+  visibilityTimeoutSeconds: int(1, 120).default(10),
   maxGapMs: int(0, 10_000).default(250),
   retryRounds: int(0, 10).default(4),
   retryBackoffMs: int(0, 60_000).default(500),

@@ -59,6 +59,9 @@ export interface Reconciliation {
 const CrmDetails = z.object({ crmId: z.string(), record: z.object({ externalId: z.string() }) });
 const ProviderDetails = z.object({ providerMessageId: z.string() });
 
+/** The start of a text on one line, for a finding. */
+const excerpt = (text: string, length = 50) => `"${text.replace(/\s+/g, ' ').trim().slice(0, length)}"`;
+
 const normalise = (text: string) => text.replace(/\s+/g, ' ').trim().toLowerCase();
 const sameWords = (a: string, b: string) => {
   const [x, y] = [normalise(a), normalise(b)];
@@ -137,7 +140,7 @@ export const reconcile = (input: ReconcileInput): Reconciliation => {
       answerOf.set(send, byWords.message.inReplyTo);
     } else {
       findings.unknownSends.push(
-        `${send.kind} to ${maskForReport(send.to)} at ${send.at}: "${send.body.slice(0, 60)}"`,
+        `${send.kind} to ${maskForReport(send.to)} at ${send.at}: ${excerpt(send.body)}`,
       );
     }
   }
@@ -148,7 +151,7 @@ export const reconcile = (input: ReconcileInput): Reconciliation => {
   for (const [inbound, sent] of answers) {
     if (sent.length > 1) {
       findings.answeredTwice.push(
-        `${inbound} answered ${sent.length} times: ${sent.map((s) => `"${s.body.slice(0, 40)}"`).join(', ')}`,
+        `${inbound} answered ${sent.length} times: ${sent.map((s) => excerpt(s.body)).join(', ')}`,
       );
     }
   }
@@ -201,7 +204,7 @@ export const reconcile = (input: ReconcileInput): Reconciliation => {
     const confirmation = after.find((s) => answerOf.get(s) === stopId);
     for (const send of after.filter((s) => s !== confirmation)) {
       findings.textsAfterStop.push(
-        `to ${maskForReport(stop.contact)} ${Date.parse(send.at) - stop.acceptedAt!} ms after STOP's 200: "${send.body.slice(0, 60)}"`,
+        `to ${maskForReport(stop.contact)} ${Date.parse(send.at) - stop.acceptedAt!} ms after STOP's 200: ${excerpt(send.body)}`,
       );
     }
   }

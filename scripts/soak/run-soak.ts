@@ -181,7 +181,7 @@ export const runSoak = async (
       readQueues(runtime.baseUrl),
     ]);
     await runtime.stop();
-    await runtime.close();
+    runtime.close();
     const log = await readFile(logFile, 'utf8');
     const [user, password] = credentials.inboundEmailBasicAuth.split(':') as [string, string];
     const reconciliation = reconcile({
@@ -222,12 +222,16 @@ export const runSoak = async (
       reconciliation,
       files: { results: resultsFile, log: logFile, dataDir: options.keepData ? dataDir : null },
     };
-    await writeFile(resultsFile, `${JSON.stringify({ ...result, records }, null, 2)}\n`);
+    // Everything, for a closer look: each request's tries and the views as they were read.
+    await writeFile(
+      resultsFile,
+      `${JSON.stringify({ ...result, records, views: { leads, outbox, queues } }, null, 2)}\n`,
+    );
     return result;
   } finally {
     process.removeListener('SIGINT', interrupt);
     await runtime.kill();
-    await runtime.close().catch(() => undefined);
+    runtime.close();
     if (!options.keepData) await rm(dataDir, { recursive: true, force: true });
   }
 };

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { SoakCredentials } from './requests.ts';
@@ -35,13 +35,13 @@ const isAlive = (pid: number) => {
 export class RuntimeProcess {
   private child: ChildProcess | undefined;
   private exited: Promise<void> = Promise.resolve();
-  private readonly log: WriteStream;
+  /** The log file, open for appending; the child writes to it directly. */
+  private log: number | undefined;
   readonly baseUrl: string;
   starts = 0;
 
   constructor(private readonly options: RuntimeProcessOptions) {
     this.baseUrl = `http://localhost:${options.port}`;
-    this.log = createWriteStream(options.logFile, { flags: 'a' });
   }
 
   /** Starts it and resolves once `/health` answers 200; rejects if it exits or takes over `timeoutMs`. */
@@ -50,10 +50,13 @@ export class RuntimeProcess {
     const { options } = this;
     // Every setting that could reach a real provider or change the business is pinned: a
     // developer's `.env` fills only what is unset, and an empty value counts as unset.
+    // The child writes to the file itself (synchronously, as Node writes to files), so nothing
+    // it logged is lost when it is killed.
+    this.log ??= openSync(options.logFile, 'a');
     const child = spawn(tsxBin, ['scripts/local/start.ts'], {
       cwd: repoRoot,
       detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', this.log, this.log],
       env: {
         ...process.env,
         PORT: String(options.port),
@@ -76,8 +79,6 @@ export class RuntimeProcess {
       },
     });
     this.child = child;
-    child.stdout?.pipe(this.log, { end: false });
-    child.stderr?.pipe(this.log, { end: false });
     this.exited = new Promise((done) => child.once('exit', () => done()));
 
     const deadline = Date.now() + timeoutMs;
@@ -113,10 +114,10 @@ export class RuntimeProcess {
     if (!stopped) await this.kill();
   }
 
-  /** Closes the log file once the process is gone. */
-  async close(): Promise<void> {
-    if (this.log.writableEnded) return;
-    await new Promise<void>((done) => this.log.end(() => done()));
+  /** Closes the log file (the process is gone). */
+  close(): void {
+    if (this.log !== undefined) closeSync(this.log);
+    this.log = undefined;
   }
 
   private async signal(signal: NodeJS.Signals): Promise<void> {
