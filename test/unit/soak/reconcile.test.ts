@@ -73,8 +73,13 @@ const queues = (overrides: Partial<QueueSnapshot> = {}): QueueSnapshot[] => [
   { subscriber: 'auto-respond', visible: 0, inFlight: 0, delayed: 0, deadLettered: 0 },
 ];
 
+/** The reconciliation's input, with lists a test can add to. */
+type Run = {
+  [K in keyof ReconcileInput]: ReconcileInput[K] extends ReadonlyArray<infer T> ? T[] : ReconcileInput[K];
+};
+
 /** A clean run: one SMS and one email lead, each message answered once, one CRM record each. */
-const cleanRun = (): ReconcileInput => {
+const cleanRun = (): Run => {
   const leads: LeadSnapshot[] = [
     {
       leadId: 'ld_phone',
