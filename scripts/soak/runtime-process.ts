@@ -132,6 +132,8 @@ export class RuntimeProcess {
       if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
     }
     await this.exited;
-    while (Number.isInteger(runtimePid) && runtimePid > 0 && isAlive(runtimePid)) await sleep(50);
+    // Bounded: a zombie that nobody reaps would look alive for ever; the next start then reports the lock.
+    const deadline = Date.now() + 10_000;
+    while (runtimePid > 0 && isAlive(runtimePid) && Date.now() < deadline) await sleep(50);
   }
 }
