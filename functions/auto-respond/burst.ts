@@ -48,15 +48,26 @@ export const planAnswer = (
 ): AnswerPlan => {
   const message = messages.find((m) => m.messageId === answering);
   if (!message || route !== 'conversation') return { answer: true };
-  for (const other of burstOf(messages, message)) {
-    if (other.messageId === answering) continue;
-    const otherRoute = other.reading?.answer ?? 'none';
-    if (otherRoute === 'action') return { answer: false, by: other.messageId };
-    if (otherRoute === 'conversation' && isBefore(message, other))
-      return { answer: false, by: other.messageId };
-  }
-  return { answer: true };
+  const burst = burstOf(messages, message);
+  const routeOf = (m: LeadMessage) => (m.messageId === answering ? route : (m.reading?.answer ?? 'none'));
+  // The burst's answer: its first action's, else its latest written answer's.
+  const answerer =
+    burst.find((m) => routeOf(m) === 'action') ??
+    burst.filter((m) => routeOf(m) === 'conversation').at(-1) ??
+    message;
+  return answerer.messageId === answering ? { answer: true } : { answer: false, by: answerer.messageId };
 };
+
+/**
+ * The unread messages of the burst the answer must still wait for: none once they are older than
+ * `UNREAD_GIVE_UP_MS` (then they count as answered by nothing).
+ */
+export const awaitedInBurst = (
+  messages: readonly LeadMessage[],
+  answering: string,
+  now: Date,
+): LeadMessage[] =>
+  unreadInBurst(messages, answering).filter((m) => now.getTime() - Date.parse(m.at) < UNREAD_GIVE_UP_MS);
 
 /** Messages of the burst `qualify` has not read yet. */
 export const unreadInBurst = (messages: readonly LeadMessage[], answering: string): LeadMessage[] => {
@@ -64,8 +75,15 @@ export const unreadInBurst = (messages: readonly LeadMessage[], answering: strin
   return message ? burstOf(messages, message).filter((m) => !m.reading) : [];
 };
 
-/** How long an answer waits for the rest of its burst to be read: a few queue hops at most. */
+/** How long an answer waits in place for the rest of its burst to be read: a few queue hops. */
 export const SETTLE_PATIENCE_MS = 10_000;
+
+/**
+ * A message of the burst still unread this long after it arrived is taken to be stuck (its
+ * `qualify` failing towards the DLQ): the answer stops waiting for it. Younger, the answer is
+ * retried later instead (after a crash `qualify` resumes within a visibility timeout or two).
+ */
+export const UNREAD_GIVE_UP_MS = 10 * 60_000;
 
 /**
  * The lead's messages once every message of `answering`'s burst has been read by `qualify`, or

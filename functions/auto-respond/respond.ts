@@ -11,11 +11,11 @@ import type { BusinessProfile } from '#shared/config/business-profile.ts';
 import { missingDetails, type ReplyContext, type ReplyKind } from '#shared/domain/reply.ts';
 import type { LeadMessenger, SendKind, SendOutcome } from '#shared/messaging/lead-messenger.ts';
 import { announceReplySent } from '#shared/messaging/reply-sent.ts';
-import { PermanentError } from '#shared/ports/errors.ts';
+import { PermanentError, TransientError } from '#shared/ports/errors.ts';
 import type { EventPublisher } from '#shared/ports/event-publisher.ts';
 import type { AnswerRoute, Lead, LeadMessage, LeadStore } from '#shared/ports/lead-store.ts';
 import type { ComposedBy, ReplyDrafter } from '#shared/ports/reply-drafter.ts';
-import { planAnswer, settledMessages } from './burst.ts';
+import { awaitedInBurst, planAnswer, settledMessages } from './burst.ts';
 import { type DraftLogger, draftOrTemplate } from './draft-reply.ts';
 
 type Detail<E extends { schema: z.ZodType }> = z.infer<E['schema']>;
@@ -63,6 +63,7 @@ export interface RespondDeps {
   logger?: DraftLogger | undefined;
   /** How long an answer waits for the rest of its burst to be read (`burst.ts`). */
   settlePatienceMs?: number;
+  now?: () => Date;
 }
 
 export const respond = async (
@@ -75,6 +76,13 @@ export const respond = async (
     patienceMs: deps.settlePatienceMs,
   });
   for (let round = 1; ; round++) {
+    const awaited = awaitedInBurst(messages, detail.messageId, deps.now?.() ?? new Date());
+    if (awaited.length > 0) {
+      // Answering now could answer twice (an action still to come) or miss facts: later, once read.
+      throw new TransientError(
+        `${awaited.length} other message(s) of this burst are not read yet (${awaited.map((m) => m.messageId).join(', ')})`,
+      );
+    }
     const plan = planAnswer(messages, detail.messageId, route);
     const lead = await deps.store.getLead(detail.leadId);
     if (!lead) throw new PermanentError(`Lead ${detail.leadId} not found`);

@@ -16,10 +16,10 @@ Options:
   --concurrency N         threads sending at once (1–64; 8)
   --seed N                seed of the plan: contacts, texts, repeats, forgeries, bursts, kill moment (${DEFAULT_SEED})
   --no-kill               run without the SIGKILL and restart
-  --visibility-timeout S  the runtime's queue visibility timeout in seconds (1–120; 10). Below ~8 s a
-                          record a crash left in progress (its idempotency record expires with the
-                          30-s function timeout) runs out of receives and is dead-lettered, which
-                          cannot happen with the cloud's 6 × timeout
+  --visibility-timeout S  the runtime's queue visibility timeout in seconds (1–120; 30). AWS requires
+                          it to be at least the function timeout (30 s; the stack sets 6 ×): a
+                          record a crash left in progress is then retried only once its claim has
+                          run out. Shorter, it may run out of receives and be dead-lettered
   --max-gap-ms N          longest pause of a thread between two jobs (0–10000; 250)
   --retry-rounds N        rounds of re-sending unanswered requests (0–10; 4)
   --retry-backoff-ms N    pause before the first round, doubled each round (0–60000; 500)
@@ -44,7 +44,7 @@ const SoakOptionsSchema = z.object({
   concurrency: int(1, 64).default(8),
   seed: int(0, 2 ** 31 - 1).default(DEFAULT_SEED),
   kill: z.boolean().default(true),
-  visibilityTimeoutSeconds: int(1, 120).default(10),
+  visibilityTimeoutSeconds: int(1, 120).default(30),
   maxGapMs: int(0, 10_000).default(250),
   retryRounds: int(0, 10).default(4),
   retryBackoffMs: int(0, 60_000).default(500),

@@ -41,7 +41,6 @@ export const createSqsConsumer = <const Defs extends readonly EventDefinition[]>
   persistenceStore: BasePersistenceLayer;
   process: (event: Accepted<Defs>) => Promise<void>;
 }) => {
-  const processor = new BatchProcessor(EventType.SQS);
   // Keyed on the fact, not the delivery: a republish after a crash has a new event id but the same
   // detail, and must not be processed twice (DESIGN.md §6).
   const idempotency = new IdempotencyConfig({
@@ -116,6 +115,10 @@ export const createSqsConsumer = <const Defs extends readonly EventDefinition[]>
 
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     idempotency.registerLambdaContext(context);
+    // One processor per invocation: it holds the batch's records and results, and the local
+    // runtime runs several invocations of one function in one process at once (Lambda never
+    // does), which would otherwise process one batch's records in another's place.
+    const processor = new BatchProcessor(EventType.SQS);
     // In order: a lead's messages in one batch are handled as they came, and log keys stay per record.
     return processPartialResponse(event, handleRecord, processor, { context, processInParallel: false });
   };

@@ -49,6 +49,8 @@ describe('the SQS consumer every pipeline function runs on', () => {
       }),
       process: async (event) => {
         seen.push(event.eventId);
+        // Slow enough for two invocations to overlap, as the local runtime runs them.
+        if (event.detail.leadId.startsWith('overlap')) await new Promise((r) => setTimeout(r, 20));
         if (event.detail.leadId === 'poison') throw new Error('downstream is down');
         if (event.detail.leadId === 'gone') throw new PermanentError('lead does not exist');
       },
@@ -115,5 +117,28 @@ describe('the SQS consumer every pipeline function runs on', () => {
     expect(response.batchItemFailures).toEqual([]);
     expect(seen).toContain('evt-first');
     expect(seen).not.toContain('evt-republished');
+  });
+
+  it('keeps two invocations running at once apart: each batch reports its own failures', async () => {
+    const batch = (name: string, poisonAt?: number) =>
+      [1, 2, 3].map((n) =>
+        record(`${name}-${n}`, {
+          ...sampleEnvelope(LeadQualified, {
+            leadId: n === poisonAt ? 'poison' : `overlap-${name}`,
+            messageId: `sms-${name}-${n}`,
+          }),
+          id: `evt-${name}-${n}`,
+        }),
+      );
+    const [a, b] = await Promise.all([
+      consume({ Records: batch('a', 3) }, context()),
+      consume({ Records: batch('b') }, context()),
+    ]);
+    // A failure reported in the wrong batch would delete the failed record (a lost message) and
+    // retry one that succeeded.
+    expect(a.batchItemFailures).toEqual([{ itemIdentifier: 'a-3' }]);
+    expect(b.batchItemFailures).toEqual([]);
+    const processed = seen.filter((id) => id.startsWith('evt-a-') || id.startsWith('evt-b-')).sort();
+    expect(processed).toEqual(['evt-a-1', 'evt-a-2', 'evt-a-3', 'evt-b-1', 'evt-b-2', 'evt-b-3']);
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Crm, CrmLeadRecord } from '#shared/ports/outbound.ts';
 import type { SandboxOutbox } from './sandbox-outbox.ts';
 
@@ -14,14 +14,38 @@ export class SandboxCrm implements Crm {
     private readonly outbox: SandboxOutbox,
   ) {}
 
+  /**
+   * An atomic upsert on the lead's key, as the real adapters' are (Salesforce's upsert by external
+   * id, HubSpot's batch upsert by a unique property): a create is a conditional write, so two
+   * syncs of one lead at the same moment make one record; the one that loses updates it.
+   */
   async upsertLead(record: CrmLeadRecord): Promise<{ crmId: string; created: boolean }> {
     const key = { pk: 'SANDBOX_CRM', sk: `LEAD#${record.externalId}` };
-    const { Item } = await this.documents.send(
-      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
-    );
-    const crmId = typeof Item?.crmId === 'string' ? Item.crmId : `crm-${randomUUID()}`;
-    await this.documents.send(new PutCommand({ TableName: this.tableName, Item: { ...key, crmId, record } }));
-    const created = !Item;
+    let crmId = `crm-${randomUUID()}`;
+    let created = true;
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...key, crmId, record },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+      created = false;
+      const { Attributes } = await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'SET #record = :record',
+          ExpressionAttributeNames: { '#record': 'record' },
+          ExpressionAttributeValues: { ':record': record },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      crmId = String(Attributes?.crmId);
+    }
     await this.outbox.record({
       kind: 'crm',
       to: `${this.provider}:${crmId}`,

@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoInboundAcceptance } from '#shared/adapters/aws/dynamo-inbound-acceptance.ts';
+import { DynamoLeadStore } from '#shared/adapters/aws/dynamo-lead-store.ts';
+import { LeadsTable } from '#shared/adapters/aws/dynamo-table.ts';
+import { SandboxCrm } from '#shared/adapters/sandbox/sandbox-crm.ts';
+import { SandboxOutbox } from '#shared/adapters/sandbox/sandbox-outbox.ts';
+import type { CrmLeadRecord } from '#shared/ports/outbound.ts';
+import { startTestDynamo, TEST_TABLES } from '../support/dynamo.ts';
+
+/**
+ * What the pipeline's exactly-once guarantees rest on, against DynamoDB: writes to one lead that
+ * race never lose each other, a message is stored once under its provider id, and one lead is one
+ * CRM record however many syncs run at once.
+ */
+describe('the leads table under concurrent writers', () => {
+  let dynamo: Awaited<ReturnType<typeof startTestDynamo>>;
+  let store: DynamoLeadStore;
+  let acceptance: DynamoInboundAcceptance;
+
+  beforeAll(async () => {
+    dynamo = await startTestDynamo();
+    store = new DynamoLeadStore(dynamo.documents, TEST_TABLES.leads);
+    acceptance = new DynamoInboundAcceptance(new LeadsTable(dynamo.documents, TEST_TABLES.leads));
+  });
+  afterAll(async () => {
+    await dynamo.stop();
+  });
+
+  const newLead = async (leadId: string) =>
+    store.recordInbound({
+      leadId,
+      contact: `+1512555${leadId.slice(-4)}`,
+      channel: 'sms',
+      timeZone: 'America/Chicago',
+      message: { messageId: `sms-${leadId}`, channel: 'sms', body: 'Hi', at: new Date().toISOString() },
+    });
+
+  it('keeps every fact when several messages of one lead update it at the same moment', async () => {
+    await newLead('ld-occ-0001');
+    const facts = ['need', 'service', 'location', 'timing', 'budget'] as const;
+    await Promise.all(
+      facts.map((fact) =>
+        store.modifyLead('ld-occ-0001', (lead) => ({ known: { ...lead.known, [fact]: `${fact} told` } })),
+      ),
+    );
+    const lead = await store.getLead('ld-occ-0001');
+    expect(lead?.known).toEqual(Object.fromEntries(facts.map((f) => [f, `${f} told`])));
+    expect(lead?.version).toBe(facts.length);
+  });
+
+  it('stores a redelivered message once, under its provider id, with the first receive time', async () => {
+    const message = {
+      leadId: 'ld-acc-0001',
+      messageId: 'sms-SMredelivered',
+      channel: 'sms' as const,
+      body: 'Hi',
+      at: '2026-11-29T10:00:00.000Z',
+    };
+    const now = new Date('2026-11-29T10:00:00.000Z');
+    const first = await acceptance.claim(message, { now, claimMs: 10_000 });
+    expect(first.state).toBe('claimed');
+    // The provider retries while the first attempt still holds it: not accepted twice, not dropped.
+    const during = await acceptance.claim(
+      { ...message, at: '2026-11-29T10:00:03.000Z' },
+      { now: new Date('2026-11-29T10:00:03.000Z'), claimMs: 10_000 },
+    );
+    expect(during).toEqual({ state: 'in-progress', until: '2026-11-29T10:00:10.000Z' });
+    // The first attempt died; the retry takes it over, keeping the receive time it was accepted with.
+    const later = new Date('2026-11-29T10:00:20.000Z');
+    const takeover = await acceptance.claim(
+      { ...message, at: later.toISOString() },
+      { now: later, claimMs: 10_000 },
+    );
+    expect(takeover).toMatchObject({ state: 'claimed', message: { at: '2026-11-29T10:00:00.000Z' } });
+    await acceptance.markPublished(message);
+    const repeat = await acceptance.claim(
+      { ...message, at: later.toISOString() },
+      { now: later, claimMs: 10_000 },
+    );
+    expect(repeat.state).toBe('published');
+    expect((await store.getMessages('ld-acc-0001')).map((m) => m.messageId)).toEqual(['sms-SMredelivered']);
+  });
+
+  it('never lets a late or retried STOP undo a START sent after it', async () => {
+    const base = { contact: '+15125559001', channel: 'sms' as const };
+    await acceptance.setOptOut({
+      ...base,
+      optedOut: true,
+      at: '2026-11-29T10:00:00.000Z',
+      messageId: 'stop',
+    });
+    await acceptance.setOptOut({
+      ...base,
+      optedOut: false,
+      at: '2026-11-29T10:05:00.000Z',
+      messageId: 'start',
+    });
+    await store.setOptOut({ ...base, optedOut: true, at: '2026-11-29T10:00:00.000Z', messageId: 'stop' });
+    expect(await store.getOptOut(base.contact)).toMatchObject({ optedOut: false, messageId: 'start' });
+  });
+
+  it('makes one CRM record of two syncs of one lead at the same moment', async () => {
+    const outbox = new SandboxOutbox(dynamo.documents, TEST_TABLES.leads);
+    const crm = new SandboxCrm(dynamo.documents, TEST_TABLES.leads, outbox);
+    const record: CrmLeadRecord = {
+      externalId: 'ld-crm-0001',
+      status: 'new',
+      sourceChannel: 'sms',
+      optedOut: false,
+      conversationLog: [],
+      meetings: [],
+    };
+    const results = await Promise.all([
+      crm.upsertLead(record),
+      crm.upsertLead({ ...record, status: 'engaged' }),
+    ]);
+    expect(new Set(results.map((r) => r.crmId)).size).toBe(1);
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+  });
+});
