@@ -64,6 +64,9 @@ export const handler = createConsumerHandler({
       }
     } else if (outcome.status === 'held') {
       metrics.addMetric(MetricName.RepliesHeld, 'Count', 1);
+    } else if (outcome.status === 'unconfirmed') {
+      metrics.addMetric(MetricName.RepliesUnconfirmed, 'Count', 1);
+      logger.warn('Reply unconfirmed: interrupted where the provider cannot tell whether it went out');
     } else {
       metrics.addMetric(MetricName.RepliesSuppressed, 'Count', 1);
     }

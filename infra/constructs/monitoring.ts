@@ -159,6 +159,33 @@ export class LeadlineMonitoring extends Construct {
       ],
     });
 
+    // A reply interrupted where the provider cannot say whether it went out is never resent (at
+    // most once): someone should look at the lead.
+    facade.monitorCustom({
+      alarmFriendlyName: 'RepliesUnconfirmed',
+      humanReadableName: 'Replies unconfirmed',
+      metricGroups: [
+        {
+          title: 'Replies whose send was interrupted (count)',
+          metrics: [
+            {
+              metric: total(MetricName.RepliesUnconfirmed, 'unconfirmed'),
+              alarmFriendlyName: 'RepliesUnconfirmed',
+              addAlarm: {
+                Warning: {
+                  threshold: 0,
+                  comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+                  treatMissingDataOverride: TreatMissingData.NOT_BREACHING,
+                  alarmDescriptionOverride:
+                    'A reply was interrupted where the provider cannot say whether it went out; it is marked unconfirmed on the lead and was not sent again.',
+                },
+              },
+            },
+          ],
+        },
+      ],
+    });
+
     /*
      * Speed to lead of the replies the pipeline sends as a lead writes. A text held for quiet
      * hours waits by design (its speed to lead is hours), so the scheduled sender's metric is on

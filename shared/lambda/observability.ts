@@ -25,6 +25,8 @@ export const MetricName = {
   RepliesSent: 'RepliesSent',
   RepliesSuppressed: 'RepliesSuppressed',
   RepliesHeld: 'RepliesHeld',
+  /** A send interrupted where the provider cannot say whether it went out: never resent. */
+  RepliesUnconfirmed: 'RepliesUnconfirmed',
   HeldTextsDispatched: 'HeldTextsDispatched',
   SpeedToLeadMs: 'SpeedToLeadMs',
   ReplyLatencyMs: 'ReplyLatencyMs',
