@@ -35,12 +35,7 @@ const meetingLabel = (q: Qualification): MeetingLabel => {
   return q.wantsMeeting ? 'requested' : 'none';
 };
 
-const fold = (text: string) =>
-  text
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .trim();
+const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
 
 /** Whether one field of a reading agrees with its label; a location agrees when it contains the label. */
 export const agrees = (field: Field, expected: Expected, reading: Reading): boolean => {

@@ -1,7 +1,8 @@
 /**
  * `npm run eval`: reads the labelled lead messages (`scripts/eval/data`) with the rules qualifier,
  * and with OpenAI too when OPENAI_API_KEY is set, and prints the accuracy of each field on the
- * tuning set and on the held-out set. `--verbose` lists every wrong reading.
+ * tuning set and on the held-out set. `--verbose` lists every wrong reading; `--set tune` (or
+ * `holdout`) reads one set only.
  * Exits 1 when the rules miss the target (≥ 90% on intent, service and urgency, no emergency missed).
  */
 import { parseArgs } from 'node:util';
@@ -15,7 +16,12 @@ import { loadSet, type SetName } from './labelled-set.ts';
 export const TARGET = { fields: ['intent', 'service', 'urgency'] as const, accuracy: 0.9 };
 
 loadDotEnv();
-const { values } = parseArgs({ options: { verbose: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    verbose: { type: 'boolean', default: false },
+    set: { type: 'string', multiple: true },
+  },
+});
 
 const percent = (share: number) => `${(share * 100).toFixed(1)}%`.padStart(7);
 
@@ -43,7 +49,9 @@ if (apiKey) {
   console.log('OPENAI_API_KEY is not set: the rules qualifier only.\n');
 }
 
-const sets: SetName[] = ['tune', 'holdout'];
+const sets = (values.set ?? ['tune', 'holdout']).filter(
+  (set): set is SetName => set === 'tune' || set === 'holdout',
+);
 const header = `${'qualifier'.padEnd(24)} ${'set'.padEnd(8)} ${'n'.padStart(4)} ${FIELDS.map((f) => f.padStart(9)).join(' ')}  emergencies`;
 const rows: string[] = [];
 let missedTarget = false;
@@ -65,7 +73,10 @@ for (const { name, qualifier } of qualifiers) {
         const detail = r.error
           ? r.error
           : r.wrong
-              .map((f) => `${f}: ${JSON.stringify(r.reading?.[f])} (want ${JSON.stringify(r.message.expect[f])})`)
+              .map(
+                (f) =>
+                  `${f}: ${JSON.stringify(r.reading?.[f])} (want ${JSON.stringify(r.message.expect[f])})`,
+              )
               .join('; ');
         console.log(`${r.message.id}  ${r.message.body.replace(/\s+/g, ' ').slice(0, 70)}\n      ${detail}`);
       }

@@ -38,7 +38,9 @@ export const Qualification = z.object({
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/)
     .nullable()
-    .describe('The day they ask for (the work, a visit, a new time for a meeting), YYYY-MM-DD in the business time zone'),
+    .describe(
+      'The day they ask for (the work, a visit, a new time for a meeting), YYYY-MM-DD in the business time zone',
+    ),
   preferredPartOfDay: z
     .enum(['morning', 'afternoon', 'evening'])
     .nullable()
@@ -52,7 +54,9 @@ export const Qualification = z.object({
   questions: z
     .array(BusinessQuestion)
     .max(5)
-    .describe('What they ask about the business itself: opening hours, prices, the area served, licence, insurance'),
+    .describe(
+      'What they ask about the business itself: opening hours, prices, the area served, licence, insurance',
+    ),
   language: z
     .string()
     .regex(/^[a-z]{2}$/)
