@@ -9,6 +9,7 @@ import {
 } from '#events/catalog.ts';
 import type { BusinessProfile } from '#shared/config/business-profile.ts';
 import { normaliseEmail, normalisePhone, usStateTimeZone } from '#shared/domain/contact.ts';
+import { isNewEmergency, mergeFacts, upcomingMeeting } from '#shared/domain/facts.ts';
 import { classifyKeyword } from '#shared/domain/opt-out.ts';
 import {
   blankQualification,
@@ -16,7 +17,7 @@ import {
   type QualificationInput,
 } from '#shared/domain/qualification.ts';
 import type { EventPublisher } from '#shared/ports/event-publisher.ts';
-import type { Lead, LeadStore } from '#shared/ports/lead-store.ts';
+import type { Lead, LeadStore, Meeting } from '#shared/ports/lead-store.ts';
 import type { QualificationResult, Qualifier } from '#shared/ports/qualifier.ts';
 
 type Received = z.infer<(typeof LeadMessageReceived)['schema']>;
@@ -69,14 +70,19 @@ export const qualifyMessage = async (
   // fixed domain); if it still does not, SendGrid drops the reply and says so again.
   if (!isSms && !message.automated) await store.clearEmailUnreachable(message.from);
 
-  const history = (await store.getMessages(lead.leadId))
+  const [messages, meetings] = await Promise.all([
+    store.getMessages(lead.leadId),
+    isNewLead ? Promise.resolve([]) : store.getMeetings(lead.leadId),
+  ]);
+  const history = messages
     .filter((m) => m.messageId !== message.messageId && m.status !== 'suppressed')
     .slice(-HISTORY_LIMIT)
     .map((m) => ({ direction: m.direction, body: m.body }));
+  const booked = upcomingMeeting(meetings, new Date(message.receivedAt));
 
   const result = await readMessage(
     message,
-    { isNewLead, offeredSlots: lead.offeredSlots ?? [], history },
+    { isNewLead, offeredSlots: lead.offeredSlots ?? [], history, booked, knownLanguage: lead.known.language },
     deps,
   );
   const intent = decideIntent(message, result.qualification, isNewLead);
@@ -113,9 +119,10 @@ export const qualifyMessage = async (
     messageId: message.messageId,
     channel: message.channel,
     intent,
-    meeting: meetingIntent(result.qualification, lead),
+    meeting: meetingIntent(result.qualification, lead, booked),
     qualifiedBy: result.qualifiedBy,
     isNewLead,
+    emergency: isNewEmergency(lead.known, result.qualification),
   });
   return { intent, qualifiedBy: result.qualifiedBy, isNewLead };
 };
@@ -127,6 +134,8 @@ const readMessage = async (
     isNewLead: boolean;
     offeredSlots: QualificationInput['offeredSlots'];
     history: QualificationInput['history'];
+    booked: Meeting | undefined;
+    knownLanguage: string | undefined;
   },
   deps: { qualifier: Qualifier; profile: BusinessProfile },
 ): Promise<QualificationResult> => {
@@ -143,6 +152,7 @@ const readMessage = async (
       qualification: blankQualification({
         intent: context.isNewLead ? 'new_lead' : 'reply',
         summary: `Sent ${message.media.length} attachment(s) without text`,
+        language: context.knownLanguage ?? 'en',
       }),
       qualifiedBy: 'rules',
     };
@@ -153,9 +163,16 @@ const readMessage = async (
     subject: message.subject,
     history: context.history,
     offeredSlots: context.offeredSlots,
-    business: { name: deps.profile.name, services: deps.profile.services },
+    business: {
+      name: deps.profile.name,
+      services: deps.profile.services,
+      places: deps.profile.serviceArea.places,
+    },
     // Offered times are written in the business's zone, so a pick like "Tuesday at 10" is read in it.
     timeZone: deps.profile.timeZone,
+    receivedAt: message.receivedAt,
+    ...(context.booked && { bookedMeeting: { start: context.booked.start, end: context.booked.end } }),
+    ...(context.knownLanguage && { knownLanguage: context.knownLanguage }),
   });
 };
 
@@ -177,8 +194,18 @@ const emailSubjectKeyword = (subject: string) => {
   return keyword === 'opt_out' ? keyword : null;
 };
 
-const meetingIntent = (q: Qualification, lead: Lead): MeetingIntent => {
+/**
+ * What the calendar must do. Moving or cancelling needs a booked meeting: without one, "can we
+ * move it" asks for times and "cancel it" asks for nothing. An emergency is not offered a slot in
+ * a few days: a person calls back at once (`notify`), and the reply says so.
+ */
+const meetingIntent = (q: Qualification, lead: Lead, booked: Meeting | undefined): MeetingIntent => {
+  if (q.meetingChange !== 'none') {
+    if (booked) return q.meetingChange;
+    return q.meetingChange === 'reschedule' ? 'requested' : 'none';
+  }
   if (q.slotChoice !== null && (lead.offeredSlots?.length ?? 0) > 0) return 'slot-chosen';
+  if (q.urgency === 'emergency') return 'none';
   return q.wantsMeeting ? 'requested' : 'none';
 };
 
@@ -197,18 +224,11 @@ const learnt = (
   message: Received,
 ): Partial<Lead> => {
   const q = result.qualification;
-  const keep = (value: string | null, previous: string | undefined) => value ?? previous;
-  const known = {
-    need: keep(q.need, lead.known.need),
-    service: keep(q.service, lead.known.service),
-    location: keep(q.location, lead.known.location),
-    timing: q.timing !== 'unknown' ? q.timing : lead.known.timing,
-    budget: keep(q.budget, lead.known.budget),
-  };
   const phone = lead.phone ?? (q.phone ? (normalisePhone(q.phone) ?? undefined) : undefined);
   const email = lead.email ?? (q.email ? (normaliseEmail(q.email) ?? undefined) : undefined);
   return {
-    known: Object.fromEntries(Object.entries(known).filter(([, v]) => v !== undefined)),
+    // Only a lead's own words are facts about them: spam and wrong numbers add none.
+    known: intent === 'new_lead' || intent === 'reply' ? mergeFacts(lead.known, q) : lead.known,
     ...(q.name && !lead.name && { name: q.name }),
     ...(phone && { phone }),
     ...(email && { email }),

@@ -24,7 +24,13 @@ const SLOT_STEP_MINUTES = 30;
 /** Two offers on one day start at least this far apart, so they are two real options. */
 const SPREAD_MINUTES = 180;
 
-type PartOfDay = 'morning' | 'afternoon' | 'evening';
+export type PartOfDay = 'morning' | 'afternoon' | 'evening';
+
+/** The day (YYYY-MM-DD, business zone) and part of day a lead asked for; either may be absent. */
+export interface SlotPreference {
+  date?: string | undefined;
+  partOfDay?: PartOfDay | undefined;
+}
 
 function partOfDay(minutes: number): PartOfDay {
   if (minutes < 12 * 60) return 'morning';
@@ -86,7 +92,8 @@ function spreadPicks(day: ReadonlyArray<Candidate>): Candidate[] {
  * Free meeting slots to offer a lead: within opening hours in the business's zone, clear of
  * busy intervals, at least `minNoticeMinutes` after `from`. Offers are spread (at most two a
  * day, from different parts of the day) so the lead gets a real choice; if that leaves too
- * few, the remaining free slots fill in, earliest first.
+ * few, the remaining free slots fill in, earliest first. With a `preference` ("Tuesday
+ * afternoon"), the free slots that match it are offered; when none does, the usual ones are.
  */
 export function findFreeSlots(args: {
   from: Date;
@@ -97,6 +104,7 @@ export function findFreeSlots(args: {
   busy: ReadonlyArray<Slot>;
   count: number;
   horizonDays?: number;
+  preference?: SlotPreference | undefined;
 }): Slot[] {
   const { from, timeZone, hours, durationMinutes, count } = args;
   if (count <= 0 || durationMinutes <= 0) return [];
@@ -106,13 +114,23 @@ export function findFreeSlots(args: {
   const horizonDays = args.horizonDays ?? 14;
   const today = localParts(from, timeZone);
 
-  const days: Candidate[][] = [];
+  const allDays: Candidate[][] = [];
+  const wantedDays: Candidate[][] = [];
+  const { preference } = args;
   for (let offset = 0; offset <= horizonDays; offset++) {
     const date = addCalendarDays(today, offset);
     if (!hours.days.includes(date.weekday)) continue;
     const free = freeSlotsOfDay(date, { timeZone, open, close, durationMinutes, earliest, busy: args.busy });
-    if (free.length > 0) days.push(free);
+    if (free.length > 0) allDays.push(free);
+    if (!preference?.date && !preference?.partOfDay) continue;
+    const iso = `${date.year}-${String(date.month).padStart(2, '0')}-${String(date.day).padStart(2, '0')}`;
+    if (preference.date && preference.date !== iso) continue;
+    const wanted = free.filter(
+      (slot) => !preference.partOfDay || partOfDay(slot.localMinutes) === preference.partOfDay,
+    );
+    if (wanted.length > 0) wantedDays.push(wanted);
   }
+  const days = wantedDays.length > 0 ? wantedDays : allDays;
 
   const picked: Candidate[] = [];
   for (const day of days) {

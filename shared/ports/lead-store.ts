@@ -1,5 +1,5 @@
 import type { Channel } from '#events/envelope.ts';
-import type { Qualification } from '#shared/domain/qualification.ts';
+import type { Qualification, Urgency } from '#shared/domain/qualification.ts';
 import type { SmsDelivery } from '#shared/domain/sms-delivery.ts';
 import type { QualifiedBy } from './qualifier.ts';
 import type { ComposedBy } from './reply-drafter.ts';
@@ -26,8 +26,11 @@ export interface Lead {
   updatedAt: string;
   firstInboundAt: string;
   firstReplyAt?: string;
-  /** Facts learnt over the conversation; later messages fill what earlier ones left out. */
-  known: { need?: string; service?: string; location?: string; timing?: string; budget?: string };
+  /**
+   * Facts learnt over the conversation (`mergeFacts`): a later message adds or refines, never erases
+   * one; urgency only rises; language is the one the lead writes in now.
+   */
+  known: KnownFacts;
   qualification?: Qualification & { qualifiedBy: QualifiedBy; messageId: string; at: string };
   score?: { score: number; grade: Grade; reasons: string[]; at: string };
   offeredSlots?: TimeSlot[];
@@ -35,6 +38,22 @@ export interface Lead {
   crm?: { provider: string; id: string; syncedAt: string };
   /** Email threading: the subject and Message-IDs of the lead's latest email. */
   emailThread?: { subject?: string; messageId?: string; references: string[] };
+}
+
+/** What the conversation has told about a lead's need so far. */
+export interface KnownFacts {
+  need?: string;
+  service?: string;
+  location?: string;
+  timing?: string;
+  budget?: string;
+  /** emergency, urgent or normal: only ever rises over a conversation. */
+  urgency?: Urgency;
+  /** ISO 639-1 code of the language the lead writes in. */
+  language?: string;
+  /** The day the lead asked for (YYYY-MM-DD, business zone) and the part of it. */
+  preferredDate?: string;
+  preferredPartOfDay?: string;
 }
 
 export interface LeadMessage {
@@ -110,6 +129,15 @@ export interface Meeting {
   repId: string;
   calendarEventId: string;
   bookedAt: string;
+  /** Set when the meeting was cancelled in the calendar (the lead cancelled or moved it). */
+  cancelled?: MeetingCancellation;
+}
+
+export interface MeetingCancellation {
+  at: string;
+  /** The lead's message that asked for it. */
+  messageId: string;
+  reason: 'cancelled' | 'rescheduled';
 }
 
 export interface OptOutState {
@@ -174,6 +202,8 @@ export interface LeadStore {
   /** Records how a claimed held message ended and removes it from the due list. */
   finishHeld(ref: HeldMessageRef, outcome: HeldOutcome): Promise<void>;
   saveMeeting(meeting: Meeting): Promise<void>;
+  /** Marks a stored meeting cancelled; a second call keeps the first cancellation. */
+  cancelMeeting(ref: { leadId: string; meetingId: string }, cancellation: MeetingCancellation): Promise<void>;
   getMeetings(leadId: string): Promise<Meeting[]>;
   setOptOut(state: OptOutState): Promise<void>;
   getOptOut(contact: string): Promise<OptOutState | undefined>;

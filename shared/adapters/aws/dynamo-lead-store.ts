@@ -20,6 +20,7 @@ import type {
   LeadMessage,
   LeadStore,
   Meeting,
+  MeetingCancellation,
   MessageRef,
   OptOutState,
 } from '#shared/ports/lead-store.ts';
@@ -240,6 +241,26 @@ export class DynamoLeadStore implements LeadStore {
       kind: 'meeting',
       ...meeting,
     });
+  }
+
+  async cancelMeeting(
+    ref: { leadId: string; meetingId: string },
+    cancellation: MeetingCancellation,
+  ): Promise<void> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `LEAD#${ref.leadId}`, sk: `MEETING#${ref.meetingId}` },
+          UpdateExpression: 'SET cancelled = :cancelled',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(cancelled)',
+          ExpressionAttributeValues: { ':cancelled': cancellation },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+      // Cancelled already (a retry), or no such meeting: either way nothing is left to cancel.
+    }
   }
 
   async setOptOut(state: OptOutState): Promise<void> {

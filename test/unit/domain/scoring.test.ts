@@ -31,7 +31,7 @@ describe('scoreLead: grades real messages with the demo profile', () => {
     expect(result.score).toBeGreaterThanOrEqual(70);
     expect(result.reasons).toEqual(
       expect.arrayContaining([
-        'needs it urgently (+25)',
+        'wants it today or as soon as possible (+25)',
         'inside the service area (+10)',
         'wants a meeting (+20)',
       ]),
@@ -96,6 +96,7 @@ describe('scoreLead: rules', () => {
       'gave their name (+5)',
       'reachable by phone and email (+5)',
       'engaged: 3 messages (+10)',
+      'capped at 100 (reasons add up to 110)',
     ]);
     const sum = result.reasons.reduce((total, reason) => {
       const match = /\(([+-]\d+)\)$|\(base (\d+)\)$/.exec(reason);

@@ -46,6 +46,11 @@ const harness = (scheduler: CalendarDeps['calendar'], lead: Lead = baseLead) => 
       saveMeeting: async (meeting) => {
         meetings.push(meeting);
       },
+      getMeetings: async () => meetings,
+      cancelMeeting: async (ref, cancellation) => {
+        const meeting = meetings.find((m) => m.meetingId === ref.meetingId);
+        if (meeting && !meeting.cancelled) meeting.cancelled = cancellation;
+      },
     },
     calendar: scheduler,
     publisher,
@@ -113,6 +118,7 @@ describe('offerOrBook with a calendar', () => {
         booked.push(booking);
         return { eventId: 'evt1' };
       },
+      cancel: async () => undefined,
     };
     const { deps, published, lead } = harness(calendar);
     const offered = await offerOrBook(sampleDetail(LeadScored, { meeting: 'requested' }), deps);
