@@ -5,6 +5,7 @@ import {
   type Qualification,
   type QualificationInput,
 } from '#shared/domain/qualification.ts';
+import { askedToSetUpMeeting } from '#shared/domain/reply/templates.ts';
 import { localParts } from '#shared/domain/time.ts';
 import { extractBudget, extractName, extractNeed, shorten } from './understanding/details.ts';
 import { detectLanguage } from './understanding/language.ts';
@@ -20,6 +21,15 @@ import { readUrgency } from './understanding/urgency.ts';
 
 export { matchService } from './understanding/services.ts';
 export { findSlotChoice } from './understanding/slot-choice.ts';
+
+/** "yes", "sí", "sure": agreeing to what we asked. */
+const AFFIRMATIVE = /^\s*(?:yes|yeah|yep|yup|sure|ok(?:ay)?|please|s[ií]|claro|por favor|oui|sim)\b/i;
+
+/** The lead says yes to our "Would you like us to set up a visit?" */
+function acceptsMeetingOffer(input: QualificationInput, body: string): boolean {
+  const lastSent = input.history.filter((m) => m.direction === 'out').at(-1)?.body;
+  return lastSent !== undefined && askedToSetUpMeeting(lastSent) && AFFIRMATIVE.test(body);
+}
 
 const LEXICON_LANGUAGES: ReadonlySet<string> = new Set<LexiconLanguage>(['en', 'es', 'fr', 'pt']);
 
@@ -100,7 +110,8 @@ export function qualifyByRules(input: QualificationInput): Qualification {
       readLocation(subject ?? '', input.business.places ?? []),
     wantsMeeting:
       meetingChange === 'reschedule' ||
-      (meetingChange === 'none' && (slotChoice !== null || readWantsMeeting(read))),
+      (meetingChange === 'none' &&
+        (slotChoice !== null || readWantsMeeting(read) || acceptsMeetingOffer(input, body))),
     meetingChange,
     questions: questions.asked,
     language,

@@ -163,11 +163,30 @@ function slotFormatter(timeZone: string): Intl.DateTimeFormat {
 }
 
 /**
- * A slot's start as a lead reads it in a text: "Tue Nov 24, 10:00 AM CST". Built from parts so
- * ICU's narrow no-break spaces never reach an SMS (they are not GSM-7).
+ * A slot's start as a lead reads it in a text: "Tue Nov 24, 10:00 AM CST" (en-US), "mar 24 nov,
+ * 10:00 a.m. CST" in another locale. Built from parts so ICU's narrow no-break spaces never reach
+ * an SMS (they are not GSM-7).
  */
-export function formatSlot(slot: { start: Date }, timeZone: string): string {
+export function formatSlot(slot: { start: Date }, timeZone: string, locale = 'en-US'): string {
+  const formatter = locale === 'en-US' ? slotFormatter(timeZone) : localeFormatter(locale, timeZone);
   const values: Record<string, string> = {};
-  for (const part of slotFormatter(timeZone).formatToParts(slot.start)) values[part.type] = part.value;
-  return `${values.weekday} ${values.month} ${values.day}, ${values.hour}:${values.minute} ${values.dayPeriod} ${values.timeZoneName}`;
+  for (const part of formatter.formatToParts(slot.start)) values[part.type] = part.value.replace(/\s/g, ' ');
+  if (locale.startsWith('en')) {
+    return `${values.weekday} ${values.month} ${values.day}, ${values.hour}:${values.minute} ${values.dayPeriod} ${values.timeZoneName}`;
+  }
+  const weekday = (values.weekday ?? '').replace(/\.$/, '');
+  const month = (values.month ?? '').replace(/\.$/, '');
+  return `${weekday} ${values.day} ${month}, ${values.hour}:${values.minute} ${values.dayPeriod} ${values.timeZoneName}`;
+}
+
+const localeFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function localeFormatter(locale: string, timeZone: string): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone}`;
+  let formatter = localeFormatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat(locale, { ...SLOT_OPTIONS, timeZone });
+    localeFormatters.set(key, formatter);
+  }
+  return formatter;
 }

@@ -172,7 +172,9 @@ export interface HeldOutcome {
   sentAt?: string;
 }
 
-export interface LeadView extends Lead {
+export interface LeadView extends Omit<Lead, 'status'> {
+  /** The conversation's status, or `opted_out` while the contact is opted out (as the CRM shows it). */
+  status: LeadStatus | 'opted_out';
   messages: LeadMessage[];
   meetings: Meeting[];
   optOut: OptOutState | null;
