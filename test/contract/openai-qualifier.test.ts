@@ -70,6 +70,12 @@ function modelAnswer(overrides: Partial<Qualification> = {}): Qualification {
     location: '60614',
     wantsMeeting: true,
     slotChoice: null,
+    urgency: 'normal',
+    preferredDate: null,
+    preferredPartOfDay: null,
+    meetingChange: 'none',
+    questions: [],
+    language: 'en',
     summary: 'Dana needs a clogged kitchen drain cleared tomorrow.',
     ...overrides,
   };

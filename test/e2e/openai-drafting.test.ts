@@ -15,6 +15,12 @@ const qualification = (overrides: Record<string, unknown> = {}) =>
     location: 'Cedar Park',
     wantsMeeting: false,
     slotChoice: null,
+    urgency: 'normal',
+    preferredDate: null,
+    preferredPartOfDay: null,
+    meetingChange: 'none',
+    questions: ['price'],
+    language: 'en',
     summary: 'Lena asks what clearing a clogged bathroom drain costs.',
     ...overrides,
   });
