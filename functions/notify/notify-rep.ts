@@ -93,11 +93,11 @@ export const repMessage = (
         : trigger.detail.reason === 'cancelled'
           ? {
               subject: `Meeting cancelled: ${who}, ${when}`,
-              text: `${who} (${contact}) cancelled the meeting of ${when}; it is removed from the calendar.`,
+              text: `Meeting cancelled: ${who} (${contact}) cancelled the meeting of ${when}; it is removed from the calendar.`,
             }
           : {
               subject: `Meeting moved: ${who}, was ${when}`,
-              text: `${who} (${contact}) asked to move the meeting of ${when}; it is released and new times were offered.`,
+              text: `Meeting moved: ${who} (${contact}) asked to move the meeting of ${when}; it is released and new times were offered.`,
             };
     return {
       subject,
