@@ -12,8 +12,7 @@ import type { Qualifier } from '#shared/ports/qualifier.ts';
 import { loadDotEnv } from '../lib/load-dotenv.ts';
 import { evaluate, FIELDS, type SetResult } from './evaluate.ts';
 import { loadSet, type SetName } from './labelled-set.ts';
-
-export const TARGET = { fields: ['intent', 'service', 'urgency'] as const, accuracy: 0.9 };
+import { TARGET } from './target.ts';
 
 loadDotEnv();
 const { values } = parseArgs({

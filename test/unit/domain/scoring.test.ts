@@ -176,3 +176,28 @@ describe('gradeFor', () => {
     expect(gradeFor(score)).toBe(grade);
   });
 });
+
+describe('scoreLead: emergencies', () => {
+  it('grades an emergency hot whatever else is missing, and says why', () => {
+    const result = scoreLead({
+      qualification: blank({ urgency: 'emergency' }),
+      conversation: firstText,
+      profile,
+    });
+    expect(result.grade).toBe('hot');
+    expect(result.score).toBe(SCORE_WEIGHTS.emergencyFloor);
+    expect(result.reasons).toEqual(
+      expect.arrayContaining([
+        `emergency: damage or danger now (+${SCORE_WEIGHTS.urgency.emergency})`,
+        expect.stringMatching(/^an emergency is hot whatever else is missing \(\+\d+\)$/),
+      ]),
+    );
+  });
+
+  it('grades the water through the ceiling of issue 11 hot', () => {
+    const result = scoreText(
+      'HELP!! Water is pouring through my ceiling from the upstairs bathroom. Round Rock. Need someone ASAP',
+    );
+    expect(result.grade).toBe('hot');
+  });
+});
