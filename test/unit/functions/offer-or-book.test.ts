@@ -201,7 +201,7 @@ describe('offerOrBook with a booked meeting', () => {
     expect(outcome).toMatchObject({ action: 'offered', reason: 'rescheduled' });
     expect(cancelled).toEqual(['evt-old']);
     expect(published.map((p) => p.type)).toEqual(['Meeting Cancelled', 'Meeting Slots Offered']);
-    const { slots } = published[1]?.detail as { slots: Array<{ start: string }> };
+    const { slots } = MeetingSlotsOffered.schema.parse(published[1]?.detail);
     expect(slots.length).toBeGreaterThan(0);
     for (const slot of slots) {
       // Tuesday 1 December, from noon in Austin (UTC-6).
