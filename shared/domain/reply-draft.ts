@@ -2,7 +2,7 @@ import type { BusinessProfile } from '#shared/config/business-profile.ts';
 import guard from './reply/draft-guard.json' with { type: 'json' };
 import { describeHours, FIRST_SMS_MAX_CHARS, type ReplyKind, SMS_OPT_OUT_FOOTER } from './reply.ts';
 import { toGsm7 } from './sms-text.ts';
-import { foldAccents } from './understanding/text.ts';
+import { foldAccents } from './understanding/fold.ts';
 
 /**
  * Reply drafting by a model, the parts that need no model: the business facts a draft may use,

@@ -1,4 +1,5 @@
 import snowball from 'snowball-stemmers';
+import { foldAccents } from './fold.ts';
 
 /**
  * Words as the rules compare them: lower-cased, stemmed with the Snowball stemmer of a language
@@ -26,8 +27,7 @@ const stemmerFor = (language: LexiconLanguage) => {
   return stemmer;
 };
 
-/** Removes accents and other combining marks: "Fréquence" → "Frequence". */
-export const foldAccents = (text: string): string => text.normalize('NFD').replace(/\p{M}/gu, '');
+export { foldAccents } from './fold.ts';
 
 /** One word of a text, where it is, and its sentence. */
 export interface Token {
