@@ -3,8 +3,11 @@ import { Channel, DetailBase, defineEvent, Source } from './envelope.ts';
 
 const Grade = z.enum(['hot', 'warm', 'cold']);
 
-/** What the lead wants from the calendar, as far as routing needs to know. */
-export const MeetingIntent = z.enum(['none', 'requested', 'slot-chosen']);
+/**
+ * What the lead wants from the calendar, as far as routing needs to know: a meeting, one of the
+ * offered times, or to move or cancel the meeting they booked.
+ */
+export const MeetingIntent = z.enum(['none', 'requested', 'slot-chosen', 'reschedule', 'cancel']);
 export type MeetingIntent = z.infer<typeof MeetingIntent>;
 
 export const MessageIntent = z.enum([
@@ -63,6 +66,8 @@ export const LeadQualified = defineEvent(
     meeting: MeetingIntent,
     qualifiedBy: z.enum(['openai', 'rules']),
     isNewLead: z.boolean(),
+    /** This message reports an emergency the lead had not reported before. */
+    emergency: z.boolean().default(false),
   }),
 );
 
@@ -77,6 +82,8 @@ export const LeadScored = defineEvent(
     /** `none` for a lead scored for the first time. */
     previousGrade: z.union([Grade, z.literal('none')]),
     meeting: MeetingIntent,
+    /** This message reports an emergency the lead had not reported before: a rep is alerted at once. */
+    emergency: z.boolean().default(false),
   }),
 );
 
@@ -112,8 +119,11 @@ export const MeetingSlotsOffered = defineEvent(
       .url({ protocol: /^https?$/ })
       .max(2048)
       .optional(),
-    /** Why slots are offered: the lead asked, or the slot they picked was taken. */
-    reason: z.enum(['requested', 'slot-taken', 'no-match']),
+    /**
+     * Why slots are offered: the lead asked, the slot they picked was taken or matched none, or they
+     * asked to move their meeting (the old one is cancelled: `Meeting Cancelled`, reason rescheduled).
+     */
+    reason: z.enum(['requested', 'slot-taken', 'no-match', 'rescheduled']),
   }),
 );
 
@@ -129,6 +139,22 @@ export const MeetingBooked = defineEvent(
     repId: z.string().min(1),
   }),
   (detail) => detail.meetingId,
+);
+
+export const MeetingCancelled = defineEvent(
+  Source.pipeline,
+  'Meeting Cancelled',
+  DetailBase.extend({
+    /** The lead's message that asked for it. */
+    messageId: z.string().min(1),
+    channel: Channel,
+    meetingId: z.string().min(1),
+    start: z.iso.datetime(),
+    end: z.iso.datetime(),
+    repId: z.string().min(1),
+    /** cancelled: the lead called it off; rescheduled: released so the lead can pick another time. */
+    reason: z.enum(['cancelled', 'rescheduled']),
+  }),
 );
 
 export const ReplySent = defineEvent(
@@ -167,7 +193,7 @@ export const RepNotified = defineEvent(
   DetailBase.extend({
     repId: z.string().min(1),
     via: z.enum(['slack', 'email', 'sms']),
-    reason: z.enum(['hot-lead', 'meeting-booked']),
+    reason: z.enum(['hot-lead', 'emergency', 'meeting-booked', 'meeting-cancelled', 'meeting-moved']),
   }),
   (detail) => `${detail.correlationId}#${detail.repId}#${detail.reason}`,
 );
@@ -181,6 +207,7 @@ export const catalog = {
   HelpRequested,
   MeetingSlotsOffered,
   MeetingBooked,
+  MeetingCancelled,
   ReplySent,
   LeadSyncedToCrm,
   RepNotified,

@@ -62,6 +62,16 @@ const defaults = {
     end: '2026-11-23T15:30:00.000Z',
     repId: 'rep-dana',
   },
+  'Meeting Cancelled': {
+    ...base,
+    messageId: 'sms-SM0123456791',
+    channel: 'sms',
+    meetingId: 'mtg-evt-1',
+    start: '2026-11-23T15:00:00.000Z',
+    end: '2026-11-23T15:30:00.000Z',
+    repId: 'rep-dana',
+    reason: 'cancelled',
+  },
   'Reply Sent': {
     ...base,
     messageId: 'sms-SM0123456789',

@@ -6,6 +6,7 @@ import {
   LeadQualified,
   LeadScored,
   MeetingBooked,
+  MeetingCancelled,
   MeetingSlotsOffered,
   ReplySent,
 } from '#events/catalog.ts';
@@ -121,11 +122,12 @@ export const subscribers: readonly Subscriber[] = [
   {
     ...consumerDefaults,
     name: 'calendar',
-    description: 'Offers free slots to leads who want a meeting and books the one they pick.',
+    description:
+      'Offers free slots to leads who want a meeting, books the one they pick, moves or cancels a booked one.',
     pattern: {
       source: [Source.pipeline],
       'detail-type': types(LeadScored),
-      detail: { meeting: ['requested', 'slot-chosen'] },
+      detail: { meeting: ['requested', 'slot-chosen', 'reschedule', 'cancel'] },
     },
     secrets: ['google-calendar'],
   },
@@ -140,6 +142,8 @@ export const subscribers: readonly Subscriber[] = [
         {
           'detail-type': types(MeetingSlotsOffered, MeetingBooked, LeadOptedOut, LeadOptedIn, HelpRequested),
         },
+        // A moved meeting is answered with the new times (Meeting Slots Offered), not twice.
+        { 'detail-type': types(MeetingCancelled), detail: { reason: ['cancelled'] } },
       ],
     },
     // Replies go one at a time so a slow provider never holds a batch of leads.
@@ -152,7 +156,7 @@ export const subscribers: readonly Subscriber[] = [
     description: 'Creates or updates the lead in the CRM with score, grade and the conversation.',
     pattern: {
       source: [Source.pipeline],
-      'detail-type': types(LeadScored, ReplySent, MeetingBooked, LeadOptedOut),
+      'detail-type': types(LeadScored, ReplySent, MeetingBooked, MeetingCancelled, LeadOptedOut),
     },
     // CRM APIs rate-limit per account: keep the fan-in narrow.
     maxConcurrency: 2,
@@ -162,7 +166,8 @@ export const subscribers: readonly Subscriber[] = [
   {
     ...consumerDefaults,
     name: 'notify',
-    description: 'Tells the assigned rep about leads that turn hot and meetings booked.',
+    description:
+      'Tells the assigned rep about leads that turn hot, emergencies, and meetings booked, moved or cancelled.',
     pattern: {
       source: [Source.pipeline],
       $or: [
@@ -170,7 +175,9 @@ export const subscribers: readonly Subscriber[] = [
           'detail-type': types(LeadScored),
           detail: { grade: ['hot'], previousGrade: [{ 'anything-but': ['hot'] }] },
         },
-        { 'detail-type': types(MeetingBooked) },
+        // An emergency reported in a lead that was hot already still reaches a person at once.
+        { 'detail-type': types(LeadScored), detail: { emergency: [true] } },
+        { 'detail-type': types(MeetingBooked, MeetingCancelled) },
       ],
     },
     secrets: ['slack', 'sendgrid', 'twilio'],

@@ -4,6 +4,7 @@ import {
   composeReply,
   composeWithBody,
   type ReplyContext,
+  smsFooterFor,
 } from '#shared/domain/reply.ts';
 import { checkDraft, DRAFTABLE_KINDS, draftMaxChars } from '#shared/domain/reply-draft.ts';
 import type { LeadMessage } from '#shared/ports/lead-store.ts';
@@ -56,7 +57,8 @@ export const draftOrTemplate = async (
       channel: ctx.channel,
       profile: ctx.profile,
       missing: ctx.missing,
-      maxChars: draftMaxChars(kind, ctx.channel),
+      maxChars: draftMaxChars(kind, ctx.channel, smsFooterFor(ctx)),
+      language: ctx.language ?? 'en',
       lead: {
         name: ctx.lead.name ?? ctx.qualification?.name ?? undefined,
         message: answered.body,
@@ -74,7 +76,12 @@ export const draftOrTemplate = async (
     });
     return template;
   }
-  const checked = checkDraft(draft, { kind, channel: ctx.channel, profile: ctx.profile });
+  const checked = checkDraft(draft, {
+    kind,
+    channel: ctx.channel,
+    profile: ctx.profile,
+    footer: smsFooterFor(ctx),
+  });
   if (!checked.ok) {
     // The reason names the rule broken, never the draft's words.
     deps.logger?.warn('Reply draft rejected; sending the template', {

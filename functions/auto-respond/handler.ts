@@ -4,6 +4,7 @@ import {
   LeadOptedOut,
   LeadScored,
   MeetingBooked,
+  MeetingCancelled,
   MeetingSlotsOffered,
 } from '#events/catalog.ts';
 import { createReplyDrafter } from '#shared/adapters/openai/openai-reply-drafter.ts';
@@ -36,7 +37,15 @@ const drafter = once(() => {
 
 export const handler = createConsumerHandler({
   name: 'auto-respond',
-  accepts: [LeadScored, MeetingSlotsOffered, MeetingBooked, LeadOptedOut, LeadOptedIn, HelpRequested],
+  accepts: [
+    LeadScored,
+    MeetingSlotsOffered,
+    MeetingBooked,
+    MeetingCancelled,
+    LeadOptedOut,
+    LeadOptedIn,
+    HelpRequested,
+  ],
   observability,
   onInvoke: (context) => leadMessenger().registerLambdaContext(context),
   process: async (event, { logger, metrics }) => {

@@ -5,9 +5,11 @@ import type {
   LeadOptedOut,
   LeadScored,
   MeetingBooked,
+  MeetingCancelled,
   MeetingSlotsOffered,
 } from '#events/catalog.ts';
 import type { BusinessProfile } from '#shared/config/business-profile.ts';
+import { upcomingMeeting } from '#shared/domain/facts.ts';
 import { missingDetails, type ReplyContext, type ReplyKind } from '#shared/domain/reply.ts';
 import type { LeadMessenger, SendKind, SendOutcome } from '#shared/messaging/lead-messenger.ts';
 import { announceReplySent } from '#shared/messaging/reply-sent.ts';
@@ -24,6 +26,7 @@ export type RespondTrigger =
   | { detailType: 'Lead Scored'; detail: Detail<typeof LeadScored> }
   | { detailType: 'Meeting Slots Offered'; detail: Detail<typeof MeetingSlotsOffered> }
   | { detailType: 'Meeting Booked'; detail: Detail<typeof MeetingBooked> }
+  | { detailType: 'Meeting Cancelled'; detail: Detail<typeof MeetingCancelled> }
   | { detailType: 'Lead Opted Out'; detail: Detail<typeof LeadOptedOut> }
   | { detailType: 'Lead Opted In'; detail: Detail<typeof LeadOptedIn> }
   | { detailType: 'Help Requested'; detail: Detail<typeof HelpRequested> };
@@ -35,10 +38,13 @@ const replyFor = (trigger: RespondTrigger, isFirstReply: boolean): { kind: Reply
       return { kind: isFirstReply ? 'first-reply' : 'follow-up-reply', send: 'reply' };
     case 'Meeting Slots Offered':
       if (trigger.detail.reason === 'slot-taken') return { kind: 'slot-taken', send: 'reply' };
+      if (trigger.detail.reason === 'rescheduled') return { kind: 'meeting-moved', send: 'reply' };
       // A lead's very first answer thanks them, answers what it can and offers the times in one text.
       return { kind: isFirstReply ? 'first-reply' : 'slots-offered', send: 'reply' };
     case 'Meeting Booked':
       return { kind: 'meeting-booked', send: 'reply' };
+    case 'Meeting Cancelled':
+      return { kind: 'meeting-cancelled', send: 'reply' };
     case 'Lead Opted Out':
       return { kind: 'opt-out-confirmation', send: 'opt-out-confirmation' };
     case 'Lead Opted In':
@@ -137,18 +143,26 @@ const compose = async (
   const { kind, send } = replyFor(trigger, isFirstReply);
 
   const q = lead.qualification;
+  const { known } = lead;
+  const meetings = await deps.store.getMeetings(lead.leadId);
+  const now = new Date(answered?.at ?? Date.now());
+  // The meeting this message cancelled or released, for "your visit on … is cancelled".
+  const released = meetings.find((m) => m.cancelled?.messageId === detail.messageId);
   const context: ReplyContext = {
     kind,
     channel: detail.channel,
     profile: deps.profile,
-    lead: { name: lead.name },
+    lead: { name: lead.name, phone: lead.phone },
     qualification: q,
+    known,
     missing: q
       ? missingDetails(q, {
           ...(lead.name && { name: lead.name }),
           ...(lead.email && { email: lead.email }),
-          ...(lead.known.location && { location: lead.known.location }),
-          ...(lead.known.need && { need: lead.known.need }),
+          ...(known.location && { location: known.location }),
+          ...(known.need && { need: known.need }),
+          ...(known.timing && { timing: known.timing }),
+          ...(known.urgency && { urgency: known.urgency }),
         })
       : [],
     ...(trigger.detailType === 'Meeting Slots Offered' && {
@@ -158,10 +172,17 @@ const compose = async (
     ...(trigger.detailType === 'Meeting Booked' && {
       meeting: { start: new Date(trigger.detail.start), end: new Date(trigger.detail.end) },
     }),
+    ...(trigger.detailType === 'Meeting Cancelled' && {
+      previousMeeting: { start: new Date(trigger.detail.start), end: new Date(trigger.detail.end) },
+    }),
+    ...(released && { previousMeeting: { start: new Date(released.start), end: new Date(released.end) } }),
+    booked: upcomingMeeting(meetings, now) !== undefined,
+    hot: trigger.detailType === 'Lead Scored' && trigger.detail.grade === 'hot',
     inboundSubject: answered?.subject ?? lead.emailThread?.subject,
     // Times are written in the business's zone (with its abbreviation), the zone a pick such as
     // "Tuesday at 10" is read in.
     timeZone: deps.profile.timeZone,
+    language: known.language ?? q?.language,
   };
   const { reply, composedBy } = await draftOrTemplate(
     context,
@@ -171,10 +192,11 @@ const compose = async (
       answered,
       messages,
       known: {
-        ...(lead.known.need && { need: lead.known.need }),
-        ...(lead.known.service && { service: lead.known.service }),
-        ...(lead.known.location && { location: lead.known.location }),
-        ...(lead.known.timing && { timing: lead.known.timing }),
+        ...(known.need && { need: known.need }),
+        ...(known.service && { service: known.service }),
+        ...(known.location && { location: known.location }),
+        ...(known.timing && { timing: known.timing }),
+        ...(known.urgency && { urgency: known.urgency }),
       },
     },
     deps,

@@ -1,11 +1,12 @@
 import type * as z from 'zod';
-import { type LeadScored, MeetingBooked, MeetingSlotsOffered } from '#events/catalog.ts';
+import { type LeadScored, MeetingBooked, MeetingCancelled, MeetingSlotsOffered } from '#events/catalog.ts';
 import type { BusinessProfile } from '#shared/config/business-profile.ts';
 import { assignRep } from '#shared/domain/assign-rep.ts';
-import { findFreeSlots } from '#shared/domain/slots.ts';
+import { upcomingMeeting } from '#shared/domain/facts.ts';
+import { findFreeSlots, type PartOfDay, type SlotPreference } from '#shared/domain/slots.ts';
 import { PermanentError } from '#shared/ports/errors.ts';
 import type { EventPublisher } from '#shared/ports/event-publisher.ts';
-import type { Lead, LeadStore } from '#shared/ports/lead-store.ts';
+import type { Lead, LeadStore, Meeting } from '#shared/ports/lead-store.ts';
 import {
   type BookingLink,
   type CalendarPort,
@@ -20,10 +21,15 @@ const HORIZON_DAYS = 14;
 export type CalendarOutcome =
   | { action: 'offered'; slots: number; reason: string }
   | { action: 'link-offered'; provider: string; reason: string }
-  | { action: 'booked'; start: string };
+  | { action: 'booked'; start: string }
+  | { action: 'cancelled'; meetingId: string }
+  | { action: 'nothing-to-change' };
 
 export interface CalendarDeps {
-  store: Pick<LeadStore, 'getLead' | 'getMessage' | 'updateLead' | 'saveMeeting'>;
+  store: Pick<
+    LeadStore,
+    'getLead' | 'getMessage' | 'updateLead' | 'saveMeeting' | 'getMeetings' | 'cancelMeeting'
+  >;
   /** A calendar Leadline books on, or a booking link the lead books through. */
   calendar: Scheduler;
   publisher: EventPublisher;
@@ -32,9 +38,11 @@ export interface CalendarDeps {
 }
 
 /**
- * A lead who wants a meeting gets concrete free slots; a lead who picked one of them gets it
- * booked. A slot taken meanwhile, or a pick that matches nothing, gets fresh slots. With a
- * booking link the lead gets the link instead, whatever they answered, and nothing is booked here.
+ * A lead who wants a meeting gets concrete free slots (on the day and part of day they asked for,
+ * when some are free); a lead who picked one of them gets it booked. A slot taken meanwhile, or a
+ * pick that matches nothing, gets fresh slots. A lead who cancels gets the booked meeting cancelled
+ * in the calendar; one who moves it gets it released and new slots offered. With a booking link
+ * the lead gets the link instead, whatever they answered, and nothing is booked here.
  */
 export const offerOrBook = async (event: Scored, deps: CalendarDeps): Promise<CalendarOutcome> => {
   const lead = await deps.store.getLead(event.leadId);
@@ -51,6 +59,9 @@ export const offerOrBook = async (event: Scored, deps: CalendarDeps): Promise<Ca
   }
   const calendar = scheduler;
 
+  if (event.meeting === 'cancel' || event.meeting === 'reschedule') {
+    return changeMeeting(event, lead, deps, calendar, event.meeting);
+  }
   if (event.meeting === 'slot-chosen') {
     // The pick this message made: in a burst the lead's latest reading may be another message's.
     const answered = await deps.store.getMessage(lead.leadId, event.messageId);
@@ -110,9 +121,18 @@ const offer = async (
   lead: Lead,
   deps: CalendarDeps,
   calendar: CalendarPort,
-  reason: 'requested' | 'slot-taken' | 'no-match',
+  reason: 'requested' | 'slot-taken' | 'no-match' | 'rescheduled',
 ): Promise<CalendarOutcome> => {
   const from = deps.now?.() ?? new Date();
+  // What the lead asked for ("Tuesday afternoon") when they asked for a meeting or a move.
+  const q = lead.qualification;
+  const preference: SlotPreference | undefined =
+    reason === 'requested' || reason === 'rescheduled'
+      ? {
+          date: q?.preferredDate ?? undefined,
+          partOfDay: (q?.preferredPartOfDay ?? undefined) as PartOfDay | undefined,
+        }
+      : undefined;
   const to = new Date(from.getTime() + HORIZON_DAYS * 86_400_000);
   const busy = await calendar.busy({ from, to });
   const { meeting, hours, timeZone } = deps.profile;
@@ -125,6 +145,7 @@ const offer = async (
     busy,
     count: meeting.slotsOffered,
     horizonDays: HORIZON_DAYS,
+    preference,
   }).map((s) => ({ start: s.start.toISOString(), end: s.end.toISOString() }));
   await deps.store.updateLead(lead.leadId, { offeredSlots: slots });
   await deps.publisher.publish(MeetingSlotsOffered, {
@@ -162,4 +183,56 @@ const offerLink = async (
     reason,
   });
   return { action: 'link-offered', provider: deps.link.provider, reason };
+};
+
+/**
+ * Cancels the lead's booked meeting in the calendar (freeing its time) and says so with
+ * `Meeting Cancelled`; a move then offers new slots. A retry finds the meeting this message
+ * cancelled already and carries on from there, so nothing is cancelled or announced twice over.
+ */
+const changeMeeting = async (
+  event: Scored,
+  lead: Lead,
+  deps: CalendarDeps,
+  calendar: CalendarPort,
+  change: 'cancel' | 'reschedule',
+): Promise<CalendarOutcome> => {
+  const now = deps.now?.() ?? new Date();
+  const meetings = await deps.store.getMeetings(lead.leadId);
+  const target: Meeting | undefined =
+    meetings.find((m) => m.cancelled?.messageId === event.messageId) ?? upcomingMeeting(meetings, now);
+  if (!target) {
+    // Cancelled already by an earlier message (which was answered): a move still gets times.
+    return change === 'reschedule'
+      ? offer(event, lead, deps, calendar, 'requested')
+      : { action: 'nothing-to-change' };
+  }
+  const reason = change === 'cancel' ? 'cancelled' : 'rescheduled';
+  if (!target.cancelled) {
+    await calendar.cancel({ eventId: target.calendarEventId, start: new Date(target.start) });
+    await deps.store.cancelMeeting(
+      { leadId: lead.leadId, meetingId: target.meetingId },
+      { at: now.toISOString(), messageId: event.messageId, reason },
+    );
+  }
+  const stillBooked = upcomingMeeting(
+    meetings.filter((m) => m.meetingId !== target.meetingId),
+    now,
+  );
+  if (!stillBooked && lead.status === 'booked')
+    await deps.store.updateLead(lead.leadId, { status: 'engaged' });
+  await deps.publisher.publish(MeetingCancelled, {
+    version: 1,
+    leadId: lead.leadId,
+    correlationId: event.correlationId,
+    messageId: event.messageId,
+    channel: event.channel,
+    meetingId: target.meetingId,
+    start: target.start,
+    end: target.end,
+    repId: target.repId,
+    reason,
+  });
+  if (change === 'reschedule') return offer(event, lead, deps, calendar, 'rescheduled');
+  return { action: 'cancelled', meetingId: target.meetingId };
 };

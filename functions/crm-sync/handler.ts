@@ -1,4 +1,4 @@
-import { LeadOptedOut, LeadScored, MeetingBooked, ReplySent } from '#events/catalog.ts';
+import { LeadOptedOut, LeadScored, MeetingBooked, MeetingCancelled, ReplySent } from '#events/catalog.ts';
 import { MetricName } from '#shared/lambda/observability.ts';
 import { createConsumerHandler } from '#shared/lambda/sqs-consumer.ts';
 import { eventPublisher } from '#shared/wiring/core.ts';
@@ -8,10 +8,14 @@ import { syncLead } from './sync-lead.ts';
 
 export const handler = createConsumerHandler({
   name: 'crm-sync',
-  accepts: [LeadScored, ReplySent, MeetingBooked, LeadOptedOut],
+  accepts: [LeadScored, ReplySent, MeetingBooked, MeetingCancelled, LeadOptedOut],
   process: async (event, { logger, metrics }) => {
     try {
       const result = await syncLead(event, { store: leadStore(), crm: crm(), publisher: eventPublisher() });
+      if ('skipped' in result) {
+        logger.info('Not synced to CRM', { reason: result.skipped, trigger: event.detailType });
+        return;
+      }
       metrics.addMetric(MetricName.CrmSyncs, 'Count', 1);
       logger.info('Lead synced to CRM', {
         crm: crm().provider,

@@ -1,4 +1,5 @@
 import { LeadSyncedToCrm } from '#events/catalog.ts';
+import { displayedStatus, hasEnquired } from '#shared/domain/lead-status.ts';
 import { PermanentError } from '#shared/ports/errors.ts';
 import type { EventPublisher } from '#shared/ports/event-publisher.ts';
 import type { Lead, LeadMessage, LeadStore, Meeting } from '#shared/ports/lead-store.ts';
@@ -16,7 +17,7 @@ export const toCrmRecord = (
   ...(lead.email && { email: lead.email }),
   ...(lead.phone && { phone: lead.phone }),
   ...(lead.score && { score: lead.score.score, grade: lead.score.grade }),
-  status: optedOut ? 'opted_out' : lead.status,
+  status: displayedStatus(lead.status, optedOut),
   sourceChannel: lead.channel,
   ...(lead.known.need && { need: lead.known.need }),
   ...(lead.known.service && { service: lead.known.service }),
@@ -31,14 +32,19 @@ export const toCrmRecord = (
   meetings: meetings.map((m) => ({ start: m.start, end: m.end })),
 });
 
-/** Creates or updates the lead in the CRM and remembers the CRM's id for it. */
+/**
+ * Creates or updates the lead in the CRM and remembers the CRM's id for it. A contact that never
+ * enquired (a bare HELP or STOP) is not created in the CRM: `skipped`. Once in the CRM, a lead is
+ * kept up to date whatever happens (an opt-out included).
+ */
 export const syncLead = async (
   trigger: { detailType: string; detail: { leadId: string; correlationId: string } },
   deps: { store: LeadStore; crm: Crm; publisher: EventPublisher; now?: () => Date },
-): Promise<{ crmId: string; created: boolean }> => {
+): Promise<{ crmId: string; created: boolean } | { skipped: string }> => {
   const { leadId, correlationId } = trigger.detail;
   const lead = await deps.store.getLead(leadId);
   if (!lead) throw new PermanentError(`Lead ${leadId} not found`);
+  if (!lead.crm && !hasEnquired(lead)) return { skipped: 'the contact has not enquired' };
   const [messages, meetings, optOut] = await Promise.all([
     deps.store.getMessages(leadId),
     deps.store.getMeetings(leadId),

@@ -1,5 +1,5 @@
 import type * as z from 'zod';
-import { type LeadScored, type MeetingBooked, RepNotified } from '#events/catalog.ts';
+import { type LeadScored, type MeetingBooked, type MeetingCancelled, RepNotified } from '#events/catalog.ts';
 import type { BusinessProfile, Rep } from '#shared/config/business-profile.ts';
 import { assignRep } from '#shared/domain/assign-rep.ts';
 import { formatSlot } from '#shared/domain/slots.ts';
@@ -10,7 +10,8 @@ import type { ChatMessage, ChatPoster, EmailSender, SmsSender } from '#shared/po
 
 export type NotifyTrigger =
   | { detailType: 'Lead Scored'; detail: z.infer<(typeof LeadScored)['schema']> }
-  | { detailType: 'Meeting Booked'; detail: z.infer<(typeof MeetingBooked)['schema']> };
+  | { detailType: 'Meeting Booked'; detail: z.infer<(typeof MeetingBooked)['schema']> }
+  | { detailType: 'Meeting Cancelled'; detail: z.infer<(typeof MeetingCancelled)['schema']> };
 
 export interface RepChannels {
   chat: ChatPoster;
@@ -19,57 +20,107 @@ export interface RepChannels {
   identity: { smsNumber: string; emailFrom: string };
 }
 
-const describeLead = (lead: Lead) => {
+/** Language names for the rep, by ISO 639-1 code; others are shown as their code. */
+const LANGUAGE_NAMES: Readonly<Record<string, string>> = {
+  es: 'Spanish',
+  fr: 'French',
+  pt: 'Portuguese',
+  de: 'German',
+  it: 'Italian',
+  vi: 'Vietnamese',
+  zh: 'Chinese',
+};
+
+const describeLead = (lead: Lead, profile: BusinessProfile) => {
   const who = lead.name ?? 'New lead';
   const contact = [lead.phone, lead.email].filter(Boolean).join(', ');
-  const facts = [lead.known.need, lead.known.location, lead.known.timing && `timing: ${lead.known.timing}`]
+  // The service as the business writes it ("AC repair"), never lower-cased.
+  const service = profile.services.find(
+    (s) => s.name.toLowerCase() === lead.known.service?.toLowerCase(),
+  )?.name;
+  const language = lead.known.language && lead.known.language !== 'en' ? lead.known.language : undefined;
+  const facts = [
+    service,
+    lead.known.need,
+    lead.known.location,
+    lead.known.timing && `timing: ${lead.known.timing}`,
+    language && `writes in ${LANGUAGE_NAMES[language] ?? language}`,
+  ]
     .filter(Boolean)
     .join(' | ');
-  return { who, contact, facts };
+  return { who, contact, facts, service, language };
 };
 
 /** The lead's facts as labelled fields, for a chat card. */
-const leadFields = (lead: Lead, contact: string): Array<{ label: string; value: string }> =>
-  [
+const leadFields = (lead: Lead, profile: BusinessProfile): Array<{ label: string; value: string }> => {
+  const { contact, service, language } = describeLead(lead, profile);
+  return [
     { label: 'Contact', value: contact },
-    { label: 'Need', value: lead.known.need ?? lead.known.service },
+    { label: 'Service', value: service },
+    { label: 'Need', value: lead.known.need },
     { label: 'Location', value: lead.known.location },
     { label: 'Timing', value: lead.known.timing },
+    { label: 'Language', value: language && (LANGUAGE_NAMES[language] ?? language) },
   ].filter((field): field is { label: string; value: string } => Boolean(field.value));
+};
+
+/** What to do now: call a lead who has a phone, else answer them by email. */
+const actNow = (lead: Lead) => (lead.phone ? 'Call them now.' : 'Email them now (no phone number).');
+
+/** Why a rep is told about a Lead Scored: an emergency first, else a lead that turned hot. */
+export const scoredReason = (lead: Lead, emergency: boolean): 'emergency' | 'hot-lead' =>
+  emergency || lead.known.urgency === 'emergency' ? 'emergency' : 'hot-lead';
 
 /**
  * What a rep reads: who, how to reach them, what they want, and why it matters now. `text` is
  * the whole of it (email, SMS, chat notification); `card` lays the same out for a chat client.
+ * A hot lead lists every reason of its score, so the points can be checked.
  */
 export const repMessage = (
   trigger: NotifyTrigger,
   lead: Lead,
   profile: BusinessProfile,
 ): { subject: string; text: string; card: NonNullable<ChatMessage['card']> } => {
-  const { who, contact, facts } = describeLead(lead);
-  if (trigger.detailType === 'Meeting Booked') {
+  const { who, contact, facts } = describeLead(lead, profile);
+  if (trigger.detailType === 'Meeting Booked' || trigger.detailType === 'Meeting Cancelled') {
     const when = formatSlot({ start: new Date(trigger.detail.start) }, profile.timeZone);
-    const subject = `Meeting booked: ${who}, ${when}`;
+    const { subject, text } =
+      trigger.detailType === 'Meeting Booked'
+        ? {
+            subject: `Meeting booked: ${who}, ${when}`,
+            text: `Meeting booked with ${who} (${contact}) for ${when}.`,
+          }
+        : trigger.detail.reason === 'cancelled'
+          ? {
+              subject: `Meeting cancelled: ${who}, ${when}`,
+              text: `Meeting cancelled: ${who} (${contact}) cancelled the meeting of ${when}; it is removed from the calendar.`,
+            }
+          : {
+              subject: `Meeting moved: ${who}, was ${when}`,
+              text: `Meeting moved: ${who} (${contact}) asked to move the meeting of ${when}; it is released and new times were offered.`,
+            };
     return {
       subject,
-      text: `Meeting booked with ${who} (${contact}) for ${when}.${facts ? `\n${facts}` : ''}`,
-      card: { title: subject, fields: [{ label: 'When', value: when }, ...leadFields(lead, contact)] },
+      text: `${text}${facts ? `\n${facts}` : ''}`,
+      card: { title: subject, fields: [{ label: 'When', value: when }, ...leadFields(lead, profile)] },
     };
   }
-  const topReasons = lead.score?.reasons.slice(0, 4) ?? [];
-  const reasons = topReasons.join('; ');
-  const subject = `Hot lead: ${who} (score ${trigger.detail.score})`;
+  const emergency = scoredReason(lead, trigger.detail.emergency) === 'emergency';
+  const reasons = lead.score?.reasons ?? [];
+  const why = reasons.join('; ');
+  const headline = emergency ? 'EMERGENCY' : 'Hot lead';
+  const subject = `${headline}: ${who} (score ${trigger.detail.score})`;
   return {
     subject,
-    text: `Hot lead (${trigger.detail.score}/100): ${who} (${contact}) via ${lead.channel}.${facts ? `\n${facts}` : ''}${reasons ? `\nWhy: ${reasons}` : ''}\nCall them now.`,
+    text: `${headline} (${trigger.detail.score}/100): ${who} (${contact}) via ${lead.channel}.${facts ? `\n${facts}` : ''}${why ? `\nWhy: ${why}` : ''}\n${actNow(lead)}`,
     card: {
       title: subject,
       fields: [
         { label: 'Score', value: `${trigger.detail.score}/100 (${trigger.detail.grade})` },
         { label: 'Via', value: lead.channel === 'sms' ? 'text message' : 'email' },
-        ...leadFields(lead, contact),
+        ...leadFields(lead, profile),
       ],
-      lines: [...(topReasons.length > 0 ? [`Why: ${reasons}`] : []), 'Call them now.'],
+      lines: [...(reasons.length > 0 ? [`Why: ${why}`] : []), actNow(lead)],
     },
   };
 };
@@ -90,6 +141,19 @@ const naming = async (rep: Rep, send: () => Promise<unknown>): Promise<void> => 
   }
 };
 
+const notificationReason = (trigger: NotifyTrigger, lead: Lead) => {
+  switch (trigger.detailType) {
+    case 'Meeting Booked':
+      return 'meeting-booked' as const;
+    case 'Meeting Cancelled':
+      return trigger.detail.reason === 'cancelled'
+        ? ('meeting-cancelled' as const)
+        : ('meeting-moved' as const);
+    case 'Lead Scored':
+      return scoredReason(lead, trigger.detail.emergency);
+  }
+};
+
 /** Tells the lead's rep, on the channel the rep chose, about a hot lead or a booked meeting. */
 export const notifyRep = async (
   trigger: NotifyTrigger,
@@ -102,7 +166,7 @@ export const notifyRep = async (
 ): Promise<{ rep: Rep }> => {
   const lead = await deps.store.getLead(trigger.detail.leadId);
   if (!lead) throw new PermanentError(`Lead ${trigger.detail.leadId} not found`);
-  const repId = trigger.detailType === 'Meeting Booked' ? trigger.detail.repId : lead.assignedRepId;
+  const repId = trigger.detailType === 'Lead Scored' ? lead.assignedRepId : trigger.detail.repId;
   const rep = deps.profile.reps.find((r) => r.id === repId) ?? assignRep(deps.profile, lead.known.service);
   const message = repMessage(trigger, lead, deps.profile);
   const { chat, email, sms, identity } = deps.channels;
@@ -147,7 +211,7 @@ export const notifyRep = async (
     correlationId: trigger.detail.correlationId,
     repId: rep.id,
     via: rep.notifyVia,
-    reason: trigger.detailType === 'Meeting Booked' ? 'meeting-booked' : 'hot-lead',
+    reason: notificationReason(trigger, lead),
   });
   return { rep };
 };

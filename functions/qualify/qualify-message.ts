@@ -9,6 +9,7 @@ import {
 } from '#events/catalog.ts';
 import type { BusinessProfile } from '#shared/config/business-profile.ts';
 import { normaliseEmail, normalisePhone, usStateTimeZone } from '#shared/domain/contact.ts';
+import { isNewEmergency, mergeFacts, upcomingMeeting } from '#shared/domain/facts.ts';
 import { consentKeyword } from '#shared/domain/opt-out.ts';
 import {
   blankQualification,
@@ -16,7 +17,7 @@ import {
   type QualificationInput,
 } from '#shared/domain/qualification.ts';
 import type { EventPublisher } from '#shared/ports/event-publisher.ts';
-import type { InboundReading, Lead, LeadChanges, LeadStore } from '#shared/ports/lead-store.ts';
+import type { InboundReading, Lead, LeadChanges, LeadStore, Meeting } from '#shared/ports/lead-store.ts';
 import type { QualificationResult, Qualifier } from '#shared/ports/qualifier.ts';
 
 type Received = z.infer<(typeof LeadMessageReceived)['schema']>;
@@ -67,7 +68,10 @@ export const qualifyMessage = async (
   // fixed domain); if it still does not, SendGrid drops the reply and says so again.
   if (!isSms && !message.automated) await store.clearEmailUnreachable(message.from);
 
-  const messages = await store.getMessages(recorded.leadId);
+  const [messages, meetings] = await Promise.all([
+    store.getMessages(recorded.leadId),
+    store.getMeetings(recorded.leadId),
+  ]);
   // New means no earlier message from the lead, whichever delivery of this one created the lead.
   const isNewLead = !messages.some(
     (m) =>
@@ -82,10 +86,17 @@ export const qualifyMessage = async (
     .filter((m) => m.at <= message.receivedAt)
     .slice(-HISTORY_LIMIT)
     .map((m) => ({ direction: m.direction, body: m.body }));
+  const booked = upcomingMeeting(meetings, new Date(message.receivedAt));
 
   const result = await readMessage(
     message,
-    { isNewLead, offeredSlots: recorded.offeredSlots ?? [], history },
+    {
+      isNewLead,
+      offeredSlots: recorded.offeredSlots ?? [],
+      history,
+      booked,
+      knownLanguage: recorded.known.language,
+    },
     deps,
   );
   const intent = decideIntent(message, result.qualification, isNewLead);
@@ -123,8 +134,12 @@ export const qualifyMessage = async (
 
   // Facts are merged into the lead as it is now: two messages of one lead read at the same time
   // both land, whichever writes first (optimistic concurrency in the store).
-  const lead = await store.modifyLead(recorded.leadId, (current) => learnt(current, result, intent, message));
-  const meeting = meetingIntent(result.qualification, lead);
+  let knownBefore = recorded.known;
+  const lead = await store.modifyLead(recorded.leadId, (current) => {
+    knownBefore = current.known;
+    return learnt(current, result, intent, message);
+  });
+  const meeting = meetingIntent(result.qualification, lead, booked);
   await store.settleInbound(ref, reading(intent, meeting, message, result.qualification.slotChoice));
   await publisher.publish(LeadQualified, {
     ...base,
@@ -134,6 +149,7 @@ export const qualifyMessage = async (
     meeting,
     qualifiedBy: result.qualifiedBy,
     isNewLead,
+    emergency: isNewEmergency(knownBefore, result.qualification),
   });
   return { intent, qualifiedBy: result.qualifiedBy, isNewLead };
 };
@@ -169,6 +185,8 @@ const readMessage = async (
     isNewLead: boolean;
     offeredSlots: QualificationInput['offeredSlots'];
     history: QualificationInput['history'];
+    booked: Meeting | undefined;
+    knownLanguage: string | undefined;
   },
   deps: { qualifier: Qualifier; profile: BusinessProfile },
 ): Promise<QualificationResult> => {
@@ -185,6 +203,7 @@ const readMessage = async (
       qualification: blankQualification({
         intent: context.isNewLead ? 'new_lead' : 'reply',
         summary: `Sent ${message.media.length} attachment(s) without text`,
+        language: context.knownLanguage ?? 'en',
       }),
       qualifiedBy: 'rules',
     };
@@ -195,9 +214,16 @@ const readMessage = async (
     subject: message.subject,
     history: context.history,
     offeredSlots: context.offeredSlots,
-    business: { name: deps.profile.name, services: deps.profile.services },
+    business: {
+      name: deps.profile.name,
+      services: deps.profile.services,
+      places: deps.profile.serviceArea.places,
+    },
     // Offered times are written in the business's zone, so a pick like "Tuesday at 10" is read in it.
     timeZone: deps.profile.timeZone,
+    receivedAt: message.receivedAt,
+    ...(context.booked && { bookedMeeting: { start: context.booked.start, end: context.booked.end } }),
+    ...(context.knownLanguage && { knownLanguage: context.knownLanguage }),
   });
 };
 
@@ -211,8 +237,18 @@ const decideIntent = (message: Received, q: Qualification, isNewLead: boolean): 
   return q.intent;
 };
 
-const meetingIntent = (q: Qualification, lead: Lead): MeetingIntent => {
+/**
+ * What the calendar must do. Moving or cancelling needs a booked meeting: without one, "can we
+ * move it" asks for times and "cancel it" asks for nothing. An emergency is not offered a slot in
+ * a few days: a person calls back at once (`notify`), and the reply says so.
+ */
+const meetingIntent = (q: Qualification, lead: Lead, booked: Meeting | undefined): MeetingIntent => {
+  if (q.meetingChange !== 'none') {
+    if (booked) return q.meetingChange;
+    return q.meetingChange === 'reschedule' ? 'requested' : 'none';
+  }
   if (q.slotChoice !== null && (lead.offeredSlots?.length ?? 0) > 0) return 'slot-chosen';
+  if (q.urgency === 'emergency') return 'none';
   return q.wantsMeeting ? 'requested' : 'none';
 };
 
@@ -237,19 +273,11 @@ const learnt = (
 ): LeadChanges => {
   const q = result.qualification;
   const isLatest = !lead.qualification || message.receivedAt >= lead.qualification.at;
-  const keep = (value: string | null | undefined, previous: string | undefined) =>
-    isLatest ? (value ?? previous) : (previous ?? value ?? undefined);
-  const known = {
-    need: keep(q.need, lead.known.need),
-    service: keep(q.service, lead.known.service),
-    location: keep(q.location, lead.known.location),
-    timing: keep(q.timing !== 'unknown' ? q.timing : null, lead.known.timing),
-    budget: keep(q.budget, lead.known.budget),
-  };
   const phone = lead.phone ?? (q.phone ? (normalisePhone(q.phone) ?? undefined) : undefined);
   const email = lead.email ?? (q.email ? (normaliseEmail(q.email) ?? undefined) : undefined);
   return {
-    known: Object.fromEntries(Object.entries(known).filter(([, v]) => v !== undefined)),
+    // Only a lead's own words are facts about them: spam and wrong numbers add none.
+    known: intent === 'new_lead' || intent === 'reply' ? knownAfter(lead, q, isLatest) : lead.known,
     ...(q.name && !lead.name && { name: q.name }),
     ...(phone && { phone }),
     ...(email && { email }),
@@ -264,4 +292,13 @@ const learnt = (
       },
     }),
   };
+};
+
+/**
+ * The lead's facts with this message's merged in. A message read after a later one (a burst
+ * spread over batches, a retry) only fills what is still missing; urgency only ever rises.
+ */
+const knownAfter = (lead: Lead, q: Qualification, isLatest: boolean) => {
+  const merged = mergeFacts(lead.known, q);
+  return isLatest ? merged : { ...merged, ...lead.known, urgency: merged.urgency };
 };

@@ -2,12 +2,23 @@ import type * as z from 'zod';
 import { type LeadQualified, LeadScored } from '#events/catalog.ts';
 import type { BusinessProfile } from '#shared/config/business-profile.ts';
 import { assignRep } from '#shared/domain/assign-rep.ts';
+import type { Qualification } from '#shared/domain/qualification.ts';
 import { scoreLead as computeScore } from '#shared/domain/scoring.ts';
 import { PermanentError } from '#shared/ports/errors.ts';
 import type { EventPublisher } from '#shared/ports/event-publisher.ts';
 import type { Grade, Lead, LeadMessage, LeadStore } from '#shared/ports/lead-store.ts';
 
 type Qualified = z.infer<(typeof LeadQualified)['schema']>;
+type Timing = Qualification['timing'];
+
+const TIMINGS: ReadonlySet<string> = new Set<Timing>([
+  'urgent',
+  'this_week',
+  'this_month',
+  'later',
+  'unknown',
+]);
+const isTiming = (value: string | undefined): value is Timing => value !== undefined && TIMINGS.has(value);
 
 /** Scores the lead from its qualification, its conversation and the business profile. */
 export const scoreQualifiedLead = async (
@@ -43,6 +54,7 @@ export const scoreQualifiedLead = async (
     grade: result.grade,
     previousGrade,
     meeting: event.meeting,
+    emergency: event.emergency,
   });
   return { score: result.score, grade: result.grade, previousGrade };
 };
@@ -51,15 +63,18 @@ export const scoreQualifiedLead = async (
 const scoreFacts = (lead: Lead, messages: LeadMessage[], profile: BusinessProfile) => {
   const q = lead.qualification;
   if (!q) throw new PermanentError(`Lead ${lead.leadId} has no qualification to score`);
+  // `mergeFacts` keeps the need, the name and the urgency told earlier on the lead.
+  const { known } = lead;
   return computeScore({
     qualification: {
       ...q,
-      need: q.need ?? lead.known.need ?? null,
-      service: q.service ?? lead.known.service ?? null,
-      location: q.location ?? lead.known.location ?? null,
-      budget: q.budget ?? lead.known.budget ?? null,
-      timing:
-        q.timing !== 'unknown' ? q.timing : ((lead.known.timing as typeof q.timing | undefined) ?? 'unknown'),
+      name: q.name ?? lead.name ?? null,
+      need: known.need ?? q.need,
+      service: known.service ?? q.service,
+      location: known.location ?? q.location,
+      budget: known.budget ?? q.budget,
+      timing: isTiming(known.timing) ? known.timing : q.timing,
+      urgency: known.urgency ?? q.urgency,
     },
     conversation: {
       inboundCount: messages.filter((m) => m.direction === 'in').length,

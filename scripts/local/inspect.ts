@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { documentClient } from '#shared/adapters/aws/clients.ts';
 import { DynamoLeadStore } from '#shared/adapters/aws/dynamo-lead-store.ts';
 import { SandboxOutbox } from '#shared/adapters/sandbox/sandbox-outbox.ts';
+import { displayedStatus } from '#shared/domain/lead-status.ts';
 import type { LeadView } from '#shared/ports/lead-store.ts';
 import type { DurableQueue } from './durable-queue.ts';
 
@@ -55,6 +56,7 @@ export const createInspector = (options: {
     ]);
     return {
       ...lead,
+      status: displayedStatus(lead.status, optOut?.optedOut ?? false),
       messages,
       meetings,
       optOut: optOut ?? null,

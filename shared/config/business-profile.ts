@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ReplyTemplateOverrides } from '#shared/domain/reply/templates.ts';
 import { isValidTimeZone } from '#shared/domain/time.ts';
 
 const Time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24h)');
@@ -25,12 +26,30 @@ export const Rep = z.object({
 });
 export type Rep = z.infer<typeof Rep>;
 
+/** A text the business writes once, or once per language (`{ en: '…', es: '…' }`). */
+export const Localized = z.union([
+  z.string().min(1),
+  z.record(z.string().regex(/^[a-z]{2}$/), z.string().min(1)),
+]);
+export type Localized = z.infer<typeof Localized>;
+
+/** A localized text in a language: its own, else English, else the first given. */
+export const inLanguage = (text: Localized, language: string): string =>
+  typeof text === 'string' ? text : (text[language] ?? text.en ?? Object.values(text)[0] ?? '');
+
 export const Service = z.object({
   name: z.string().min(1),
   /** Words that tell the rules qualifier a message is about this service. */
   keywords: z.array(z.string().min(1)).default([]),
   /** Typical price, said in replies when a lead asks ("from $89"). */
   priceHint: z.string().optional(),
+  /** The name and price hint in other languages, for replies: `{ es: { name: 'Destape de drenajes' } }`. */
+  translations: z
+    .record(
+      z.string().regex(/^[a-z]{2}$/, 'expected an ISO 639-1 language code such as es'),
+      z.object({ name: z.string().min(1).optional(), priceHint: z.string().min(1).optional() }),
+    )
+    .default({}),
 });
 export type Service = z.infer<typeof Service>;
 
@@ -46,6 +65,13 @@ export const BusinessProfile = z.object({
     /** Cities or ZIP codes served; a lead elsewhere scores lower. Empty means anywhere. */
     places: z.array(z.string().min(1)).default([]),
   }),
+  /**
+   * What the business says about its licence and insurance, answered when a lead asks; a text, or
+   * one per language (`{ en: '…', es: '…' }`). Absent: the reply says the team will answer.
+   */
+  credentials: z.object({ licensed: Localized.optional(), insured: Localized.optional() }).default({}),
+  /** The business's own wording of any reply line, per language (`shared/domain/reply/templates/`). */
+  replyTemplates: ReplyTemplateOverrides.optional(),
   reps: z.array(Rep).min(1),
   meeting: z
     .object({
@@ -80,19 +106,36 @@ export const demoBusinessProfile: BusinessProfileInput = {
       name: 'Drain cleaning',
       keywords: ['drain', 'clog', 'clogged', 'backed up', 'slow drain', 'sewer'],
       priceHint: 'from $129',
+      translations: { es: { name: 'Destape de drenajes', priceHint: 'desde $129' } },
     },
     {
       name: 'Water heater',
       keywords: ['water heater', 'hot water', 'tankless', 'boiler'],
       priceHint: 'installs from $1,200',
+      translations: { es: { name: 'Calentadores de agua', priceHint: 'instalación desde $1,200' } },
     },
     {
       name: 'Leak repair',
       keywords: ['leak', 'leaking', 'drip', 'burst', 'pipe', 'flood'],
       priceHint: 'from $149',
+      translations: { es: { name: 'Reparación de fugas', priceHint: 'desde $149' } },
     },
-    { name: 'Bathroom remodel', keywords: ['remodel', 'renovation', 'bathroom', 'shower', 'tub'] },
+    {
+      name: 'Bathroom remodel',
+      keywords: ['remodel', 'renovation', 'bathroom', 'shower', 'tub'],
+      translations: { es: { name: 'Remodelación de baños' } },
+    },
   ],
+  credentials: {
+    licensed: {
+      en: 'Yes, we are licensed by the Texas State Board of Plumbing Examiners',
+      es: 'Sí, tenemos licencia de la Texas State Board of Plumbing Examiners',
+    },
+    insured: {
+      en: 'We carry full liability insurance',
+      es: 'Tenemos seguro de responsabilidad civil completo',
+    },
+  },
   serviceArea: {
     description: 'Austin, TX and surrounding towns',
     places: ['Austin', 'Round Rock', 'Cedar Park', 'Pflugerville', 'Georgetown', 'Leander', 'Buda', 'Kyle'],

@@ -1,6 +1,8 @@
 import type { BusinessProfile } from '#shared/config/business-profile.ts';
+import guard from './reply/draft-guard.json' with { type: 'json' };
 import { describeHours, FIRST_SMS_MAX_CHARS, type ReplyKind, SMS_OPT_OUT_FOOTER } from './reply.ts';
 import { toGsm7 } from './sms-text.ts';
+import { foldAccents } from './understanding/fold.ts';
 
 /**
  * Reply drafting by a model, the parts that need no model: the business facts a draft may use,
@@ -44,12 +46,29 @@ export function businessFacts(profile: BusinessProfile): BusinessFact[] {
 
 /**
  * The most characters a drafted body may take. A first text must still fit two segments once
- * the composer appends the opt-out footer (and the space before it).
+ * the composer appends the opt-out footer (in the reply's language) and the space before it.
  */
-export function draftMaxChars(kind: ReplyKind, channel: 'sms' | 'email'): number {
+export function draftMaxChars(
+  kind: ReplyKind,
+  channel: 'sms' | 'email',
+  footer: string = SMS_OPT_OUT_FOOTER,
+): number {
   if (channel === 'email') return EMAIL_DRAFT_MAX_CHARS;
-  return kind === 'first-reply' ? FIRST_SMS_MAX_CHARS - SMS_OPT_OUT_FOOTER.length - 1 : FIRST_SMS_MAX_CHARS;
+  return kind === 'first-reply' ? FIRST_SMS_MAX_CHARS - footer.length - 1 : FIRST_SMS_MAX_CHARS;
 }
+
+/** What a draft may never say on its own (`reply/draft-guard.json`), each with why, for the log. */
+const GUARDS = (
+  [
+    ['agreement', 'the draft agrees to a price or a deal'],
+    ['free', 'the draft offers free or discounted work'],
+    ['amountInWords', 'the draft states an amount of money in words'],
+    ['commitment', 'the draft makes a commitment only the business can make'],
+  ] as const
+).map(([key, reason]) => ({
+  reason,
+  patterns: guard[key].patterns.map((source) => new RegExp(source, 'giu')),
+}));
 
 export type DraftCheck = { ok: true; text: string } | { ok: false; reason: string };
 
@@ -94,12 +113,12 @@ const phoneDigits = (text: string): Set<string> =>
  */
 export function checkDraft(
   draft: { text: string; factsUsed: ReadonlyArray<string> },
-  context: { kind: ReplyKind; channel: 'sms' | 'email'; profile: BusinessProfile },
+  context: { kind: ReplyKind; channel: 'sms' | 'email'; profile: BusinessProfile; footer?: string },
 ): DraftCheck {
   const { profile, channel } = context;
   const text = channel === 'sms' ? toGsm7(draft.text.replace(/\s+/g, ' ')).trim() : draft.text.trim();
   if (text.length === 0) return { ok: false, reason: 'the draft is empty' };
-  const max = draftMaxChars(context.kind, channel);
+  const max = draftMaxChars(context.kind, channel, context.footer);
   if (text.length > max)
     return { ok: false, reason: `the draft has ${text.length} characters; at most ${max}` };
 
@@ -120,6 +139,14 @@ export function checkDraft(
   const profileText = JSON.stringify(profile).toLowerCase();
   if (matchesOf(text, OFFER_WORDS).some((word) => !profileText.includes(word))) {
     return { ok: false, reason: 'the draft makes an offer the profile does not' };
+  }
+  // Agreement, free work, money in words, commitments: in any language the guard knows, unless
+  // the business's own profile says the same words ("free estimates").
+  const folded = foldAccents(text.toLowerCase().replace(/[’‘]/g, "'"));
+  const foldedProfile = foldAccents(profileText);
+  for (const { reason, patterns } of GUARDS) {
+    const said = patterns.flatMap((pattern) => [...folded.matchAll(pattern)].map((match) => match[0].trim()));
+    if (said.some((words) => !foldedProfile.includes(words))) return { ok: false, reason };
   }
   if (matchesOf(text, URL_LIKE).some((url) => !profileText.includes(url))) {
     return { ok: false, reason: 'the draft contains a link or address the profile does not' };

@@ -1,9 +1,26 @@
-import type { BusinessProfile, Service } from '#shared/config/business-profile.ts';
-import type { Qualification } from '#shared/domain/qualification.ts';
+import { type BusinessProfile, inLanguage, type Service } from '#shared/config/business-profile.ts';
+import type { Qualification, Urgency } from '#shared/domain/qualification.ts';
+import { describeHours } from '#shared/domain/reply/hours.ts';
+import {
+  type Block,
+  escapeHtml,
+  fitSms,
+  htmlDocument,
+  renderEmail,
+  renderSms,
+} from '#shared/domain/reply/render.ts';
+import {
+  fill,
+  meetingKindIn,
+  type ReplyTemplates,
+  replyLanguage,
+  templatesFor,
+} from '#shared/domain/reply/templates.ts';
 import { serviceAreaMatch } from '#shared/domain/scoring.ts';
 import { formatSlot } from '#shared/domain/slots.ts';
 import { toGsm7 } from '#shared/domain/sms-text.ts';
-import { parseHhMm, type Weekday } from '#shared/domain/time.ts';
+
+export { describeHours } from '#shared/domain/reply/hours.ts';
 
 export type ReplyKind =
   | 'first-reply'
@@ -11,6 +28,8 @@ export type ReplyKind =
   | 'slots-offered'
   | 'slot-taken'
   | 'meeting-booked'
+  | 'meeting-cancelled'
+  | 'meeting-moved'
   | 'opt-out-confirmation'
   | 'opt-in-confirmation'
   | 'help';
@@ -21,17 +40,28 @@ export interface ReplyContext {
   kind: ReplyKind;
   channel: 'sms' | 'email';
   profile: BusinessProfile;
-  lead: { name?: string | undefined };
+  lead: { name?: string | undefined; phone?: string | undefined };
+  /** What this message said. */
   qualification?: Qualification | undefined;
+  /** What the conversation has told so far (`mergeFacts`): urgency never decays. */
+  known?: { urgency?: Urgency | undefined; location?: string | undefined } | undefined;
   /** What we still do not know: from missingDetails(). */
   missing: ReadonlyArray<MissingDetail>;
   slots?: ReadonlyArray<{ start: Date; end: Date }>;
   /** The business books through a scheduling page: the lead gets this link instead of slots. */
   bookingUrl?: string | undefined;
   meeting?: { start: Date; end: Date };
+  /** The meeting just cancelled or released (meeting-cancelled, meeting-moved). */
+  previousMeeting?: { start: Date; end: Date } | undefined;
+  /** A meeting is booked and still ahead: the next step is keeping or changing it. */
+  booked?: boolean | undefined;
+  /** This message made the lead hot: a rep is told now, so a person follows up. */
+  hot?: boolean | undefined;
   inboundSubject?: string | undefined;
   /** Zone the times are written in: the business's, which the offered slots are in. */
   timeZone: string;
+  /** ISO 639-1 code of the lead's language; a language without templates gets English. */
+  language?: string | undefined;
 }
 
 export interface ComposedReply {
@@ -43,13 +73,15 @@ export interface ComposedReply {
 /** Two SMS segments: a first reply should fit, so it arrives as one readable message. */
 export const FIRST_SMS_MAX_CHARS = 320;
 /** Appended to the first text a lead gets (CTIA: say how to opt out). */
-export const SMS_OPT_OUT_FOOTER = 'Reply STOP to opt out.';
+export const SMS_OPT_OUT_FOOTER = templatesFor('en').smsFooter;
 const MAX_QUESTIONS = 2;
 
 /**
  * What to ask the lead next, most important first, at most two so a reply stays one short
- * question. Email is asked only once a meeting is wanted (for the invite); on the email channel
- * the caller passes the sender's address as known, so it is never asked there.
+ * question; never what the conversation already told (`known`). Email is asked only once a meeting
+ * is wanted (for the invite); on the email channel the caller passes the sender's address as known,
+ * so it is never asked there. An urgent lead is not asked when they need it; a lead who only asked
+ * about the business, or reports an emergency, is asked one thing at most.
  */
 export function missingDetails(
   q: Qualification,
@@ -58,29 +90,27 @@ export function missingDetails(
     email?: string | undefined;
     location?: string | undefined;
     need?: string | undefined;
+    timing?: string | undefined;
+    urgency?: Urgency | undefined;
   },
 ): MissingDetail[] {
   const wantsMeeting = q.wantsMeeting || q.slotChoice !== null;
+  const urgency = known.urgency === 'emergency' || q.urgency === 'emergency' ? 'emergency' : q.urgency;
   const missing: MissingDetail[] = [];
   if (!q.need && !q.service && !known.need) missing.push('need');
   if (!q.location && !known.location) missing.push('location');
-  if (q.timing === 'unknown' && !wantsMeeting) missing.push('timing');
+  const timingKnown = q.timing !== 'unknown' || (known.timing !== undefined && known.timing !== 'unknown');
+  if (!timingKnown && !wantsMeeting && urgency === 'normal') missing.push('timing');
   if (!q.name && !known.name) missing.push('name');
   if (wantsMeeting && !q.email && !known.email) missing.push('email');
-  return missing.slice(0, MAX_QUESTIONS);
+  const onlyAsking = q.questions.length > 0 && !q.need && !q.service && !wantsMeeting;
+  return missing.slice(0, urgency === 'emergency' || onlyAsking ? 1 : MAX_QUESTIONS);
 }
 
 // --- wording --------------------------------------------------------------------------------
 
-const QUESTIONS: Readonly<Record<MissingDetail, { alone: string; joined: string }>> = {
-  need: { alone: 'What can we help you with?', joined: 'what you need help with' },
-  location: { alone: 'What town or ZIP code are you in?', joined: "the town or ZIP code you're in" },
-  timing: { alone: 'When do you need this done?', joined: 'when you need it done' },
-  name: { alone: 'May we have your name?', joined: 'your name' },
-  email: { alone: "What's your email for the confirmation?", joined: 'your email for the confirmation' },
-};
-
 function questionsSentence(
+  t: ReplyTemplates,
   missing: ReadonlyArray<MissingDetail>,
   channel: 'sms' | 'email',
   /** A scheduling page asks for the email itself. */
@@ -91,8 +121,8 @@ function questionsSentence(
     .slice(0, MAX_QUESTIONS);
   const [first, second] = asked;
   if (!first) return null;
-  if (!second) return QUESTIONS[first].alone;
-  return `Could you tell us ${QUESTIONS[first].joined} and ${QUESTIONS[second].joined}?`;
+  if (!second) return t.questions[first].alone;
+  return fill(t.askTwo, { first: t.questions[first].joined, second: t.questions[second].joined });
 }
 
 function firstNameOf(ctx: ReplyContext): string | null {
@@ -102,28 +132,26 @@ function firstNameOf(ctx: ReplyContext): string | null {
   return clean.length > 0 ? clean.charAt(0).toUpperCase() + clean.slice(1) : null;
 }
 
-const PRICE_QUESTION =
-  /\b(?:price|prices|pricing|cost|costs|how much|rates?|charge|fees?|quote|estimate|ballpark)\b/i;
-
-function askedAboutPrice(q: Qualification | undefined): boolean {
-  if (!q) return false;
-  return [q.summary, q.need].some((text) => text !== null && PRICE_QUESTION.test(text));
-}
+const asked = (ctx: ReplyContext, topic: Qualification['questions'][number]) =>
+  ctx.qualification?.questions.includes(topic) ?? false;
 
 function matchedService(ctx: ReplyContext): Service | undefined {
   const name = ctx.qualification?.service?.trim().toLowerCase();
   return name ? ctx.profile.services.find((service) => service.name.toLowerCase() === name) : undefined;
 }
 
-function serviceSentence(ctx: ReplyContext): string | null {
+/** The service as the business names it (in the reply's language when the profile has it), with its price when asked. */
+function serviceSentence(ctx: ReplyContext, t: ReplyTemplates, language: string): string | null {
   const service = matchedService(ctx);
-  const priceAsked = askedAboutPrice(ctx.qualification);
+  const priceAsked = asked(ctx, 'price');
   if (service) {
-    const what = `We can help with that: ${service.name.toLowerCase()}`;
-    if (!priceAsked) return `${what}.`;
-    return service.priceHint ? `${what}, ${service.priceHint}.` : `${what}. We'll give you a clear quote.`;
+    const own = service.translations[language];
+    const name = own?.name ?? service.name;
+    const price = own?.priceHint ?? service.priceHint;
+    if (!priceAsked) return fill(t.service, { service: name });
+    return price ? fill(t.servicePrice, { service: name, price }) : fill(t.serviceQuote, { service: name });
   }
-  return priceAsked ? "Pricing depends on the job; we'll give you a clear quote." : null;
+  return priceAsked ? t.priceDepends : null;
 }
 
 function clip(text: string, max: number): string {
@@ -131,82 +159,77 @@ function clip(text: string, max: number): string {
   return flat.length <= max ? flat : `${flat.slice(0, max - 3).trimEnd()}...`;
 }
 
-function outsideAreaSentence(ctx: ReplyContext): Block | null {
-  const location = ctx.qualification?.location;
-  if (serviceAreaMatch(location, ctx.profile.serviceArea.places) !== 'outside' || !location) return null;
-  const served = `We mainly serve ${ctx.profile.serviceArea.description}`;
-  return {
-    kind: 'sentence',
-    text: `${served}, so we'll check whether we can get to ${clip(location, 40)}.`,
-    short: `${served}.`,
-    priority: 1,
-  };
-}
-
-function urgentSentence(ctx: ReplyContext): string | null {
-  return ctx.qualification?.timing === 'urgent'
-    ? "We know it's urgent and will be in touch right away."
-    : null;
-}
-
-function replyChoices(count: number): string {
-  if (count <= 1) return 'Reply 1 to book it.';
-  const numbers = Array.from({ length: count }, (_, i) => String(i + 1));
-  return `Reply ${numbers.slice(0, -1).join(', ')} or ${numbers.at(-1)} to book.`;
-}
-
-const DAY_ORDER: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-
-function clockText(hhmm: string): string {
-  const minutes = parseHhMm(hhmm);
-  const hour = Math.floor(minutes / 60);
-  const minute = minutes % 60;
-  const hour12 = hour % 12 === 0 ? 12 : hour % 12;
-  return `${hour12}${minute === 0 ? '' : `:${String(minute).padStart(2, '0')}`}${hour < 12 ? 'am' : 'pm'}`;
-}
-
-/** 'Mon-Sat 8am-6pm CT': opening hours in a few characters. */
-export function describeHours(hours: BusinessProfile['hours'], timeZone: string): string {
-  const open = DAY_ORDER.map((day) => hours.days.includes(day));
-  const runs: string[] = [];
-  for (let i = 0; i < DAY_ORDER.length; i++) {
-    if (!open[i] || (i > 0 && open[i - 1])) continue;
-    let j = i;
-    while (j + 1 < DAY_ORDER.length && open[j + 1]) j++;
-    const name = (day: Weekday) => day.charAt(0).toUpperCase() + day.slice(1);
-    const from = DAY_ORDER[i] as Weekday;
-    const to = DAY_ORDER[j] as Weekday;
-    runs.push(i === j ? name(from) : `${name(from)}-${name(to)}`);
+/** Answers about the area: asked, or a location outside it. */
+function areaBlock(ctx: ReplyContext, t: ReplyTemplates): Block | null {
+  const location = ctx.qualification?.location ?? null;
+  const area = ctx.profile.serviceArea.description;
+  const match = serviceAreaMatch(location, ctx.profile.serviceArea.places);
+  if (match === 'outside' && location) {
+    return {
+      kind: 'sentence',
+      text: fill(t.areaOutside, { area, place: clip(location, 40) }),
+      short: fill(t.areaOutsideShort, { area }),
+      priority: 1,
+    };
   }
-  const zone =
-    new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'shortGeneric' })
-      .formatToParts(new Date(0))
-      .find((part) => part.type === 'timeZoneName')?.value ?? '';
-  return `${runs.join(', ')} ${clockText(hours.open)}-${clockText(hours.close)}${zone ? ` ${zone}` : ''}`;
+  if (!asked(ctx, 'area')) return null;
+  if (match === 'inside' && location) return sentence(fill(t.areaInside, { place: clip(location, 40) }), 1);
+  return sentence(fill(t.areaServed, { area }), 1);
+}
+
+/** The business's own answers to what the lead asked: hours, licence, insurance. */
+function answers(ctx: ReplyContext, t: ReplyTemplates, language: string): Array<Block | null> {
+  const blocks: Array<Block | null> = [];
+  if (asked(ctx, 'hours')) {
+    const hours = describeHours(ctx.profile.hours, ctx.profile.timeZone, t.days);
+    blocks.push(sentence(fill(t.hours, { hours }), 1));
+  }
+  const { licensed, insured } = ctx.profile.credentials;
+  const credentials: string[] = [];
+  let unanswered = false;
+  for (const [topic, text] of [
+    ['licensed', licensed],
+    ['insured', insured],
+  ] as const) {
+    if (!asked(ctx, topic)) continue;
+    if (text) credentials.push(inLanguage(text, language).replace(/[.!]+$/, ''));
+    else unanswered = true;
+  }
+  if (credentials.length > 0) blocks.push(sentence(`${credentials.join('. ')}.`, 1));
+  if (unanswered) blocks.push(sentence(t.askTeam, 1));
+  return blocks;
+}
+
+function replyChoices(t: ReplyTemplates, count: number, channel: 'sms' | 'email'): string {
+  const email = channel === 'email';
+  if (count <= 1) return email ? t.chooseOneEmail : t.chooseOne;
+  const numbers = Array.from({ length: count }, (_, i) => String(i + 1));
+  return fill(email ? t.chooseManyEmail : t.chooseMany, {
+    list: numbers.slice(0, -1).join(', '),
+    last: numbers.at(-1),
+  });
 }
 
 // --- composition ----------------------------------------------------------------------------
 
-/** A reply as blocks, rendered once for SMS, plain-text email and HTML email. */
-type Block =
-  | { kind: 'greeting'; name: string | null }
-  | { kind: 'sentence'; text: string; short?: string | undefined; priority: number }
-  | { kind: 'slots'; intro: string; shortIntro: string; items: string[]; outro: string; priority: number }
-  /** A booking link is the point of the message: it is never shortened or dropped. */
-  | { kind: 'link'; intro: string; url: string }
-  | { kind: 'footer'; text: string };
-
 /** The offer: the slots to pick from, or the booking link (`linkIntro`) when the business uses one. */
-function slotsBlock(ctx: ReplyContext, intro: string, priority: number, linkIntro: string): Block | null {
+function slotsBlock(
+  ctx: ReplyContext,
+  t: ReplyTemplates,
+  intro: string,
+  priority: number,
+  linkIntro: string,
+): Block | null {
   if (ctx.bookingUrl) return { kind: 'link', intro: linkIntro, url: ctx.bookingUrl };
   const slots = ctx.slots ?? [];
   if (slots.length === 0) return null;
   return {
     kind: 'slots',
     intro,
-    shortIntro: `Times for a ${ctx.profile.meeting.kind}:`,
-    items: slots.map((slot) => formatSlot(slot, ctx.timeZone)),
-    outro: replyChoices(slots.length),
+    shortIntro: fill(t.slotsShortIntro, { kind: meetingKindIn(t, ctx.profile.meeting.kind) }),
+    items: slots.map((slot) => formatSlot(slot, ctx.timeZone, t.locale)),
+    outro: replyChoices(t, slots.length, 'sms'),
+    outroEmail: replyChoices(t, slots.length, 'email'),
     priority,
   };
 }
@@ -215,252 +238,167 @@ function sentence(text: string | null, priority = 0): Block | null {
   return text ? { kind: 'sentence', text, priority } : null;
 }
 
-function conversationBlocks(ctx: ReplyContext): Array<Block | null> {
-  const business = ctx.profile.name;
+function greeting(ctx: ReplyContext, t: ReplyTemplates): Block {
   const name = firstNameOf(ctx);
-  const kind = ctx.profile.meeting.kind;
+  return {
+    kind: 'greeting',
+    sms: name ? fill(t.greeting, { name }) : null,
+    email: name ? fill(t.greeting, { name }) : t.hello,
+    lowerNext: t.greeting.trimEnd().endsWith(','),
+  };
+}
+
+const urgencyOf = (ctx: ReplyContext): Urgency => {
+  const said = ctx.qualification?.urgency ?? 'normal';
+  return ctx.known?.urgency === 'emergency' || said === 'emergency' ? 'emergency' : said;
+};
+
+/**
+ * The answer to a lead's message: thanks, what is urgent first, answers to what they asked, the
+ * service, and always a next step: an offer of times, a question for what is missing, or a person
+ * (an emergency or a hot lead is called; a booked lead may change it; otherwise we offer a meeting).
+ */
+function conversationBlocks(ctx: ReplyContext, t: ReplyTemplates, language: string): Array<Block | null> {
+  const business = ctx.profile.name;
+  const kind = meetingKindIn(t, ctx.profile.meeting.kind);
   const first = ctx.kind === 'first-reply';
-  const questions = questionsSentence(ctx.missing, ctx.channel, Boolean(ctx.bookingUrl));
-  const offer = slotsBlock(
-    ctx,
-    `We can set up a ${kind} at one of these times:`,
-    2,
-    `You can pick a time for a ${kind} here:`,
-  );
+  const urgency = urgencyOf(ctx);
+  const emergency = urgency === 'emergency';
+  const questions = questionsSentence(t, ctx.missing, ctx.channel, Boolean(ctx.bookingUrl));
+  const offer = slotsBlock(ctx, t, fill(t.slotsIntro, { kind }), 2, fill(t.linkIntro, { kind }));
+  let nextStep: string | null = null;
+  if (!emergency && !offer && !questions) {
+    if (ctx.booked) nextStep = t.bookedChange;
+    else if (ctx.hot && ctx.lead.phone) nextStep = t.teamWillCall;
+    else nextStep = fill(t.offerMeeting, { kind });
+  }
   return [
-    { kind: 'greeting', name },
-    sentence(first ? `Thanks for contacting ${business}!` : 'Thanks for the details!'),
-    sentence(first || askedAboutPrice(ctx.qualification) ? serviceSentence(ctx) : null, 4),
-    outsideAreaSentence(ctx),
-    sentence(urgentSentence(ctx), 3),
+    greeting(ctx, t),
+    sentence(first ? fill(t.thanksFirst, { business }) : t.thanksFollowUp, first ? 0 : 7),
+    emergency ? sentence(ctx.lead.phone ? t.emergency : t.emergencyNoPhone) : null,
+    ...answers(ctx, t, language),
+    sentence(first || asked(ctx, 'price') ? serviceSentence(ctx, t, language) : null, 4),
+    areaBlock(ctx, t),
+    urgency === 'urgent' ? sentence(t.urgent, 3) : null,
     offer,
-    sentence(questions, 5),
-    !questions && !offer && !first ? sentence("We'll be in touch shortly.", 6) : null,
+    // The next step stays whatever else is shortened: an offer, else the questions, else a person.
+    sentence(questions, offer ? 5 : 0),
+    sentence(nextStep),
   ];
 }
 
-function blocksFor(ctx: ReplyContext): Block[] {
+function blocksFor(ctx: ReplyContext, t: ReplyTemplates, language: string): Block[] {
   const business = ctx.profile.name;
-  const name = firstNameOf(ctx);
-  const kind = ctx.profile.meeting.kind;
+  const kind = meetingKindIn(t, ctx.profile.meeting.kind);
   const sms = ctx.channel === 'sms';
+  const when = (slot: { start: Date } | undefined) => (slot ? formatSlot(slot, ctx.timeZone, t.locale) : '');
   let blocks: Array<Block | null>;
   switch (ctx.kind) {
     case 'first-reply':
     case 'follow-up-reply':
-      blocks = conversationBlocks(ctx);
+      blocks = conversationBlocks(ctx, t, language);
       break;
     case 'slots-offered':
       blocks = [
-        { kind: 'greeting', name },
+        greeting(ctx, t),
         slotsBlock(
           ctx,
-          `Here are times for a ${kind} with ${business}:`,
+          t,
+          fill(t.slotsOffered, { kind, business }),
           0,
-          `You can book a ${kind} with ${business} here:`,
-        ) ?? sentence(`We'll be in touch to find a time for a ${kind}.`),
+          fill(t.slotsOfferedLink, { kind, business }),
+        ) ?? sentence(fill(t.slotsNone, { kind })),
       ];
       break;
     case 'slot-taken':
       blocks = [
-        { kind: 'greeting', name },
-        sentence('Sorry, that time was just taken.'),
-        slotsBlock(ctx, 'Here are other times:', 0, 'You can pick another time here:') ??
-          sentence("We'll be in touch to find another time."),
+        greeting(ctx, t),
+        sentence(t.slotTaken),
+        slotsBlock(ctx, t, t.slotTakenIntro, 0, t.slotTakenLink) ?? sentence(t.slotTakenNone),
       ];
       break;
     case 'meeting-booked': {
       const meeting = ctx.meeting ?? ctx.slots?.[0];
       blocks = [
-        { kind: 'greeting', name },
+        greeting(ctx, t),
         sentence(
           meeting
-            ? `Your ${kind} with ${business} is booked for ${formatSlot(meeting, ctx.timeZone)}.`
-            : `Your ${kind} with ${business} is booked.`,
+            ? fill(t.booked, { kind, business, when: when(meeting) })
+            : fill(t.bookedNoTime, { kind, business }),
         ),
-        sentence('Reply here if you need to change it.'),
-        sentence(questionsSentence(ctx.missing, ctx.channel)),
+        sentence(t.bookedChange),
+        sentence(questionsSentence(t, ctx.missing, ctx.channel)),
       ];
       break;
     }
-    case 'opt-out-confirmation':
+    case 'meeting-cancelled':
       blocks = [
-        sentence(
-          sms
-            ? `You're unsubscribed from ${business} texts. No more messages will be sent. Reply START to resubscribe.`
-            : `You're unsubscribed from ${business} emails. No more messages will be sent.`,
-        ),
+        greeting(ctx, t),
+        sentence(fill(t.cancelled, { kind, business, when: when(ctx.previousMeeting) })),
+        sentence(t.cancelledNext),
       ];
       break;
-    case 'opt-in-confirmation':
+    case 'meeting-moved':
       blocks = [
-        sentence(
-          sms
-            ? `You're resubscribed to ${business} texts. Msg & data rates may apply. Reply HELP for help, STOP to opt out.`
-            : `You're resubscribed to ${business} emails.`,
-        ),
+        greeting(ctx, t),
+        ctx.previousMeeting ? sentence(fill(t.moved, { kind, when: when(ctx.previousMeeting) })) : null,
+        slotsBlock(ctx, t, t.movedIntro, 0, t.movedLink) ?? sentence(t.movedNone),
       ];
+      break;
+    case 'opt-out-confirmation':
+      blocks = [sentence(fill(sms ? t.optOutSms : t.optOutEmail, { business }))];
+      break;
+    case 'opt-in-confirmation':
+      blocks = [sentence(fill(sms ? t.optInSms : t.optInEmail, { business }))];
       break;
     case 'help':
       blocks = [
         sentence(
-          `${business}: send us your question and we'll get back to you. Hours: ${describeHours(ctx.profile.hours, ctx.profile.timeZone)}.`,
+          fill(t.help, { business, hours: describeHours(ctx.profile.hours, ctx.profile.timeZone, t.days) }),
         ),
-        sms ? { kind: 'footer', text: SMS_OPT_OUT_FOOTER } : null,
+        sms ? { kind: 'footer', text: t.smsFooter } : null,
       ];
       break;
   }
-  if (sms && ctx.kind === 'first-reply') blocks.push({ kind: 'footer', text: SMS_OPT_OUT_FOOTER });
+  if (sms && ctx.kind === 'first-reply') blocks.push({ kind: 'footer', text: t.smsFooter });
   return blocks.filter((block): block is Block => block !== null);
 }
 
-function renderSms(blocks: ReadonlyArray<Block>): string {
-  const parts: string[] = [];
-  let greeted = false;
-  for (const block of blocks) {
-    if (block.kind === 'greeting') {
-      greeted = block.name !== null;
-      if (greeted) parts.push(`Hi ${block.name},`);
-      continue;
-    }
-    const text =
-      block.kind === 'slots'
-        ? `${block.intro} ${block.items.map((item, i) => `${i + 1}) ${item}`).join(' ')}. ${block.outro}`
-        : block.kind === 'link'
-          ? // No full stop after the link: some phones would take it into the address.
-            `${block.intro} ${block.url}`
-          : block.text;
-    // "Hi Jane, thanks for ..." reads as one sentence.
-    parts.push(greeted && parts.length === 1 ? text.charAt(0).toLowerCase() + text.slice(1) : text);
-  }
-  return toGsm7(parts.join(' '));
-}
-
-type Optional = Extract<Block, { priority: number }>;
-
-function shortened(block: Optional): Optional | null {
-  if (block.kind === 'slots')
-    return block.intro !== block.shortIntro ? { ...block, intro: block.shortIntro } : null;
-  return block.short && block.short !== block.text ? { ...block, text: block.short } : null;
-}
-
-/**
- * Fits a text into `max` characters when it can: first shortens optional blocks, least
- * important first, then drops them in the same order. Required blocks always stay.
- */
-function fitSms(blocks: ReadonlyArray<Block>, max: number): string {
-  let kept = [...blocks];
-  const byImportance = () =>
-    kept
-      .filter(
-        (block): block is Optional =>
-          (block.kind === 'sentence' || block.kind === 'slots') && block.priority > 0,
-      )
-      .sort((a, b) => b.priority - a.priority);
-  let text = renderSms(kept);
-  while (text.length > max) {
-    const optional = byImportance();
-    const shortenable = optional.find((block) => shortened(block) !== null);
-    if (shortenable) {
-      const shorter = shortened(shortenable);
-      kept = kept.map((block) => (block === shortenable && shorter ? shorter : block));
-    } else if (optional[0]) {
-      const leastImportant = optional[0];
-      kept = kept.filter((block) => block !== leastImportant);
-    } else {
-      break;
-    }
-    text = renderSms(kept);
-  }
-  return text;
-}
-
-function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
-
-function renderEmail(blocks: ReadonlyArray<Block>, business: string): { text: string; html: string } {
-  const textParts: string[] = [];
-  const htmlParts: string[] = [];
-  let sentences: string[] = [];
-  const flush = () => {
-    if (sentences.length === 0) return;
-    textParts.push(sentences.join(' '));
-    htmlParts.push(`<p>${escapeHtml(sentences.join(' '))}</p>`);
-    sentences = [];
-  };
-  for (const block of blocks) {
-    if (block.kind === 'greeting') {
-      const greeting = block.name ? `Hi ${block.name},` : 'Hello,';
-      textParts.push(greeting);
-      htmlParts.push(`<p>${escapeHtml(greeting)}</p>`);
-    } else if (block.kind === 'slots') {
-      flush();
-      textParts.push(
-        [
-          block.intro,
-          ...block.items.map((item, i) => `${i + 1}. ${item}`),
-          block.outro.replace(/^Reply /, 'Reply with '),
-        ].join('\n'),
-      );
-      htmlParts.push(
-        `<p>${escapeHtml(block.intro)}</p><ol>${block.items.map((item) => `<li>${escapeHtml(item)}</li>`).join('')}</ol>` +
-          `<p>${escapeHtml(block.outro.replace(/^Reply /, 'Reply with '))}</p>`,
-      );
-    } else if (block.kind === 'link') {
-      flush();
-      textParts.push(`${block.intro}\n${block.url}`);
-      htmlParts.push(
-        `<p>${escapeHtml(block.intro)}<br><a href="${escapeHtml(block.url)}">${escapeHtml(block.url)}</a></p>`,
-      );
-    } else {
-      sentences.push(block.text);
-    }
-  }
-  flush();
-  textParts.push(`Best regards,\n${business}`);
-  htmlParts.push(`<p>Best regards,<br>${escapeHtml(business)}</p>`);
-  return {
-    text: textParts.join('\n\n'),
-    html: htmlDocument(htmlParts),
-  };
-}
-
-function htmlDocument(parts: ReadonlyArray<string>): string {
-  return `<!doctype html><html><body style="font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:1.4">${parts.join('')}</body></html>`;
-}
-
-const DEFAULT_SUBJECTS: Readonly<Record<ReplyKind, (business: string, meetingKind: string) => string>> = {
-  'first-reply': (b) => `${b}: thanks for reaching out`,
-  'follow-up-reply': (b) => `${b}: thanks for reaching out`,
-  'slots-offered': (b, k) => `${b}: pick a time for your ${k}`,
-  'slot-taken': (b, k) => `${b}: pick another time for your ${k}`,
-  'meeting-booked': (b, k) => `${b}: your ${k} is booked`,
-  'opt-out-confirmation': (b) => `${b}: you're unsubscribed`,
-  'opt-in-confirmation': (b) => `${b}: you're subscribed again`,
-  help: (b) => `${b}: how we can help`,
-};
-
-function subjectFor(ctx: ReplyContext): string {
+function subjectFor(ctx: ReplyContext, t: ReplyTemplates): string {
   // Header values must never carry a line break from the lead's subject.
   const inbound = ctx.inboundSubject?.replace(/[\r\n]+/g, ' ').trim();
   if (inbound) return clip(/^re:/i.test(inbound) ? inbound : `Re: ${inbound}`, 200);
-  return DEFAULT_SUBJECTS[ctx.kind](ctx.profile.name, ctx.profile.meeting.kind);
+  return fill(t.subjects[ctx.kind], {
+    business: ctx.profile.name,
+    kind: meetingKindIn(t, ctx.profile.meeting.kind),
+  });
 }
 
-/** The reply to send the lead: short, useful, in the business's voice, and deterministic. */
+/** The templates of the reply's language, with the business's own wording. */
+const templatesOf = (ctx: Pick<ReplyContext, 'language' | 'profile'>) => {
+  const language = replyLanguage(ctx.language);
+  return { t: templatesFor(language, ctx.profile.replyTemplates), language };
+};
+
+/**
+ * The reply to send the lead: short, useful, in the business's voice and the lead's language
+ * (English and Spanish templates; another language gets English), and deterministic.
+ */
 export function composeReply(ctx: ReplyContext): ComposedReply {
-  const blocks = blocksFor(ctx);
+  const { t, language } = templatesOf(ctx);
+  const blocks = blocksFor(ctx, t, language);
   if (ctx.channel === 'sms') {
     return { text: ctx.kind === 'first-reply' ? fitSms(blocks, FIRST_SMS_MAX_CHARS) : renderSms(blocks) };
   }
-  return { subject: subjectFor(ctx), ...renderEmail(blocks, ctx.profile.name) };
+  return {
+    subject: subjectFor(ctx, t),
+    ...renderEmail(blocks, { words: t.signOff, business: ctx.profile.name }),
+  };
 }
+
+/** The opt-out footer a first text ends with, in the reply's language. */
+export const smsFooterFor = (ctx: Pick<ReplyContext, 'language' | 'profile'>): string =>
+  templatesOf(ctx).t.smsFooter;
 
 /**
  * A reply whose body someone else wrote (a drafted, already checked text), dressed as
@@ -468,21 +406,22 @@ export function composeReply(ctx: ReplyContext): ComposedReply {
  * sign-off on an email.
  */
 export function composeWithBody(ctx: ReplyContext, body: string): ComposedReply {
+  const { t } = templatesOf(ctx);
   if (ctx.channel === 'sms') {
     const flat = body.replace(/\s+/g, ' ').trim();
-    return { text: toGsm7(ctx.kind === 'first-reply' ? `${flat} ${SMS_OPT_OUT_FOOTER}` : flat) };
+    return { text: toGsm7(ctx.kind === 'first-reply' ? `${flat} ${t.smsFooter}` : flat) };
   }
   const paragraphs = body
     .split(/\n\s*\n/)
     .map((paragraph) => paragraph.trim())
     .filter((paragraph) => paragraph.length > 0);
-  const signOff = `Best regards,\n${ctx.profile.name}`;
+  const signOff = `${t.signOff}\n${ctx.profile.name}`;
   return {
-    subject: subjectFor(ctx),
+    subject: subjectFor(ctx, t),
     text: [...paragraphs, signOff].join('\n\n'),
     html: htmlDocument([
       ...paragraphs.map((paragraph) => `<p>${escapeHtml(paragraph).replace(/\n/g, '<br>')}</p>`),
-      `<p>Best regards,<br>${escapeHtml(ctx.profile.name)}</p>`,
+      `<p>${escapeHtml(t.signOff)}<br>${escapeHtml(ctx.profile.name)}</p>`,
     ]),
   };
 }

@@ -23,6 +23,9 @@ export const SCORE_WEIGHTS = {
   serviceMatch: 15,
   needStated: 5,
   timing: { urgent: 25, this_week: 15, this_month: 5, later: -15, unknown: 0 },
+  /** An emergency also lifts the lead to at least `emergencyFloor`: it is hot whatever else is missing. */
+  urgency: { emergency: 30, urgent: 10, normal: 0 },
+  emergencyFloor: 90,
   budgetGiven: 5,
   insideServiceArea: 10,
   outsideServiceArea: -25,
@@ -66,11 +69,17 @@ export function serviceAreaMatch(
 }
 
 const TIMING_WORDS: Readonly<Record<Qualification['timing'], string>> = {
-  urgent: 'needs it urgently',
+  urgent: 'wants it today or as soon as possible',
   this_week: 'needs it this week',
   this_month: 'needs it this month',
   later: 'no rush / later',
   unknown: 'timing unknown',
+};
+
+const URGENCY_WORDS: Readonly<Record<Qualification['urgency'], string>> = {
+  emergency: 'emergency: damage or danger now',
+  urgent: 'urgent',
+  normal: 'not urgent',
 };
 
 function signed(points: number): string {
@@ -104,6 +113,7 @@ export function scoreLead(args: {
   if (service) add(w.serviceMatch, `asks for a service we offer: ${service.name}`);
   if (q.need) add(w.needStated, 'said what they need');
   add(w.timing[q.timing], TIMING_WORDS[q.timing]);
+  add(w.urgency[q.urgency], URGENCY_WORDS[q.urgency]);
   if (q.budget) add(w.budgetGiven, `gave a budget (${q.budget})`);
 
   const area = serviceAreaMatch(q.location, profile.serviceArea.places);
@@ -120,6 +130,12 @@ export function scoreLead(args: {
   const engagement = Math.min(w.engagementCap, extraMessages * w.engagementPerMessage);
   add(engagement, `engaged: ${conversation.inboundCount} messages`);
 
+  if (q.urgency === 'emergency' && score < w.emergencyFloor) {
+    add(w.emergencyFloor - score, 'an emergency is hot whatever else is missing');
+  }
   const clamped = Math.max(0, Math.min(100, Math.round(score)));
+  // The reasons add up to the score before the cap, so a rep can check them.
+  if (clamped !== Math.round(score))
+    reasons.push(`capped at ${clamped} (reasons add up to ${Math.round(score)})`);
   return { score: clamped, grade: gradeFor(clamped), reasons };
 }

@@ -24,7 +24,13 @@ const SLOT_STEP_MINUTES = 30;
 /** Two offers on one day start at least this far apart, so they are two real options. */
 const SPREAD_MINUTES = 180;
 
-type PartOfDay = 'morning' | 'afternoon' | 'evening';
+export type PartOfDay = 'morning' | 'afternoon' | 'evening';
+
+/** The day (YYYY-MM-DD, business zone) and part of day a lead asked for; either may be absent. */
+export interface SlotPreference {
+  date?: string | undefined;
+  partOfDay?: PartOfDay | undefined;
+}
 
 function partOfDay(minutes: number): PartOfDay {
   if (minutes < 12 * 60) return 'morning';
@@ -86,7 +92,8 @@ function spreadPicks(day: ReadonlyArray<Candidate>): Candidate[] {
  * Free meeting slots to offer a lead: within opening hours in the business's zone, clear of
  * busy intervals, at least `minNoticeMinutes` after `from`. Offers are spread (at most two a
  * day, from different parts of the day) so the lead gets a real choice; if that leaves too
- * few, the remaining free slots fill in, earliest first.
+ * few, the remaining free slots fill in, earliest first. With a `preference` ("Tuesday
+ * afternoon"), the free slots that match it are offered; when none does, the usual ones are.
  */
 export function findFreeSlots(args: {
   from: Date;
@@ -97,6 +104,7 @@ export function findFreeSlots(args: {
   busy: ReadonlyArray<Slot>;
   count: number;
   horizonDays?: number;
+  preference?: SlotPreference | undefined;
 }): Slot[] {
   const { from, timeZone, hours, durationMinutes, count } = args;
   if (count <= 0 || durationMinutes <= 0) return [];
@@ -106,13 +114,23 @@ export function findFreeSlots(args: {
   const horizonDays = args.horizonDays ?? 14;
   const today = localParts(from, timeZone);
 
-  const days: Candidate[][] = [];
+  const allDays: Candidate[][] = [];
+  const wantedDays: Candidate[][] = [];
+  const { preference } = args;
   for (let offset = 0; offset <= horizonDays; offset++) {
     const date = addCalendarDays(today, offset);
     if (!hours.days.includes(date.weekday)) continue;
     const free = freeSlotsOfDay(date, { timeZone, open, close, durationMinutes, earliest, busy: args.busy });
-    if (free.length > 0) days.push(free);
+    if (free.length > 0) allDays.push(free);
+    if (!preference?.date && !preference?.partOfDay) continue;
+    const iso = `${date.year}-${String(date.month).padStart(2, '0')}-${String(date.day).padStart(2, '0')}`;
+    if (preference.date && preference.date !== iso) continue;
+    const wanted = free.filter(
+      (slot) => !preference.partOfDay || partOfDay(slot.localMinutes) === preference.partOfDay,
+    );
+    if (wanted.length > 0) wantedDays.push(wanted);
   }
+  const days = wantedDays.length > 0 ? wantedDays : allDays;
 
   const picked: Candidate[] = [];
   for (const day of days) {
@@ -145,11 +163,30 @@ function slotFormatter(timeZone: string): Intl.DateTimeFormat {
 }
 
 /**
- * A slot's start as a lead reads it in a text: "Tue Nov 24, 10:00 AM CST". Built from parts so
- * ICU's narrow no-break spaces never reach an SMS (they are not GSM-7).
+ * A slot's start as a lead reads it in a text: "Tue Nov 24, 10:00 AM CST" (en-US), "mar 24 nov,
+ * 10:00 a.m. CST" in another locale. Built from parts so ICU's narrow no-break spaces never reach
+ * an SMS (they are not GSM-7).
  */
-export function formatSlot(slot: { start: Date }, timeZone: string): string {
+export function formatSlot(slot: { start: Date }, timeZone: string, locale = 'en-US'): string {
+  const formatter = locale === 'en-US' ? slotFormatter(timeZone) : localeFormatter(locale, timeZone);
   const values: Record<string, string> = {};
-  for (const part of slotFormatter(timeZone).formatToParts(slot.start)) values[part.type] = part.value;
-  return `${values.weekday} ${values.month} ${values.day}, ${values.hour}:${values.minute} ${values.dayPeriod} ${values.timeZoneName}`;
+  for (const part of formatter.formatToParts(slot.start)) values[part.type] = part.value.replace(/\s/g, ' ');
+  if (locale.startsWith('en')) {
+    return `${values.weekday} ${values.month} ${values.day}, ${values.hour}:${values.minute} ${values.dayPeriod} ${values.timeZoneName}`;
+  }
+  const weekday = (values.weekday ?? '').replace(/\.$/, '');
+  const month = (values.month ?? '').replace(/\.$/, '');
+  return `${weekday} ${values.day} ${month}, ${values.hour}:${values.minute} ${values.dayPeriod} ${values.timeZoneName}`;
+}
+
+const localeFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function localeFormatter(locale: string, timeZone: string): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone}`;
+  let formatter = localeFormatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat(locale, { ...SLOT_OPTIONS, timeZone });
+    localeFormatters.set(key, formatter);
+  }
+  return formatter;
 }

@@ -1,6 +1,6 @@
 import type { MessageIntent } from '#events/catalog.ts';
 import type { Channel } from '#events/envelope.ts';
-import type { Qualification } from '#shared/domain/qualification.ts';
+import type { Qualification, Urgency } from '#shared/domain/qualification.ts';
 import type { SmsDelivery } from '#shared/domain/sms-delivery.ts';
 import type { QualifiedBy } from './qualifier.ts';
 import type { ComposedBy } from './reply-drafter.ts';
@@ -27,8 +27,11 @@ export interface Lead {
   updatedAt: string;
   firstInboundAt: string;
   firstReplyAt?: string;
-  /** Facts learnt over the conversation; later messages fill what earlier ones left out. */
-  known: { need?: string; service?: string; location?: string; timing?: string; budget?: string };
+  /**
+   * Facts learnt over the conversation (`mergeFacts`): a later message adds or refines, never erases
+   * one; urgency only rises; language is the one the lead writes in now.
+   */
+  known: KnownFacts;
   qualification?: Qualification & { qualifiedBy: QualifiedBy; messageId: string; at: string };
   score?: { score: number; grade: Grade; reasons: string[]; at: string };
   offeredSlots?: TimeSlot[];
@@ -83,6 +86,22 @@ export interface OutboundOutcome {
   at: string;
   providerMessageId?: string;
   reason?: string;
+}
+
+/** What the conversation has told about a lead's need so far. */
+export interface KnownFacts {
+  need?: string;
+  service?: string;
+  location?: string;
+  timing?: string;
+  budget?: string;
+  /** emergency, urgent or normal: only ever rises over a conversation. */
+  urgency?: Urgency;
+  /** ISO 639-1 code of the language the lead writes in. */
+  language?: string;
+  /** The day the lead asked for (YYYY-MM-DD, business zone) and the part of it. */
+  preferredDate?: string;
+  preferredPartOfDay?: string;
 }
 
 export interface LeadMessage {
@@ -160,6 +179,15 @@ export interface Meeting {
   repId: string;
   calendarEventId: string;
   bookedAt: string;
+  /** Set when the meeting was cancelled in the calendar (the lead cancelled or moved it). */
+  cancelled?: MeetingCancellation;
+}
+
+export interface MeetingCancellation {
+  at: string;
+  /** The lead's message that asked for it. */
+  messageId: string;
+  reason: 'cancelled' | 'rescheduled';
 }
 
 export interface OptOutState {
@@ -194,7 +222,9 @@ export interface HeldOutcome {
   sentAt?: string;
 }
 
-export interface LeadView extends Lead {
+export interface LeadView extends Omit<Lead, 'status'> {
+  /** The conversation's status, or `opted_out` while the contact is opted out (as the CRM shows it). */
+  status: LeadStatus | 'opted_out';
   messages: LeadMessage[];
   meetings: Meeting[];
   optOut: OptOutState | null;
@@ -259,6 +289,8 @@ export interface LeadStore {
   /** Records how a claimed held message ended and removes it from the due list. */
   finishHeld(ref: HeldMessageRef, outcome: HeldOutcome): Promise<void>;
   saveMeeting(meeting: Meeting): Promise<void>;
+  /** Marks a stored meeting cancelled; a second call keeps the first cancellation. */
+  cancelMeeting(ref: { leadId: string; meetingId: string }, cancellation: MeetingCancellation): Promise<void>;
   getMeetings(leadId: string): Promise<Meeting[]>;
   setOptOut(state: OptOutState): Promise<void>;
   getOptOut(contact: string): Promise<OptOutState | undefined>;

@@ -107,6 +107,8 @@ export interface CalendarPort {
     description: string;
     attendee: { name?: string; email?: string; phone?: string };
   }): Promise<{ eventId: string }>;
+  /** Cancels a booked event and frees its time; an event already gone is not an error. */
+  cancel(booking: { eventId: string; start: Date }): Promise<void>;
 }
 
 /**

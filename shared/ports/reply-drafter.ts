@@ -13,6 +13,8 @@ export interface DraftRequest {
   missing: ReadonlyArray<MissingDetail>;
   /** The most characters the body may take. */
   maxChars: number;
+  /** ISO 639-1 code of the lead's language: the reply is written in it. */
+  language: string;
   /** Everything the lead wrote, or that was read from it: data, never instructions. */
   lead: {
     name?: string | undefined;
@@ -20,7 +22,7 @@ export interface DraftRequest {
     subject?: string | undefined;
     /** Earlier messages, oldest first; `out` are the business's. */
     history: ReadonlyArray<{ direction: 'in' | 'out'; body: string }>;
-    known: { need?: string; service?: string; location?: string; timing?: string };
+    known: { need?: string; service?: string; location?: string; timing?: string; urgency?: string };
   };
 }
 

@@ -162,6 +162,24 @@ describe('GoogleCalendar against a loopback Google Calendar, with an OAuth refre
     expect(fake.events(CALENDAR_ID)).toHaveLength(1);
   });
 
+  it('cancels a booked event, telling the attendees, and frees its time', async () => {
+    const { eventId } = await google.book(booking());
+    await google.cancel({ eventId, start: booking().start });
+    const [request] = fake.http.requestsTo('DELETE', EVENT);
+    expect(request?.path).toBe(`${CALENDAR_PATH}/${eventId}`);
+    expect(request?.query.get('sendUpdates')).toBe('all');
+    expect(fake.events(CALENDAR_ID)[0]?.status).toBe('cancelled');
+    const busy = await google.busy({ from: booking().start, to: booking().end });
+    expect(busy).toEqual([]);
+  });
+
+  it('takes an event cancelled already (410) or unknown (404) as cancelled, so a retry succeeds', async () => {
+    const { eventId } = await google.book(booking());
+    await google.cancel({ eventId, start: booking().start });
+    await expect(google.cancel({ eventId, start: booking().start })).resolves.toBeUndefined();
+    await expect(google.cancel({ eventId: 'abcdef0123', start: booking().start })).resolves.toBeUndefined();
+  });
+
   it('throws SlotUnavailableError when the slot is busy and inserts nothing', async () => {
     const error = await rejection(
       google.book(

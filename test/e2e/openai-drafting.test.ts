@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenAiFake, reply } from '../fakes/openai-fake.ts';
 import { startTestPipeline, type TestPipeline } from '../support/local-pipeline.ts';
@@ -15,6 +17,12 @@ const qualification = (overrides: Record<string, unknown> = {}) =>
     location: 'Cedar Park',
     wantsMeeting: false,
     slotChoice: null,
+    urgency: 'normal',
+    preferredDate: null,
+    preferredPartOfDay: null,
+    meetingChange: 'none',
+    questions: ['price'],
+    language: 'en',
     summary: 'Lena asks what clearing a clogged bathroom drain costs.',
     ...overrides,
   });
@@ -90,5 +98,58 @@ describe('reply drafting by OpenAI, on the local runtime', () => {
     const lead = await leadOf('+15125550512');
     const view = lead && (await pipeline.runtime.inspector.lead(lead.leadId));
     expect(view?.messages.find((m) => m.direction === 'out')?.composedBy).toBe('template');
+  });
+
+  it('never sends a draft an injection talked the model into', async () => {
+    const { attempts } = JSON.parse(
+      readFileSync(join(import.meta.dirname, '../fixtures/injection-attempts.json'), 'utf8'),
+    ) as { attempts: Array<{ id: string; message: string; drafts: string[] }> };
+    const chosen = attempts.filter((a) => ['binding-offer', 'spanish-deal', 'fake-system'].includes(a.id));
+    let n = 0;
+    for (const attempt of chosen) {
+      for (const draft of attempt.drafts) {
+        const phone = `+151255507${String(n++).padStart(2, '0')}`;
+        openai.enqueueFor('qualification', qualification({ name: null, questions: [] }));
+        openai.enqueueFor(
+          'reply_draft',
+          reply.completion({ text: draft, factsUsed: ['service:Drain cleaning', 'price:Drain cleaning'] }),
+        );
+        await pipeline.sms(phone, attempt.message);
+        await pipeline.settle();
+        const texts = await textsTo(phone);
+        expect(texts).toHaveLength(1);
+        expect(texts[0]?.body).not.toContain(draft);
+        const lead = await leadOf(phone);
+        const view = lead && (await pipeline.runtime.inspector.lead(lead.leadId));
+        expect(view?.messages.find((m) => m.direction === 'out')?.composedBy).toBe('template');
+      }
+    }
+  });
+
+  it("asks the model to answer in the lead's language, and sends a French answer to a French email", async () => {
+    const drafted = 'Bonjour Claire, merci pour votre message. Nous réparons les fuites à partir de $149.';
+    openai.enqueueFor(
+      'qualification',
+      qualification({
+        name: 'Claire',
+        service: 'Leak repair',
+        need: "Fuite d'eau sous l'évier",
+        language: 'fr',
+        location: 'Austin',
+      }),
+    );
+    openai.enqueueFor('reply_draft', reply.completion({ text: drafted, factsUsed: ['price:Leak repair'] }));
+    await pipeline.email({
+      from: 'claire@example.fr',
+      subject: "Fuite d'eau sous l'évier",
+      text: "Bonjour, j'ai une fuite d'eau sous l'évier. Combien coûte la réparation ? J'habite à Austin.",
+    });
+    await pipeline.settle();
+    const requests = openai.requestsFor('reply_draft');
+    expect(JSON.stringify(requests.at(-1)?.body)).toContain('ISO 639-1 code is \\"fr\\"');
+    const email = (await pipeline.runtime.inspector.outbox()).find(
+      (e) => e.kind === 'email' && e.to === 'claire@example.fr',
+    );
+    expect(email?.body).toContain(drafted);
   });
 });

@@ -38,6 +38,12 @@ describe('qualification by OpenAI, on the local runtime', () => {
         location: 'Leander',
         wantsMeeting: false,
         slotChoice: null,
+        urgency: 'normal',
+        preferredDate: null,
+        preferredPartOfDay: null,
+        meetingChange: 'none',
+        questions: [],
+        language: 'en',
         summary: 'Priya wants her leaking water heater replaced this week.',
       }),
     );

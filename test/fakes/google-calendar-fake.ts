@@ -53,6 +53,8 @@ const record = (value: unknown): Record<string, unknown> =>
  * - `POST /calendar/v3/calendars/{id}/events`: 404 for an unknown calendar, 409 duplicate for an
  *   id already used.
  * - `GET /calendar/v3/calendars/{id}/events/{eventId}`: the event, or 404.
+ * - `DELETE /calendar/v3/calendars/{id}/events/{eventId}`: 204 and the event cancelled (free again);
+ *   410 for one cancelled already, 404 for an unknown one, as Google answers.
  */
 export class GoogleCalendarFake {
   readonly issued: IssuedToken[] = [];
@@ -77,6 +79,9 @@ export class GoogleCalendarFake {
       )
       .route('GET', /^\/calendar\/v3\/calendars\/[^/]+\/events\/[^/]+$/, (request) =>
         this.#authorized(request, () => this.#get(request)),
+      )
+      .route('DELETE', /^\/calendar\/v3\/calendars\/[^/]+\/events\/[^/]+$/, (request) =>
+        this.#authorized(request, () => this.#delete(request)),
       );
   }
 
@@ -241,6 +246,16 @@ export class GoogleCalendarFake {
     const event = this.#events.get(calendarId)?.get(decodeURIComponent(parts[6] ?? ''));
     if (!event) return googleError(404, 'notFound', 'Not Found');
     return { status: 200, body: this.#resource(calendarId, event) };
+  }
+
+  #delete(request: FakeRequest): FakeResponse {
+    const parts = request.path.split('/');
+    const calendarId = decodeURIComponent(parts[4] ?? '');
+    const event = this.#events.get(calendarId)?.get(decodeURIComponent(parts[6] ?? ''));
+    if (!event) return googleError(404, 'notFound', 'Not Found');
+    if (event.status === 'cancelled') return googleError(410, 'deleted', 'Resource has been deleted');
+    event.status = 'cancelled';
+    return { status: 204 };
   }
 
   #resource(calendarId: string, event: FakeEvent) {

@@ -21,6 +21,7 @@ import type {
   LeadMessage,
   LeadStore,
   Meeting,
+  MeetingCancellation,
   MessageRef,
   OptOutState,
   OutboundOutcome,
@@ -129,7 +130,12 @@ export class DynamoLeadStore implements LeadStore {
     const messages = (await this.queryPrefix(leadId, 'MSG#')) as unknown as Array<
       LeadMessage & { accept?: unknown; acceptUntil?: unknown }
     >;
-    return messages.map(({ accept: _a, acceptUntil: _u, ...message }) => message).sort(byConversationOrder);
+    // A message a webhook claimed but has not published (and `qualify` has not read) was never
+    // accepted: the provider is still retrying it. It is not part of the conversation yet.
+    return messages
+      .filter((m) => !(m.direction === 'in' && m.accept === 'claimed' && !m.reading))
+      .map(({ accept: _a, acceptUntil: _u, ...message }) => message)
+      .sort(byConversationOrder);
   }
 
   async getMessage(leadId: string, messageId: string): Promise<LeadMessage | undefined> {
@@ -194,7 +200,9 @@ export class DynamoLeadStore implements LeadStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: messageKey(ref),
-        ...setExpression({ reading }),
+        // Read by `qualify`, so its event was published, whatever the webhook managed to record.
+        UpdateExpression: 'SET reading = :reading, accept = :published REMOVE acceptUntil',
+        ExpressionAttributeValues: { ':reading': reading, ':published': 'published' },
         ConditionExpression: 'attribute_exists(pk)',
       }),
     );
@@ -400,6 +408,26 @@ export class DynamoLeadStore implements LeadStore {
       kind: 'meeting',
       ...meeting,
     });
+  }
+
+  async cancelMeeting(
+    ref: { leadId: string; meetingId: string },
+    cancellation: MeetingCancellation,
+  ): Promise<void> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `LEAD#${ref.leadId}`, sk: `MEETING#${ref.meetingId}` },
+          UpdateExpression: 'SET cancelled = :cancelled',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(cancelled)',
+          ExpressionAttributeValues: { ':cancelled': cancellation },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+      // Cancelled already (a retry), or no such meeting: either way nothing is left to cancel.
+    }
   }
 
   async setOptOut(state: OptOutState): Promise<void> {

@@ -297,6 +297,24 @@ export class GoogleCalendar implements CalendarPort {
     throw new SlotUnavailableError(`The booking ${eventId} was cancelled in the calendar`);
   }
 
+  async cancel(booking: { eventId: string; start: Date }): Promise<void> {
+    await this.#call('events.delete', async () => {
+      try {
+        // https://developers.google.com/workspace/calendar/api/v3/reference/events/delete
+        return await this.#api.events.delete({
+          calendarId: this.#calendarId,
+          eventId: booking.eventId,
+          sendUpdates: this.#sendUpdates,
+        });
+      } catch (error) {
+        // 410 Gone: deleted already (a retry); 404: no such event. Nothing is left to free.
+        const status = statusOf(error);
+        if (status === 404 || status === 410) return null;
+        throw error;
+      }
+    });
+  }
+
   /** Whether the event with this id exists and is not cancelled. */
   async #existing(eventId: string): Promise<boolean> {
     const found = await this.#call('events.get', async () => {

@@ -129,8 +129,10 @@ export function buildDraftMessages(
     [
       'Rules for the reply:',
       `- At most ${request.maxChars} characters${channel === 'sms' ? ', plain text on one line, no emoji' : '; plain text, short paragraphs separated by a blank line, start with a greeting, no signature'}.`,
-      '- State only the facts above; list the id of every fact you state in "factsUsed".',
-      '- Give a price only if the lead asks about cost, and only a price from the facts, exactly as written. Never offer discounts, free work, guarantees or times not in the facts.',
+      `- Write in the language whose ISO 639-1 code is "${request.language}", the lead's language.`,
+      '- State only the facts above; list the id of every fact you state in "factsUsed". Say nothing else about the business: no other services, prices, times, promises or policies.',
+      '- Give a price only if the lead asks about cost, and only a price from the facts, exactly as written, with its $ sign; never an amount in words. Never offer discounts, free work, guarantees or times not in the facts.',
+      '- Never agree to a price, a budget, an offer or a deal the lead proposes, and never use binding or contract language: say that the team will give a clear quote.',
       '- No links, email addresses or phone numbers.',
       '- Friendly, plain, brief. Answer what the lead asked when the facts allow; otherwise say someone will follow up.',
     ].join('\n'),

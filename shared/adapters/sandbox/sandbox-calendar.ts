@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { BusySlot, CalendarPort } from '#shared/ports/outbound.ts';
 import { SlotUnavailableError } from '#shared/ports/outbound.ts';
 import type { SandboxOutbox } from './sandbox-outbox.ts';
@@ -70,5 +70,28 @@ export class SandboxCalendar implements CalendarPort {
       details: { eventId, ...booking, start: booking.start.toISOString(), end: booking.end.toISOString() },
     });
     return { eventId };
+  }
+
+  async cancel(booking: { eventId: string; start: Date }): Promise<void> {
+    try {
+      await this.documents.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: 'SANDBOX_CALENDAR', sk: booking.start.toISOString() },
+          // Only this booking: the time may have been booked again by someone else since.
+          ConditionExpression: 'eventId = :eventId',
+          ExpressionAttributeValues: { ':eventId': booking.eventId },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+      return;
+    }
+    await this.outbox.record({
+      kind: 'booking-cancelled',
+      to: 'sandbox-calendar',
+      body: `Cancelled ${booking.eventId} at ${booking.start.toISOString()}`,
+      details: { eventId: booking.eventId, start: booking.start.toISOString(), cancelled: true },
+    });
   }
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 
-export type OutboxKind = 'sms' | 'email' | 'slack' | 'crm' | 'booking';
+export type OutboxKind = 'sms' | 'email' | 'slack' | 'crm' | 'booking' | 'booking-cancelled';
 
 export interface OutboxEntry {
   id: string;

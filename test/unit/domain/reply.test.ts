@@ -62,12 +62,12 @@ describe('missingDetails', () => {
 });
 
 describe('composeReply: first SMS reply', () => {
-  it('greets by name, names the service, and ends with the opt-out line', () => {
+  it('greets by name, names the service as the profile writes it, offers a next step and ends with the opt-out line', () => {
     const reply = composeReply(
       ctx({ lead: { name: 'Jane Doe' }, qualification: q({ service: 'Leak repair' }) }),
     );
     expect(reply.text).toBe(
-      'Hi Jane, thanks for contacting Brightside Plumbing! We can help with that: leak repair. Reply STOP to opt out.',
+      "Hi Jane, thanks for contacting Brightside Plumbing! We can help with that: Leak repair. Would you like us to set up a call? Reply YES and we'll send you times. Reply STOP to opt out.",
     );
     expect(reply.subject).toBeUndefined();
     expect(reply.html).toBeUndefined();
@@ -75,9 +75,15 @@ describe('composeReply: first SMS reply', () => {
 
   it('gives the price hint only when the lead asked about price', () => {
     const asked = composeReply(
-      ctx({ qualification: q({ service: 'Drain cleaning', summary: 'How much to unclog a drain?' }) }),
+      ctx({
+        qualification: q({
+          service: 'Drain cleaning',
+          summary: 'How much to unclog a drain?',
+          questions: ['price'],
+        }),
+      }),
     );
-    expect(asked.text).toContain('drain cleaning, from $129.');
+    expect(asked.text).toContain('Drain cleaning, from $129.');
     const notAsked = composeReply(
       ctx({ qualification: q({ service: 'Drain cleaning', summary: 'My drain is slow' }) }),
     );
@@ -86,7 +92,13 @@ describe('composeReply: first SMS reply', () => {
 
   it('promises a quote when the lead asked about price and the service has no price hint', () => {
     const reply = composeReply(
-      ctx({ qualification: q({ service: 'Bathroom remodel', need: 'what does a remodel cost' }) }),
+      ctx({
+        qualification: q({
+          service: 'Bathroom remodel',
+          need: 'what does a remodel cost',
+          questions: ['price'],
+        }),
+      }),
     );
     expect(reply.text).toContain("We'll give you a clear quote.");
   });
@@ -170,9 +182,11 @@ describe('composeReply: first SMS reply', () => {
 });
 
 describe('composeReply: later SMS', () => {
-  it('thanks the lead and says what happens next when nothing is missing', () => {
+  it('thanks the lead and offers a next step when nothing is missing', () => {
     const reply = composeReply(ctx({ kind: 'follow-up-reply', lead: { name: 'jane' } }));
-    expect(reply.text).toBe("Hi Jane, thanks for the details! We'll be in touch shortly.");
+    expect(reply.text).toBe(
+      "Hi Jane, thanks for the details! Would you like us to set up a call? Reply YES and we'll send you times.",
+    );
   });
 
   it('offers slots with the meeting kind', () => {
@@ -256,7 +270,7 @@ describe('composeReply: email', () => {
     expect(reply.text).toBe(
       [
         'Hi Jane,',
-        'Thanks for contacting Brightside Plumbing! We can help with that: leak repair.',
+        'Thanks for contacting Brightside Plumbing! We can help with that: Leak repair.',
         'We can set up a call at one of these times:\n1. Mon Nov 23, 11:00 AM CST\n2. Mon Nov 23, 2:00 PM CST\n3. Tue Nov 24, 8:00 AM CST\nReply with 1, 2 or 3 to book.',
         'Best regards,\nBrightside Plumbing',
       ].join('\n\n'),

@@ -31,7 +31,7 @@ describe('scoreLead: grades real messages with the demo profile', () => {
     expect(result.score).toBeGreaterThanOrEqual(70);
     expect(result.reasons).toEqual(
       expect.arrayContaining([
-        'needs it urgently (+25)',
+        'wants it today or as soon as possible (+25)',
         'inside the service area (+10)',
         'wants a meeting (+20)',
       ]),
@@ -96,6 +96,7 @@ describe('scoreLead: rules', () => {
       'gave their name (+5)',
       'reachable by phone and email (+5)',
       'engaged: 3 messages (+10)',
+      'capped at 100 (reasons add up to 110)',
     ]);
     const sum = result.reasons.reduce((total, reason) => {
       const match = /\(([+-]\d+)\)$|\(base (\d+)\)$/.exec(reason);
@@ -173,5 +174,30 @@ describe('gradeFor', () => {
     [0, 'cold'],
   ] as const)('grades %i as %s', (score, grade) => {
     expect(gradeFor(score)).toBe(grade);
+  });
+});
+
+describe('scoreLead: emergencies', () => {
+  it('grades an emergency hot whatever else is missing, and says why', () => {
+    const result = scoreLead({
+      qualification: blank({ urgency: 'emergency' }),
+      conversation: firstText,
+      profile,
+    });
+    expect(result.grade).toBe('hot');
+    expect(result.score).toBe(SCORE_WEIGHTS.emergencyFloor);
+    expect(result.reasons).toEqual(
+      expect.arrayContaining([
+        `emergency: damage or danger now (+${SCORE_WEIGHTS.urgency.emergency})`,
+        expect.stringMatching(/^an emergency is hot whatever else is missing \(\+\d+\)$/),
+      ]),
+    );
+  });
+
+  it('grades the water through the ceiling of issue 11 hot', () => {
+    const result = scoreText(
+      'HELP!! Water is pouring through my ceiling from the upstairs bathroom. Round Rock. Need someone ASAP',
+    );
+    expect(result.grade).toBe('hot');
   });
 });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { LeadScored, MeetingBooked } from '#events/catalog.ts';
+import { LeadScored, MeetingBooked, MeetingCancelled } from '#events/catalog.ts';
 import { sampleDetail } from '#events/samples.ts';
 import { providerError } from '#shared/adapters/provider-call.ts';
 import { BusinessProfile, demoBusinessProfile, type Rep } from '#shared/config/business-profile.ts';
 import { PermanentError, TransientError } from '#shared/ports/errors.ts';
 import type { EventPublisher } from '#shared/ports/event-publisher.ts';
 import type { Lead } from '#shared/ports/lead-store.ts';
-import { notifyRep } from '../../../functions/notify/notify-rep.ts';
+import { notifyRep, repMessage } from '../../../functions/notify/notify-rep.ts';
 
 const lead: Lead = {
   leadId: 'ld_0123456789abcdef0123',
@@ -169,5 +169,84 @@ describe('telling the rep', () => {
     await expect(
       notifyRep({ detailType: 'Lead Scored', detail: sampleDetail(LeadScored) }, deps),
     ).rejects.toThrow(PermanentError);
+  });
+});
+
+describe('what the rep reads', () => {
+  const profile = BusinessProfile.parse({
+    ...demoBusinessProfile,
+    services: [{ name: 'AC repair', keywords: ['ac'] }],
+  });
+  const hot = sampleDetail(LeadScored, { score: 100, grade: 'hot' });
+  const reasons = [
+    'enquiry (base 20)',
+    'asks for a service we offer: AC repair (+15)',
+    'said what they need (+5)',
+    'wants it today or as soon as possible (+25)',
+    'inside the service area (+10)',
+    'wants a meeting (+20)',
+    'gave their name (+5)',
+    'capped at 100 (reasons add up to 100)',
+  ];
+
+  it('lists every reason of the score and keeps the service as the profile writes it', () => {
+    const message = repMessage(
+      { detailType: 'Lead Scored', detail: hot },
+      {
+        ...lead,
+        known: { ...lead.known, service: 'ac repair' },
+        score: { score: 100, grade: 'hot', reasons, at: '' },
+      },
+      profile,
+    );
+    for (const reason of reasons) expect(message.text).toContain(reason);
+    expect(message.text).toContain('AC repair');
+    expect(message.text).not.toContain('ac repair');
+    expect(message.card.fields).toContainEqual({ label: 'Service', value: 'AC repair' });
+  });
+
+  it('asks for an email to a lead with no phone, not a call', () => {
+    const { phone: _phone, ...emailOnly } = lead;
+    const message = repMessage(
+      { detailType: 'Lead Scored', detail: hot },
+      { ...emailOnly, channel: 'email', contact: 'kim@example.com', email: 'kim@example.com' },
+      profile,
+    );
+    expect(message.text).not.toContain('Call them now');
+    expect(message.text).toContain('Email them now');
+    expect(message.card.lines).not.toContain('Call them now.');
+  });
+
+  it('heads an emergency as one, and says the language a lead writes in', () => {
+    const message = repMessage(
+      { detailType: 'Lead Scored', detail: sampleDetail(LeadScored, { emergency: true }) },
+      { ...lead, known: { ...lead.known, urgency: 'emergency', language: 'es' } },
+      profile,
+    );
+    expect(message.subject).toMatch(/^EMERGENCY: Maria/);
+    expect(message.text).toContain('writes in Spanish');
+  });
+
+  it('tells the rep a meeting was cancelled or moved, and records why', async () => {
+    const { sent, deps } = harness({ notifyVia: 'slack', slackChannel: '#leads' });
+    await notifyRep(
+      { detailType: 'Meeting Cancelled', detail: sampleDetail(MeetingCancelled, { repId: 'rep-a' }) },
+      deps,
+    );
+    await notifyRep(
+      {
+        detailType: 'Meeting Cancelled',
+        detail: sampleDetail(MeetingCancelled, { repId: 'rep-a', reason: 'rescheduled' }),
+      },
+      deps,
+    );
+    expect(sent.slack.map((post) => (post as { text: string }).text)).toEqual([
+      expect.stringMatching(/^Meeting cancelled: Maria/),
+      expect.stringMatching(/^Meeting moved: Maria/),
+    ]);
+    expect(sent.events).toEqual([
+      expect.objectContaining({ detail: expect.objectContaining({ reason: 'meeting-cancelled' }) }),
+      expect.objectContaining({ detail: expect.objectContaining({ reason: 'meeting-moved' }) }),
+    ]);
   });
 });

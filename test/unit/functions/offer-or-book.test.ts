@@ -47,6 +47,11 @@ const harness = (scheduler: CalendarDeps['calendar'], lead: Lead = baseLead) => 
       saveMeeting: async (meeting) => {
         meetings.push(meeting);
       },
+      getMeetings: async () => meetings,
+      cancelMeeting: async (ref, cancellation) => {
+        const meeting = meetings.find((m) => m.meetingId === ref.meetingId);
+        if (meeting && !meeting.cancelled) meeting.cancelled = cancellation;
+      },
     },
     calendar: scheduler,
     publisher,
@@ -114,6 +119,7 @@ describe('offerOrBook with a calendar', () => {
         booked.push(booking);
         return { eventId: 'evt1' };
       },
+      cancel: async () => undefined,
     };
     const { deps, published, lead } = harness(calendar);
     const offered = await offerOrBook(sampleDetail(LeadScored, { meeting: 'requested' }), deps);
@@ -139,5 +145,82 @@ describe('offerOrBook with a calendar', () => {
       email: 'maria@example.com',
       phone: '+15125550123',
     });
+  });
+});
+
+describe('offerOrBook with a booked meeting', () => {
+  const booked: Meeting = {
+    meetingId: 'mtg-evt-old',
+    leadId: baseLead.leadId,
+    start: '2026-11-30T16:00:00.000Z',
+    end: '2026-11-30T16:30:00.000Z',
+    repId: 'rep-dana',
+    calendarEventId: 'evt-old',
+    bookedAt: '2026-11-22T10:00:00.000Z',
+  };
+  const calendarRecording = () => {
+    const cancelled: string[] = [];
+    const calendar: CalendarPort = {
+      busy: async () => [],
+      book: async () => ({ eventId: 'evt-new' }),
+      cancel: async ({ eventId }) => {
+        cancelled.push(eventId);
+      },
+    };
+    return { calendar, cancelled };
+  };
+  const asking = (preferredDate: string | null, preferredPartOfDay: 'afternoon' | null): Lead => ({
+    ...baseLead,
+    status: 'booked',
+    qualification: {
+      ...blankQualification({ summary: 'move it', preferredDate, preferredPartOfDay }),
+      qualifiedBy: 'rules',
+      messageId: 'sms-SM0123456789',
+      at: NOW.toISOString(),
+    },
+  });
+
+  it('cancels the meeting in the calendar, records it, says so and offers nothing', async () => {
+    const { calendar, cancelled } = calendarRecording();
+    const { deps, published, meetings, lead } = harness(calendar, asking(null, null));
+    meetings.push({ ...booked });
+    const outcome = await offerOrBook(sampleDetail(LeadScored, { meeting: 'cancel' }), deps);
+    expect(outcome).toEqual({ action: 'cancelled', meetingId: 'mtg-evt-old' });
+    expect(cancelled).toEqual(['evt-old']);
+    expect(meetings[0]?.cancelled).toMatchObject({ reason: 'cancelled', messageId: 'sms-SM0123456789' });
+    expect(lead().status).toBe('engaged');
+    expect(published.map((p) => p.type)).toEqual(['Meeting Cancelled']);
+    expect(published[0]?.detail).toMatchObject({
+      meetingId: 'mtg-evt-old',
+      reason: 'cancelled',
+      repId: 'rep-dana',
+    });
+  });
+
+  it('moves the meeting: releases it, then offers times on the day and part of day asked for', async () => {
+    const { calendar, cancelled } = calendarRecording();
+    const { deps, published, meetings } = harness(calendar, asking('2026-12-01', 'afternoon'));
+    meetings.push({ ...booked });
+    const outcome = await offerOrBook(sampleDetail(LeadScored, { meeting: 'reschedule' }), deps);
+    expect(outcome).toMatchObject({ action: 'offered', reason: 'rescheduled' });
+    expect(cancelled).toEqual(['evt-old']);
+    expect(published.map((p) => p.type)).toEqual(['Meeting Cancelled', 'Meeting Slots Offered']);
+    const { slots } = MeetingSlotsOffered.schema.parse(published[1]?.detail);
+    expect(slots.length).toBeGreaterThan(0);
+    for (const slot of slots) {
+      // Tuesday 1 December, from noon in Austin (UTC-6).
+      expect(slot.start >= '2026-12-01T18:00:00.000Z' && slot.start < '2026-12-02T00:00:00.000Z').toBe(true);
+    }
+  });
+
+  it('does not cancel twice when the same request is retried', async () => {
+    const { calendar, cancelled } = calendarRecording();
+    const { deps, meetings, published } = harness(calendar, asking(null, null));
+    meetings.push({ ...booked });
+    const event = sampleDetail(LeadScored, { meeting: 'cancel' });
+    await offerOrBook(event, deps);
+    await offerOrBook(event, deps);
+    expect(cancelled).toEqual(['evt-old']);
+    expect(published.map((p) => p.type)).toEqual(['Meeting Cancelled', 'Meeting Cancelled']);
   });
 });

@@ -1,0 +1,90 @@
+/**
+ * `npm run eval`: reads the labelled lead messages (`scripts/eval/data`) with the rules qualifier,
+ * and with OpenAI too when OPENAI_API_KEY is set, and prints the accuracy of each field on the
+ * tuning set and on the held-out set. `--verbose` lists every wrong reading; `--set tune` (or
+ * `holdout`) reads one set only.
+ * Exits 1 when the rules miss the target (≥ 90% on intent, service and urgency, no emergency missed).
+ */
+import { parseArgs } from 'node:util';
+import { createOpenAiClient } from '#shared/adapters/openai/client.ts';
+import { OpenAiQualifier, RulesQualifier } from '#shared/adapters/qualifier/index.ts';
+import type { Qualifier } from '#shared/ports/qualifier.ts';
+import { loadDotEnv } from '../lib/load-dotenv.ts';
+import { evaluate, FIELDS, type SetResult } from './evaluate.ts';
+import { loadSet, type SetName } from './labelled-set.ts';
+import { TARGET } from './target.ts';
+
+loadDotEnv();
+const { values } = parseArgs({
+  options: {
+    verbose: { type: 'boolean', default: false },
+    set: { type: 'string', multiple: true },
+  },
+});
+
+const percent = (share: number) => `${(share * 100).toFixed(1)}%`.padStart(7);
+
+const qualifiers: Array<{ name: string; qualifier: Qualifier }> = [
+  { name: 'rules', qualifier: new RulesQualifier() },
+];
+const apiKey = process.env.OPENAI_API_KEY;
+if (apiKey) {
+  const timeoutMs = 20_000;
+  qualifiers.push({
+    name: `openai (${process.env.OPENAI_MODEL ?? 'gpt-4o-mini'})`,
+    qualifier: new OpenAiQualifier({
+      client: createOpenAiClient({
+        apiKey,
+        baseUrl: process.env.OPENAI_BASE_URL,
+        timeoutMs,
+        maxRetries: 2,
+      }),
+      model: process.env.OPENAI_MODEL ?? 'gpt-4o-mini',
+      timeoutMs,
+      maxRetries: 2,
+    }),
+  });
+} else {
+  console.log('OPENAI_API_KEY is not set: the rules qualifier only.\n');
+}
+
+const sets = (values.set ?? ['tune', 'holdout']).filter(
+  (set): set is SetName => set === 'tune' || set === 'holdout',
+);
+const header = `${'qualifier'.padEnd(24)} ${'set'.padEnd(8)} ${'n'.padStart(4)} ${FIELDS.map((f) => f.padStart(9)).join(' ')}  emergencies`;
+const rows: string[] = [];
+let missedTarget = false;
+for (const { name, qualifier } of qualifiers) {
+  for (const set of sets) {
+    const messages = loadSet(set);
+    const result: SetResult = await evaluate(qualifier, messages);
+    const { found, labelled, missed } = result.emergencies;
+    rows.push(
+      `${name.padEnd(24)} ${set.padEnd(8)} ${String(messages.length).padStart(4)} ${FIELDS.map((f) => percent(result.accuracy[f]).padStart(9)).join(' ')}  ${found}/${labelled}${missed.length > 0 ? ` missed ${missed.join(', ')}` : ''}`,
+    );
+    if (name === 'rules') {
+      const short = TARGET.fields.filter((f) => result.accuracy[f] < TARGET.accuracy);
+      if (short.length > 0 || missed.length > 0) missedTarget = true;
+    }
+    if (values.verbose) {
+      console.log(`--- ${name} on ${set}: wrong readings`);
+      for (const r of result.results.filter((r) => r.wrong.length > 0)) {
+        const detail = r.error
+          ? r.error
+          : r.wrong
+              .map(
+                (f) =>
+                  `${f}: ${JSON.stringify(r.reading?.[f])} (want ${JSON.stringify(r.message.expect[f])})`,
+              )
+              .join('; ');
+        console.log(`${r.message.id}  ${r.message.body.replace(/\s+/g, ' ').slice(0, 70)}\n      ${detail}`);
+      }
+    }
+  }
+}
+console.log(header);
+for (const row of rows) console.log(row);
+console.log(
+  `\nTarget for the rules: ≥ ${TARGET.accuracy * 100}% on ${TARGET.fields.join(', ')}, no emergency missed: ${missedTarget ? 'MISSED' : 'met'}.`,
+);
+if (missedTarget) process.exitCode = 1;

@@ -1,0 +1,17 @@
+import type { Lead, LeadStatus } from '#shared/ports/lead-store.ts';
+
+/** A lead's status as people see it (the CRM, `/local/leads`): an opt-out outranks the conversation's state. */
+export type DisplayedLeadStatus = LeadStatus | 'opted_out';
+
+/** The status to show for a lead, given whether its contact has opted out. */
+export const displayedStatus = (status: LeadStatus, optedOut: boolean): DisplayedLeadStatus =>
+  optedOut ? 'opted_out' : status;
+
+/**
+ * Whether a lead has enquired: a message was read as a new lead or a reply. A contact who only
+ * sent a keyword (HELP, STOP) or was never qualified has not, and is no CRM lead.
+ */
+export const hasEnquired = (lead: Pick<Lead, 'qualification' | 'score'>): boolean =>
+  lead.score !== undefined ||
+  lead.qualification?.intent === 'new_lead' ||
+  lead.qualification?.intent === 'reply';
