@@ -1,7 +1,7 @@
-import { TextDecoder } from 'node:util';
 import busboy from 'busboy';
 import PostalMime, { type Address, type Email } from 'postal-mime';
 import * as z from 'zod';
+import { decodeCharset } from './charsets.ts';
 
 /**
  * Parsing of SendGrid Inbound Parse posts (`multipart/form-data`), in both of its modes:
@@ -270,34 +270,8 @@ const hasWideChars = (value: string): boolean => {
 };
 
 /** Decodes a field's bytes with its charset (default UTF-8); an unknown charset falls back to UTF-8. */
-export const decodeField = (bytes: Buffer, charset: string | undefined): string => {
-  let decoder: TextDecoder;
-  try {
-    decoder = new TextDecoder(charset?.trim() || 'utf-8');
-  } catch {
-    decoder = new TextDecoder('utf-8');
-  }
-  // WHATWG maps iso-8859-1, latin1, us-ascii and cp1252 to windows-1252; Node 20's TextDecoder
-  // decodes that as plain ISO-8859-1 and loses € “ ” – — and the rest of 0x80–0x9F.
-  return decoder.encoding === 'windows-1252' ? decodeWindows1252(bytes) : decoder.decode(bytes);
-};
-
-/** Code points of windows-1252 bytes 0x80–0x9F (WHATWG index); every other byte is its own code point. */
-const WINDOWS_1252_HIGH = [
-  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d,
-  0x17d, 0x8f, 0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a,
-  0x153, 0x9d, 0x17e, 0x178,
-];
-
-const decodeWindows1252 = (bytes: Buffer): string => {
-  let out = '';
-  for (const byte of bytes) {
-    out += String.fromCharCode(
-      byte >= 0x80 && byte <= 0x9f ? (WINDOWS_1252_HIGH[byte - 0x80] ?? byte) : byte,
-    );
-  }
-  return out;
-};
+export const decodeField = (bytes: Buffer, charset: string | undefined): string =>
+  decodeCharset(bytes, charset).text;
 
 /** Adds Content-IDs (and names/types SendGrid left out of the part) from the `attachment-info` field. */
 const withAttachmentInfo = (

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { leadIdForContact, maskEmail, parseEmailAddress } from '#shared/domain/contact.ts';
+import { maskEmail, parseEmailAddress, parseMailboxes } from '#shared/domain/email-address.ts';
 import { extractLeadText } from '#shared/domain/email-text.ts';
+import { leadIdOf } from '#shared/domain/lead-id.ts';
 import type { InboundMessage, PublishOutcome } from '#shared/inbound/publish-inbound.ts';
 import { verifySendGridSignature } from '#shared/inbound/sendgrid-signature.ts';
 import { header, rawBody, requireMethod, WebhookRejection } from '#shared/lambda/http.ts';
@@ -57,13 +58,14 @@ export const receiveEmail = async (
     if (error instanceof InboundEmailParseError) throw new WebhookRejection(error.statusCode, error.message);
     throw error;
   }
-  const sender = parseEmailAddress(email.from);
+  // RFC 5322 §3.6.2 allows several mailboxes in From: the lead is the first one we can answer.
+  const sender = parseMailboxes(email.from)[0];
   if (!sender) throw new WebhookRejection(400, 'The from field holds no email address');
 
   // The Message-ID is the provider's message id; a mail without one is keyed by its content.
   const providerMessageId = email.messageId ?? `sha256:${createHash('sha256').update(body).digest('hex')}`;
   const messageId = `email-${createHash('sha256').update(providerMessageId).digest('hex').slice(0, 24)}`;
-  const leadId = leadIdForContact(sender.address);
+  const leadId = leadIdOf(sender.address);
   const receivedAt = (deps.now?.() ?? new Date()).toISOString();
   const day = receivedAt.slice(0, 10).replaceAll('-', '/');
 
@@ -79,10 +81,7 @@ export const receiveEmail = async (
   ]);
   const media = attachments.slice(0, 10).map((a) => ({ url: `s3:${a.key}`, contentType: a.contentType }));
 
-  const text = extractLeadText({
-    ...(email.text !== undefined && { text: email.text }),
-    ...(email.html !== undefined && { html: email.html }),
-  });
+  const text = extractLeadText({ text: email.text, html: email.html, subject: email.subject });
   deps.logger.info('Email received', { leadId, correlationId: messageId, from: maskEmail(sender.address) });
   return deps.publishInbound({
     version: 1,
@@ -94,7 +93,7 @@ export const receiveEmail = async (
     providerMessageId,
     from: sender.address,
     to: parseEmailAddress(email.to)?.address ?? email.to,
-    ...(sender.name && { fromName: sender.name.slice(0, 200) }),
+    ...(sender.name && { fromName: sender.name }),
     subject: email.subject.slice(0, 1000),
     body: text.slice(0, MAX_BODY_CHARS),
     receivedAt,
