@@ -1,6 +1,7 @@
 import busboy from 'busboy';
 import PostalMime, { type Address, type Email } from 'postal-mime';
 import * as z from 'zod';
+import { decodeFlowed } from '#shared/domain/mail/flowed-text.ts';
 import { decodeCharset } from './charsets.ts';
 
 /**
@@ -22,6 +23,8 @@ export interface InboundAttachment {
   content: Buffer;
   /** Content-ID (without angle brackets) when the file is referenced from the HTML, e.g. an inline image. */
   contentId?: string;
+  /** Why the file's bytes were not kept (over a size limit); `content` is then empty. */
+  skipped?: string;
 }
 
 export interface ParsedInboundEmail {
@@ -49,7 +52,11 @@ export interface ParsedInboundEmail {
 export interface InboundEmailLimits {
   /** Largest body accepted, in bytes; larger is a 413. */
   maxBytes: number;
-  /** Most files (attachments) accepted; more is a 413. Default 50. */
+  /** Largest attachment whose bytes are kept; a larger one is listed with `skipped`. Default `maxBytes`. */
+  maxAttachmentBytes?: number;
+  /** Most attachment bytes kept in all; files past it are listed with `skipped`. Default `maxBytes`. */
+  maxKeptAttachmentBytes?: number;
+  /** Most files (attachments) read; more are left out, the mail is still accepted. Default 50. */
   maxFiles?: number;
   /** Most non-file fields accepted; more is a 413. Default 100. */
   maxFields?: number;
@@ -151,7 +158,10 @@ export const parseSendGridInbound = async (
   const f = parsed.data;
   const ids = readThreadingHeaders(f.headers);
   const spamScore = f.spam_score === undefined ? undefined : Number.parseFloat(f.spam_score);
-  const attachments = mime ? mime.attachments : withAttachmentInfo(form.files, f['attachment-info']);
+  const attachments = keepWithinLimits(
+    mime ? mime.attachments : withAttachmentInfo(form.files, f['attachment-info']),
+    limits,
+  );
 
   return {
     from: f.from,
@@ -213,7 +223,7 @@ const readMultipart = (
         defParamCharset: 'utf8',
         limits: {
           fieldSize: limits.maxBytes,
-          fileSize: limits.maxBytes,
+          fileSize: limits.maxAttachmentBytes ?? limits.maxBytes,
           files: maxFiles,
           fields: maxFields,
           // busboy reports `partsLimit` once the count *reaches* the limit, so one more than allowed.
@@ -236,19 +246,33 @@ const readMultipart = (
     bb.on('file', (name, stream, info) => {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('limit', () => fail(new InboundEmailParseError(`File ${name} is over the size limit`, 413)));
+      let truncated = false;
+      let size = 0;
+      stream.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+      });
+      // Too large to keep: the mail (and the lead's words in it) is still accepted, the file listed.
+      stream.on('limit', () => {
+        truncated = true;
+        chunks.length = 0;
+        stream.resume();
+      });
       stream.on('end', () => {
-        const content = Buffer.concat(chunks);
+        const content = truncated ? Buffer.alloc(0) : Buffer.concat(chunks);
         files.push({
           field: name,
           filename: info.filename ?? name,
           contentType: info.mimeType,
-          size: content.length,
+          size,
           content,
+          ...(truncated && {
+            skipped: `over the ${limits.maxAttachmentBytes ?? limits.maxBytes}-byte limit per file`,
+          }),
         });
       });
     });
-    bb.on('filesLimit', () => fail(new InboundEmailParseError(`More than ${maxFiles} files`, 413)));
+    // Files past the limit are not read; the mail is accepted with the first ones.
+    bb.on('filesLimit', () => undefined);
     bb.on('fieldsLimit', () => fail(new InboundEmailParseError(`More than ${maxFields} fields`, 413)));
     bb.on('partsLimit', () => fail(new InboundEmailParseError(`More than ${maxParts} parts`, 413)));
     bb.on('error', (error) =>
@@ -272,6 +296,27 @@ const hasWideChars = (value: string): boolean => {
 /** Decodes a field's bytes with its charset (default UTF-8); an unknown charset falls back to UTF-8. */
 export const decodeField = (bytes: Buffer, charset: string | undefined): string =>
   decodeCharset(bytes, charset).text;
+
+/**
+ * Drops the bytes of files over the per-file limit or past the total kept, keeping each listed
+ * with the reason: the lead's text is answered whatever the attachments weigh.
+ */
+const keepWithinLimits = (files: InboundAttachment[], limits: InboundEmailLimits): InboundAttachment[] => {
+  const perFile = limits.maxAttachmentBytes ?? limits.maxBytes;
+  let budget = limits.maxKeptAttachmentBytes ?? limits.maxBytes;
+  return files.map((file) => {
+    if (file.skipped) return file;
+    const reason =
+      file.size > perFile
+        ? `over the ${perFile}-byte limit per file`
+        : file.size > budget
+          ? 'over the total size kept for one mail'
+          : undefined;
+    if (reason) return { ...file, content: Buffer.alloc(0), skipped: reason };
+    budget -= file.size;
+    return file;
+  });
+};
 
 /** Adds Content-IDs (and names/types SendGrid left out of the part) from the `attachment-info` field. */
 const withAttachmentInfo = (
@@ -303,12 +348,14 @@ interface ParsedMime {
 }
 
 const parseMime = async (raw: Buffer): Promise<ParsedMime> => {
+  const flowed = withoutFlowedFormat(raw);
   let email: Email;
   try {
-    email = await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' });
+    email = await PostalMime.parse(flowed.raw, { attachmentEncoding: 'arraybuffer' });
   } catch (error) {
     throw new InboundEmailParseError(`Malformed raw email: ${messageOf(error)}`, 400, { cause: error });
   }
+  if (flowed.format && email.text !== undefined) email.text = decodeFlowed(email.text, flowed.format.delSp);
   const attachments = email.attachments.map((a, i): InboundAttachment => {
     const content =
       typeof a.content === 'string'
@@ -325,6 +372,24 @@ const parseMime = async (raw: Buffer): Promise<ParsedMime> => {
     };
   });
   return { email, headerBlock: headerBlockOf(raw), attachments };
+};
+
+const FLOWED_CONTENT_TYPE = /^(content-type:[ \t]*text\/plain\b[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)/gim;
+
+/**
+ * postal-mime unwraps `format=flowed` text without regard to quote depth (a quoted line ending
+ * in a space swallows the reply under it). The parameter is renamed in the text part's header so
+ * postal-mime leaves the lines alone, and `decodeFlowed` (RFC 3676 §4.5) unwraps them after.
+ */
+const withoutFlowedFormat = (raw: Buffer): { raw: Buffer; format?: { delSp: boolean } } => {
+  const text = raw.toString('latin1');
+  let format: { delSp: boolean } | undefined;
+  const rewritten = text.replace(FLOWED_CONTENT_TYPE, (header) => {
+    if (!/\bformat\s*=\s*"?flowed"?/i.test(header)) return header;
+    format ??= { delSp: /\bdelsp\s*=\s*"?yes"?/i.test(header) };
+    return header.replace(/\bformat(\s*=\s*"?)flowed/i, 'x-format$1flowed');
+  });
+  return format ? { raw: Buffer.from(rewritten, 'latin1'), format } : { raw };
 };
 
 /** The bytes before the first empty line, decoded as UTF-8 (RFC 6532 allows UTF-8 in headers). */

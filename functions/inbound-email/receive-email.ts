@@ -25,6 +25,8 @@ export const receiveEmail = async (
     basicAuth: { user: string; password: string };
     signaturePublicKey?: string;
     maxBytes: number;
+    /** Largest attachment kept; larger ones are listed, not archived. */
+    maxAttachmentBytes?: number;
     blobStore: BlobStore;
     publishInbound: (message: InboundMessage) => Promise<PublishOutcome>;
     logger: Logger;
@@ -53,6 +55,7 @@ export const receiveEmail = async (
   try {
     email = await parseSendGridInbound(body, header(event, 'content-type') ?? '', {
       maxBytes: deps.maxBytes,
+      ...(deps.maxAttachmentBytes && { maxAttachmentBytes: deps.maxAttachmentBytes }),
     });
   } catch (error) {
     if (error instanceof InboundEmailParseError) throw new WebhookRejection(error.statusCode, error.message);
@@ -77,9 +80,23 @@ export const receiveEmail = async (
   // Archived together: the webhook answers SendGrid once everything is stored.
   await Promise.all([
     deps.blobStore.put(rawPayloadKey, body, header(event, 'content-type') ?? 'application/octet-stream'),
-    ...attachments.map((a) => deps.blobStore.put(a.key, a.content, a.contentType)),
+    ...attachments.filter((a) => !a.skipped).map((a) => deps.blobStore.put(a.key, a.content, a.contentType)),
   ]);
-  const media = attachments.slice(0, 10).map((a) => ({ url: `s3:${a.key}`, contentType: a.contentType }));
+  // Listed on the lead's message as MMS media are; a file too large to keep is listed with why.
+  const media = attachments.slice(0, 10).map((a) => ({
+    url: `s3:${a.key}`,
+    contentType: a.contentType,
+    filename: a.filename.slice(0, 200),
+    bytes: a.size,
+    ...(a.skipped && { skipped: a.skipped }),
+  }));
+  const skipped = attachments.filter((a) => a.skipped);
+  if (skipped.length > 0) {
+    deps.logger.warn('Email attachments not kept', {
+      correlationId: messageId,
+      files: skipped.map((a) => ({ contentType: a.contentType, bytes: a.size, reason: a.skipped })),
+    });
+  }
 
   const text = extractLeadText({ text: email.text, html: email.html, subject: email.subject });
   deps.logger.info('Email received', { leadId, correlationId: messageId, from: maskEmail(sender.address) });

@@ -9,6 +9,7 @@ import {
 } from '#events/catalog.ts';
 import type { BusinessProfile } from '#shared/config/business-profile.ts';
 import { normaliseEmail, normalisePhone, usStateTimeZone } from '#shared/domain/contact.ts';
+import { attachmentsAsMedia } from '#shared/domain/mail/attachments.ts';
 import { classifyKeyword } from '#shared/domain/opt-out.ts';
 import {
   blankQualification,
@@ -55,6 +56,9 @@ export const qualifyMessage = async (
       body: message.body,
       ...(message.subject && { subject: message.subject }),
       at: message.receivedAt,
+      // MMS media are recorded by archive-media once fetched; email attachments are archived already.
+      ...(message.channel === 'email' &&
+        message.media.length > 0 && { media: attachmentsAsMedia(message.media) }),
     },
     ...(message.channel === 'email' && {
       emailThread: {
