@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCharset } from '../../../functions/inbound-email/charsets.ts';
-import { parseSendGridInbound } from '../../../functions/inbound-email/parse-inbound-email.ts';
+import {
+  type InboundEmailLimits,
+  parseSendGridInbound,
+} from '../../../functions/inbound-email/parse-inbound-email.ts';
 import { decodeFlowed } from '../../../shared/domain/mail/flowed-text.ts';
 import { buildMultipart } from '../../support/multipart.ts';
 
@@ -13,7 +16,7 @@ import { buildMultipart } from '../../support/multipart.ts';
 const parse = (
   fields: Record<string, string | Buffer>,
   files: Parameters<typeof buildMultipart>[1] = [],
-  limits = { maxBytes: 10 * 1024 * 1024 },
+  limits: InboundEmailLimits = { maxBytes: 10 * 1024 * 1024 },
 ) => {
   const { body, contentType } = buildMultipart(fields, files);
   return parseSendGridInbound(body, contentType, limits);
