@@ -25,7 +25,7 @@ const escapeRegExp = (word: string) => word.replace(/[.*+?^${}()[\]\\|]/g, '\\$&
 const alternatives = (words: readonly string[]) =>
   [...words]
     .sort((a, b) => b.length - a.length)
-    .map(escape)
+    .map(escapeRegExp)
     .join('|');
 
 const COLON = '[:：]';
