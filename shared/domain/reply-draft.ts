@@ -1,6 +1,6 @@
 import type { BusinessProfile } from '#shared/config/business-profile.ts';
 import { describeHours, FIRST_SMS_MAX_CHARS, type ReplyKind, SMS_OPT_OUT_FOOTER } from './reply.ts';
-import { toGsm7 } from './sms-text.ts';
+import { toSmsText } from './sms-text.ts';
 
 /**
  * Reply drafting by a model, the parts that need no model: the business facts a draft may use,
@@ -89,7 +89,7 @@ const phoneDigits = (text: string): Set<string> =>
 
 /**
  * Checks a drafted body before it is sent: it fits the channel, and it states no price, offer,
- * link or phone number the business profile does not. For SMS it is normalised to GSM-7 first
+ * link or phone number the business profile does not. For SMS it is normalised as `toSmsText` does first
  * (what the lead would receive), and that normalised text is what passes.
  */
 export function checkDraft(
@@ -97,7 +97,7 @@ export function checkDraft(
   context: { kind: ReplyKind; channel: 'sms' | 'email'; profile: BusinessProfile },
 ): DraftCheck {
   const { profile, channel } = context;
-  const text = channel === 'sms' ? toGsm7(draft.text.replace(/\s+/g, ' ')).trim() : draft.text.trim();
+  const text = channel === 'sms' ? toSmsText(draft.text.replace(/\s+/g, ' ')).trim() : draft.text.trim();
   if (text.length === 0) return { ok: false, reason: 'the draft is empty' };
   const max = draftMaxChars(context.kind, channel);
   if (text.length > max)

@@ -2,7 +2,7 @@ import type { BusinessProfile, Service } from '#shared/config/business-profile.t
 import type { Qualification } from '#shared/domain/qualification.ts';
 import { serviceAreaMatch } from '#shared/domain/scoring.ts';
 import { formatSlot } from '#shared/domain/slots.ts';
-import { toGsm7 } from '#shared/domain/sms-text.ts';
+import { toSmsText } from '#shared/domain/sms-text.ts';
 import { parseHhMm, type Weekday } from '#shared/domain/time.ts';
 
 export type ReplyKind =
@@ -333,7 +333,7 @@ function renderSms(blocks: ReadonlyArray<Block>): string {
     // "Hi Jane, thanks for ..." reads as one sentence.
     parts.push(greeted && parts.length === 1 ? text.charAt(0).toLowerCase() + text.slice(1) : text);
   }
-  return toGsm7(parts.join(' '));
+  return toSmsText(parts.join(' '));
 }
 
 type Optional = Extract<Block, { priority: number }>;
@@ -470,7 +470,7 @@ export function composeReply(ctx: ReplyContext): ComposedReply {
 export function composeWithBody(ctx: ReplyContext, body: string): ComposedReply {
   if (ctx.channel === 'sms') {
     const flat = body.replace(/\s+/g, ' ').trim();
-    return { text: toGsm7(ctx.kind === 'first-reply' ? `${flat} ${SMS_OPT_OUT_FOOTER}` : flat) };
+    return { text: toSmsText(ctx.kind === 'first-reply' ? `${flat} ${SMS_OPT_OUT_FOOTER}` : flat) };
   }
   const paragraphs = body
     .split(/\n\s*\n/)
