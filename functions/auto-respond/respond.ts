@@ -75,7 +75,8 @@ export const respond = async (
   const q = lead.qualification;
   const context: ReplyContext = {
     kind,
-    channel: detail.channel,
+    // A WhatsApp answer is written like a text: short, plain, one paragraph.
+    channel: detail.channel === 'email' ? 'email' : 'sms',
     profile: deps.profile,
     lead: { name: lead.name },
     qualification: q,

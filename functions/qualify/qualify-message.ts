@@ -42,12 +42,13 @@ export const qualifyMessage = async (
   deps: { store: LeadStore; qualifier: Qualifier; publisher: EventPublisher; profile: BusinessProfile },
 ): Promise<QualifyOutcome> => {
   const { store, publisher, profile } = deps;
-  const isSms = message.channel === 'sms';
+  // SMS and WhatsApp leads are phone contacts.
+  const isPhone = message.channel !== 'email';
   const { lead, isNewLead } = await store.recordInbound({
     leadId: message.leadId,
     contact: message.from,
     channel: message.channel,
-    ...(isSms ? { phone: message.from } : { email: message.from }),
+    ...(isPhone ? { phone: message.from } : { email: message.from }),
     ...(message.fromName && { name: message.fromName }),
     timeZone: (message.fromState && usStateTimeZone(message.fromState)) || profile.timeZone,
     message: {
@@ -71,7 +72,7 @@ export const qualifyMessage = async (
 
   // A person writing from an address that bounced once shows it works again (a full mailbox, a
   // fixed domain); if it still does not, SendGrid drops the reply and says so again.
-  if (!isSms && !message.automated) await store.clearEmailUnreachable(message.from);
+  if (!isPhone && !message.automated) await store.clearEmailUnreachable(message.from);
 
   const history = (await store.getMessages(lead.leadId))
     .filter((m) => m.messageId !== message.messageId && m.status !== 'suppressed')
@@ -152,7 +153,7 @@ const readMessage = async (
     };
   }
   return deps.qualifier.qualify({
-    channel: message.channel,
+    channel: message.channel === 'email' ? 'email' : 'sms',
     body: message.body,
     subject: message.subject,
     history: context.history,

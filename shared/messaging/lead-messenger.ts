@@ -1,12 +1,14 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Context } from 'aws-lambda';
+import type { Channel } from '#events/envelope.ts';
 import type { BusinessProfile } from '#shared/config/business-profile.ts';
 import { decideSendTime } from '#shared/domain/quiet-hours.ts';
 import { PermanentError, RecipientOptedOutError } from '#shared/ports/errors.ts';
 import type { Lead, LeadMessage, LeadStore } from '#shared/ports/lead-store.ts';
 import type { EmailSender, SmsSender } from '#shared/ports/outbound.ts';
 import type { ComposedBy } from '#shared/ports/reply-drafter.ts';
+import { decideSend, type SendDecision } from './send-policy.ts';
 
 /**
  * `reply`: answers a message the lead just sent (goes at once unless quiet hours are strict).
@@ -17,7 +19,7 @@ export type SendKind = 'reply' | 'initiated' | 'opt-out-confirmation';
 
 export interface OutboundText {
   lead: Lead;
-  channel: 'sms' | 'email';
+  channel: Channel;
   kind: SendKind;
   /** What the message is for, e.g. `first-reply`, `slots-offered`: with `answering`, the dedupe key. */
   purpose: string;
@@ -56,7 +58,8 @@ export class LeadMessenger {
       sms: SmsSender;
       email: EmailSender;
       profile: BusinessProfile;
-      identity: { smsNumber: string; emailFrom: string };
+      /** `whatsappFrom`: the business's WhatsApp sender (E.164), the SMS number when unset. */
+      identity: { smsNumber: string; emailFrom: string; whatsappFrom?: string };
       persistenceStore: BasePersistenceLayer;
       clock?: () => Date;
     },
@@ -148,8 +151,8 @@ export class LeadMessenger {
     return this.deps.clock?.() ?? new Date();
   }
 
-  private async recordProviderOptOut(lead: Lead, channel: 'sms' | 'email', messageId: string) {
-    const contact = channel === 'sms' ? lead.phone : lead.email;
+  private async recordProviderOptOut(lead: Lead, channel: Channel, messageId: string) {
+    const contact = channel === 'email' ? lead.email : lead.phone;
     if (!contact) return;
     await this.deps.store.setOptOut({
       contact,
@@ -162,14 +165,15 @@ export class LeadMessenger {
 
   private async deliver(message: OutboundText): Promise<SendOutcome> {
     const { lead, channel } = message;
-    const to = channel === 'sms' ? lead.phone : lead.email;
+    const to = channel === 'email' ? lead.email : lead.phone;
     if (!to)
-      return { status: 'suppressed', reason: `the lead has no ${channel === 'sms' ? 'phone' : 'email'}` };
+      return { status: 'suppressed', reason: `the lead has no ${channel === 'email' ? 'email' : 'phone'}` };
 
-    // Both checks read at once: they sit on the path of every reply.
-    const [optOut, unreachable] = await Promise.all([
+    // The checks read at once: they sit on the path of every reply.
+    const [optOut, unreachable, messages] = await Promise.all([
       this.deps.store.getOptOut(to),
       channel === 'email' ? this.deps.store.getEmailUnreachable(to) : undefined,
+      this.deps.store.getMessages(lead.leadId),
     ]);
     if (optOut?.optedOut && message.kind !== 'opt-out-confirmation') {
       return this.suppress(message, 'the contact opted out');
@@ -179,6 +183,16 @@ export class LeadMessenger {
     if (unreachable) {
       return this.suppress(message, 'the email address is unreachable');
     }
+    const decision = decideSend({
+      lead,
+      channel,
+      purpose: message.purpose,
+      kind: message.kind,
+      messages,
+      profile: this.deps.profile,
+      now: this.now(),
+    });
+    if (decision.action === 'suppress') return this.suppress(message, decision.reason);
 
     const now = this.now();
     const outboundMessageId = `out-${message.purpose}-${message.answering}`;
@@ -210,8 +224,8 @@ export class LeadMessenger {
     }
 
     const { providerMessageId } =
-      channel === 'sms'
-        ? await this.deps.sms.send({ to, from: this.deps.identity.smsNumber, body: message.text })
+      channel !== 'email'
+        ? await this.deps.sms.send(this.textTo(channel, to, message.text, decision))
         : await this.deps.email.send({
             to,
             from: { email: this.deps.identity.emailFrom, name: this.deps.profile.name },
@@ -239,6 +253,21 @@ export class LeadMessenger {
       providerMessageId,
     });
     return { status: 'sent', outboundMessageId, providerMessageId, sentAt };
+  }
+
+  /** An SMS, or a WhatsApp message (Twilio's `whatsapp:` addresses), free-form or a template. */
+  private textTo(channel: Channel, to: string, body: string, decision: SendDecision) {
+    const { smsNumber, whatsappFrom } = this.deps.identity;
+    if (channel !== 'whatsapp') return { to, from: smsNumber, body };
+    return {
+      to: `whatsapp:${to}`,
+      from: `whatsapp:${whatsappFrom ?? smsNumber}`,
+      body,
+      ...(decision.action === 'send-template' && {
+        contentSid: decision.contentSid,
+        contentVariables: decision.contentVariables,
+      }),
+    };
   }
 
   private async suppress(message: OutboundText, reason: string): Promise<SendOutcome> {

@@ -4,8 +4,21 @@ export interface SentMessage {
   providerMessageId: string;
 }
 
+/**
+ * A text through the SMS provider: an SMS, or a WhatsApp message when `to` and `from` carry the
+ * `whatsapp:` prefix (Twilio). `contentSid` sends an approved template (Twilio Content API)
+ * with its `contentVariables` instead of `body`.
+ */
+export interface OutgoingText {
+  to: string;
+  from: string;
+  body: string;
+  contentSid?: string;
+  contentVariables?: Record<string, string>;
+}
+
 export interface SmsSender {
-  send(sms: { to: string; from: string; body: string }): Promise<SentMessage>;
+  send(sms: OutgoingText): Promise<SentMessage>;
 }
 
 export interface EmailSender {

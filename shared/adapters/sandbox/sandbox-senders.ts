@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { ChatMessage, ChatPoster, EmailSender, SentMessage, SmsSender } from '#shared/ports/outbound.ts';
+import type {
+  ChatMessage,
+  ChatPoster,
+  EmailSender,
+  OutgoingText,
+  SentMessage,
+  SmsSender,
+} from '#shared/ports/outbound.ts';
 import type { SandboxOutbox } from './sandbox-outbox.ts';
 
 const providerId = (prefix: string) => `${prefix}${randomBytes(16).toString('hex')}`;
@@ -7,13 +14,17 @@ const providerId = (prefix: string) => `${prefix}${randomBytes(16).toString('hex
 export class SandboxSmsSender implements SmsSender {
   constructor(private readonly outbox: SandboxOutbox) {}
 
-  async send(sms: { to: string; from: string; body: string }): Promise<SentMessage> {
+  async send(sms: OutgoingText): Promise<SentMessage> {
     const providerMessageId = providerId('SM');
     await this.outbox.record({
       kind: 'sms',
       to: sms.to,
       body: sms.body,
-      details: { from: sms.from, providerMessageId },
+      details: {
+        from: sms.from,
+        providerMessageId,
+        ...(sms.contentSid && { contentSid: sms.contentSid, contentVariables: sms.contentVariables }),
+      },
     });
     return { providerMessageId };
   }

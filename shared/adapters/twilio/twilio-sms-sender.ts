@@ -16,7 +16,7 @@ import {
   type RetryBudget,
 } from '#shared/adapters/provider-call.ts';
 import { PermanentError, RecipientOptedOutError, type TransientError } from '#shared/ports/errors.ts';
-import type { SentMessage, SmsSender } from '#shared/ports/outbound.ts';
+import type { OutgoingText, SentMessage, SmsSender } from '#shared/ports/outbound.ts';
 import { readTwilioSettings, twilioStatusCallbackUrl } from './settings.ts';
 
 /**
@@ -133,11 +133,11 @@ export class TwilioSmsSender implements SmsSender {
     });
   }
 
-  send(sms: { to: string; from: string; body: string }): Promise<SentMessage> {
+  send(sms: OutgoingText): Promise<SentMessage> {
     return callProvider(() => this.create(sms), this.options.retryBudget ?? defaultRetryBudget);
   }
 
-  private async create(sms: { to: string; from: string; body: string }): Promise<SentMessage> {
+  private async create(sms: OutgoingText): Promise<SentMessage> {
     const domain = new HeaderRecordingDomain(this.#client, this.options.apiBaseUrl);
     // `MessageListInstance` only calls the version's request methods; the SDK's `V2010` class
     // would add getters for every other v2010 resource, and with them their code.
@@ -147,7 +147,10 @@ export class TwilioSmsSender implements SmsSender {
     try {
       created = await messages.create({
         to: sms.to,
-        body: sms.body,
+        // A WhatsApp template outside the 24-hour window: Twilio renders it from the Content API.
+        ...(sms.contentSid
+          ? { contentSid: sms.contentSid, contentVariables: JSON.stringify(sms.contentVariables ?? {}) }
+          : { body: sms.body }),
         statusCallback: this.options.statusCallbackUrl,
         ...(this.options.messagingServiceSid
           ? { messagingServiceSid: this.options.messagingServiceSid }
