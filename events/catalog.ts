@@ -40,8 +40,17 @@ export const LeadMessageReceived = defineEvent(
     receivedAt: z.iso.datetime(),
     /** Where the raw provider payload was archived in the blob store. */
     rawPayloadKey: z.string().optional(),
+    /** MMS media, or email attachments (`s3:<key>`, with name, size, and why a file was not kept). */
     media: z
-      .array(z.object({ url: z.string(), contentType: z.string() }))
+      .array(
+        z.object({
+          url: z.string(),
+          contentType: z.string(),
+          filename: z.string().max(200).optional(),
+          bytes: z.number().int().nonnegative().optional(),
+          skipped: z.string().optional(),
+        }),
+      )
       .max(10)
       .default([]),
     /** Carrier/Twilio opt-out classification when Advanced Opt-Out is on. */

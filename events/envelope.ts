@@ -4,7 +4,8 @@ import * as z from 'zod';
 export const Source = { inbound: 'leadline.inbound', pipeline: 'leadline.pipeline' } as const;
 export type Source = (typeof Source)[keyof typeof Source];
 
-export const Channel = z.enum(['sms', 'email']);
+/** How a lead reaches the business and is answered; WhatsApp goes through Twilio like SMS. */
+export const Channel = z.enum(['sms', 'email', 'whatsapp']);
 export type Channel = z.infer<typeof Channel>;
 
 /** Fields every event's `detail` carries (DESIGN.md §5). */

@@ -189,7 +189,7 @@ export const subscribers: readonly Subscriber[] = [
     pattern: {
       source: [Source.inbound],
       'detail-type': types(LeadMessageReceived),
-      detail: { channel: ['sms'], media: { url: [{ exists: true }] } },
+      detail: { channel: ['sms', 'whatsapp'], media: { url: [{ exists: true }] } },
     },
     // Up to 10 media of up to 5 MB each, fetched from Twilio and written to S3.
     timeoutSeconds: 60,

@@ -150,7 +150,8 @@ const compose = async (
   const released = meetings.find((m) => m.cancelled?.messageId === detail.messageId);
   const context: ReplyContext = {
     kind,
-    channel: detail.channel,
+    // A WhatsApp answer is written like a text: short, plain, one paragraph.
+    channel: detail.channel === 'email' ? 'email' : 'sms',
     profile: deps.profile,
     lead: { name: lead.name, phone: lead.phone },
     qualification: q,

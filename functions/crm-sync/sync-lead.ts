@@ -18,7 +18,8 @@ export const toCrmRecord = (
   ...(lead.phone && { phone: lead.phone }),
   ...(lead.score && { score: lead.score.score, grade: lead.score.grade }),
   status: displayedStatus(lead.status, optedOut),
-  sourceChannel: lead.channel,
+  // WhatsApp leads are phone contacts: the CRM's phone fields and do-not-call flag apply.
+  sourceChannel: lead.channel === 'email' ? 'email' : 'sms',
   ...(lead.known.need && { need: lead.known.need }),
   ...(lead.known.service && { service: lead.known.service }),
   ...(lead.known.location && { location: lead.known.location }),

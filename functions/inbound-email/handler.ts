@@ -12,12 +12,22 @@ const basicAuth = once(() => readEnv({ INBOUND_EMAIL_BASIC_AUTH: basicAuthPair }
 const settings = readEnv({
   SENDGRID_INBOUND_PUBLIC_KEY: z.string().min(1).optional(),
   RAW_BUCKET_NAME: z.string().min(3),
-  /** API Gateway and Lambda cap a request at 6 MB (FACTS.md). */
+  /**
+   * API Gateway's HTTP API payload limit (10 MB): nothing larger reaches a function. In AWS a
+   * Lambda request is also capped at 6 MB *after* API Gateway base64-encodes the multipart body,
+   * so posts over ~4.4 MB fail before this code runs (README, "Large mail").
+   */
   INBOUND_EMAIL_MAX_BYTES: z.coerce
     .number()
     .int()
     .positive()
-    .default(6 * 1024 * 1024),
+    .default(10 * 1024 * 1024),
+  /** Attachments larger than this are listed on the message, not archived. */
+  INBOUND_EMAIL_MAX_ATTACHMENT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(5 * 1024 * 1024),
 });
 const blobStore = new S3BlobStore(s3Client(), settings.RAW_BUCKET_NAME);
 
@@ -30,6 +40,7 @@ export const handler = createWebhookHandler({
         signaturePublicKey: settings.SENDGRID_INBOUND_PUBLIC_KEY,
       }),
       maxBytes: settings.INBOUND_EMAIL_MAX_BYTES,
+      maxAttachmentBytes: settings.INBOUND_EMAIL_MAX_ATTACHMENT_BYTES,
       blobStore,
       ...deps,
     }),

@@ -1,7 +1,8 @@
-import { TextDecoder } from 'node:util';
 import busboy from 'busboy';
 import PostalMime, { type Address, type Email } from 'postal-mime';
 import * as z from 'zod';
+import { decodeFlowed } from '#shared/domain/mail/flowed-text.ts';
+import { decodeCharset } from './charsets.ts';
 
 /**
  * Parsing of SendGrid Inbound Parse posts (`multipart/form-data`), in both of its modes:
@@ -22,6 +23,8 @@ export interface InboundAttachment {
   content: Buffer;
   /** Content-ID (without angle brackets) when the file is referenced from the HTML, e.g. an inline image. */
   contentId?: string;
+  /** Why the file's bytes were not kept (over a size limit); `content` is then empty. */
+  skipped?: string;
 }
 
 export interface ParsedInboundEmail {
@@ -49,7 +52,11 @@ export interface ParsedInboundEmail {
 export interface InboundEmailLimits {
   /** Largest body accepted, in bytes; larger is a 413. */
   maxBytes: number;
-  /** Most files (attachments) accepted; more is a 413. Default 50. */
+  /** Largest attachment whose bytes are kept; a larger one is listed with `skipped`. Default `maxBytes`. */
+  maxAttachmentBytes?: number;
+  /** Most attachment bytes kept in all; files past it are listed with `skipped`. Default `maxBytes`. */
+  maxKeptAttachmentBytes?: number;
+  /** Most files (attachments) read; more are left out, the mail is still accepted. Default 50. */
   maxFiles?: number;
   /** Most non-file fields accepted; more is a 413. Default 100. */
   maxFields?: number;
@@ -151,7 +158,10 @@ export const parseSendGridInbound = async (
   const f = parsed.data;
   const ids = readThreadingHeaders(f.headers);
   const spamScore = f.spam_score === undefined ? undefined : Number.parseFloat(f.spam_score);
-  const attachments = mime ? mime.attachments : withAttachmentInfo(form.files, f['attachment-info']);
+  const attachments = keepWithinLimits(
+    mime ? mime.attachments : withAttachmentInfo(form.files, f['attachment-info']),
+    limits,
+  );
 
   return {
     from: f.from,
@@ -213,7 +223,7 @@ const readMultipart = (
         defParamCharset: 'utf8',
         limits: {
           fieldSize: limits.maxBytes,
-          fileSize: limits.maxBytes,
+          fileSize: limits.maxAttachmentBytes ?? limits.maxBytes,
           files: maxFiles,
           fields: maxFields,
           // busboy reports `partsLimit` once the count *reaches* the limit, so one more than allowed.
@@ -236,19 +246,33 @@ const readMultipart = (
     bb.on('file', (name, stream, info) => {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('limit', () => fail(new InboundEmailParseError(`File ${name} is over the size limit`, 413)));
+      let truncated = false;
+      let size = 0;
+      stream.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+      });
+      // Too large to keep: the mail (and the lead's words in it) is still accepted, the file listed.
+      stream.on('limit', () => {
+        truncated = true;
+        chunks.length = 0;
+        stream.resume();
+      });
       stream.on('end', () => {
-        const content = Buffer.concat(chunks);
+        const content = truncated ? Buffer.alloc(0) : Buffer.concat(chunks);
         files.push({
           field: name,
           filename: info.filename ?? name,
           contentType: info.mimeType,
-          size: content.length,
+          size,
           content,
+          ...(truncated && {
+            skipped: `over the ${limits.maxAttachmentBytes ?? limits.maxBytes}-byte limit per file`,
+          }),
         });
       });
     });
-    bb.on('filesLimit', () => fail(new InboundEmailParseError(`More than ${maxFiles} files`, 413)));
+    // Files past the limit are not read; the mail is accepted with the first ones.
+    bb.on('filesLimit', () => undefined);
     bb.on('fieldsLimit', () => fail(new InboundEmailParseError(`More than ${maxFields} fields`, 413)));
     bb.on('partsLimit', () => fail(new InboundEmailParseError(`More than ${maxParts} parts`, 413)));
     bb.on('error', (error) =>
@@ -270,33 +294,28 @@ const hasWideChars = (value: string): boolean => {
 };
 
 /** Decodes a field's bytes with its charset (default UTF-8); an unknown charset falls back to UTF-8. */
-export const decodeField = (bytes: Buffer, charset: string | undefined): string => {
-  let decoder: TextDecoder;
-  try {
-    decoder = new TextDecoder(charset?.trim() || 'utf-8');
-  } catch {
-    decoder = new TextDecoder('utf-8');
-  }
-  // WHATWG maps iso-8859-1, latin1, us-ascii and cp1252 to windows-1252; Node 20's TextDecoder
-  // decodes that as plain ISO-8859-1 and loses € “ ” – — and the rest of 0x80–0x9F.
-  return decoder.encoding === 'windows-1252' ? decodeWindows1252(bytes) : decoder.decode(bytes);
-};
+export const decodeField = (bytes: Buffer, charset: string | undefined): string =>
+  decodeCharset(bytes, charset).text;
 
-/** Code points of windows-1252 bytes 0x80–0x9F (WHATWG index); every other byte is its own code point. */
-const WINDOWS_1252_HIGH = [
-  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d,
-  0x17d, 0x8f, 0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a,
-  0x153, 0x9d, 0x17e, 0x178,
-];
-
-const decodeWindows1252 = (bytes: Buffer): string => {
-  let out = '';
-  for (const byte of bytes) {
-    out += String.fromCharCode(
-      byte >= 0x80 && byte <= 0x9f ? (WINDOWS_1252_HIGH[byte - 0x80] ?? byte) : byte,
-    );
-  }
-  return out;
+/**
+ * Drops the bytes of files over the per-file limit or past the total kept, keeping each listed
+ * with the reason: the lead's text is answered whatever the attachments weigh.
+ */
+const keepWithinLimits = (files: InboundAttachment[], limits: InboundEmailLimits): InboundAttachment[] => {
+  const perFile = limits.maxAttachmentBytes ?? limits.maxBytes;
+  let budget = limits.maxKeptAttachmentBytes ?? limits.maxBytes;
+  return files.map((file) => {
+    if (file.skipped) return file;
+    const reason =
+      file.size > perFile
+        ? `over the ${perFile}-byte limit per file`
+        : file.size > budget
+          ? 'over the total size kept for one mail'
+          : undefined;
+    if (reason) return { ...file, content: Buffer.alloc(0), skipped: reason };
+    budget -= file.size;
+    return file;
+  });
 };
 
 /** Adds Content-IDs (and names/types SendGrid left out of the part) from the `attachment-info` field. */
@@ -329,12 +348,14 @@ interface ParsedMime {
 }
 
 const parseMime = async (raw: Buffer): Promise<ParsedMime> => {
+  const flowed = withoutFlowedFormat(raw);
   let email: Email;
   try {
-    email = await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' });
+    email = await PostalMime.parse(flowed.raw, { attachmentEncoding: 'arraybuffer' });
   } catch (error) {
     throw new InboundEmailParseError(`Malformed raw email: ${messageOf(error)}`, 400, { cause: error });
   }
+  if (flowed.format && email.text !== undefined) email.text = decodeFlowed(email.text, flowed.format.delSp);
   const attachments = email.attachments.map((a, i): InboundAttachment => {
     const content =
       typeof a.content === 'string'
@@ -351,6 +372,24 @@ const parseMime = async (raw: Buffer): Promise<ParsedMime> => {
     };
   });
   return { email, headerBlock: headerBlockOf(raw), attachments };
+};
+
+const FLOWED_CONTENT_TYPE = /^(content-type:[ \t]*text\/plain\b[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)/gim;
+
+/**
+ * postal-mime unwraps `format=flowed` text without regard to quote depth (a quoted line ending
+ * in a space swallows the reply under it). The parameter is renamed in the text part's header so
+ * postal-mime leaves the lines alone, and `decodeFlowed` (RFC 3676 §4.5) unwraps them after.
+ */
+const withoutFlowedFormat = (raw: Buffer): { raw: Buffer; format?: { delSp: boolean } } => {
+  const text = raw.toString('latin1');
+  let format: { delSp: boolean } | undefined;
+  const rewritten = text.replace(FLOWED_CONTENT_TYPE, (header) => {
+    if (!/\bformat\s*=\s*"?flowed"?/i.test(header)) return header;
+    format ??= { delSp: /\bdelsp\s*=\s*"?yes"?/i.test(header) };
+    return header.replace(/\bformat(\s*=\s*"?)flowed/i, 'x-format$1flowed');
+  });
+  return format ? { raw: Buffer.from(rewritten, 'latin1'), format } : { raw };
 };
 
 /** The bytes before the first empty line, decoded as UTF-8 (RFC 6532 allows UTF-8 in headers). */

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { leadIdForContact, maskEmail, parseEmailAddress } from '#shared/domain/contact.ts';
+import { maskEmail, parseEmailAddress, parseMailboxes } from '#shared/domain/email-address.ts';
 import { extractLeadText } from '#shared/domain/email-text.ts';
+import { leadIdOf } from '#shared/domain/lead-id.ts';
 import type { InboundMessage, PublishOutcome } from '#shared/inbound/publish-inbound.ts';
 import { verifySendGridSignature } from '#shared/inbound/sendgrid-signature.ts';
 import { header, rawBody, requireMethod, WebhookRejection } from '#shared/lambda/http.ts';
@@ -24,6 +25,8 @@ export const receiveEmail = async (
     basicAuth: { user: string; password: string };
     signaturePublicKey?: string;
     maxBytes: number;
+    /** Largest attachment kept; larger ones are listed, not archived. */
+    maxAttachmentBytes?: number;
     blobStore: BlobStore;
     publishInbound: (message: InboundMessage) => Promise<PublishOutcome>;
     logger: Logger;
@@ -52,18 +55,20 @@ export const receiveEmail = async (
   try {
     email = await parseSendGridInbound(body, header(event, 'content-type') ?? '', {
       maxBytes: deps.maxBytes,
+      ...(deps.maxAttachmentBytes && { maxAttachmentBytes: deps.maxAttachmentBytes }),
     });
   } catch (error) {
     if (error instanceof InboundEmailParseError) throw new WebhookRejection(error.statusCode, error.message);
     throw error;
   }
-  const sender = parseEmailAddress(email.from);
+  // RFC 5322 §3.6.2 allows several mailboxes in From: the lead is the first one we can answer.
+  const sender = parseMailboxes(email.from)[0];
   if (!sender) throw new WebhookRejection(400, 'The from field holds no email address');
 
   // The Message-ID is the provider's message id; a mail without one is keyed by its content.
   const providerMessageId = email.messageId ?? `sha256:${createHash('sha256').update(body).digest('hex')}`;
   const messageId = `email-${createHash('sha256').update(providerMessageId).digest('hex').slice(0, 24)}`;
-  const leadId = leadIdForContact(sender.address);
+  const leadId = leadIdOf(sender.address);
   const receivedAt = (deps.now?.() ?? new Date()).toISOString();
   const day = receivedAt.slice(0, 10).replaceAll('-', '/');
 
@@ -75,14 +80,25 @@ export const receiveEmail = async (
   // Archived together: the webhook answers SendGrid once everything is stored.
   await Promise.all([
     deps.blobStore.put(rawPayloadKey, body, header(event, 'content-type') ?? 'application/octet-stream'),
-    ...attachments.map((a) => deps.blobStore.put(a.key, a.content, a.contentType)),
+    ...attachments.filter((a) => !a.skipped).map((a) => deps.blobStore.put(a.key, a.content, a.contentType)),
   ]);
-  const media = attachments.slice(0, 10).map((a) => ({ url: `s3:${a.key}`, contentType: a.contentType }));
+  // Listed on the lead's message as MMS media are; a file too large to keep is listed with why.
+  const media = attachments.slice(0, 10).map((a) => ({
+    url: `s3:${a.key}`,
+    contentType: a.contentType,
+    filename: a.filename.slice(0, 200),
+    bytes: a.size,
+    ...(a.skipped && { skipped: a.skipped }),
+  }));
+  const skipped = attachments.filter((a) => a.skipped);
+  if (skipped.length > 0) {
+    deps.logger.warn('Email attachments not kept', {
+      correlationId: messageId,
+      files: skipped.map((a) => ({ contentType: a.contentType, bytes: a.size, reason: a.skipped })),
+    });
+  }
 
-  const text = extractLeadText({
-    ...(email.text !== undefined && { text: email.text }),
-    ...(email.html !== undefined && { html: email.html }),
-  });
+  const text = extractLeadText({ text: email.text, html: email.html, subject: email.subject });
   deps.logger.info('Email received', { leadId, correlationId: messageId, from: maskEmail(sender.address) });
   return deps.publishInbound({
     version: 1,

@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { readSignedTwilioForm } from '#shared/adapters/twilio/twilio-webhook.ts';
 import { leadIdForContact, maskPhone, normalisePhone } from '#shared/domain/contact.ts';
+import { readTextingSender } from '#shared/domain/texting-address.ts';
 import type { InboundMessage, PublishOutcome } from '#shared/inbound/publish-inbound.ts';
 import { WebhookRejection } from '#shared/lambda/http.ts';
 import { TwilioSmsParams, toInboundSms } from './parse-twilio-sms.ts';
@@ -36,22 +37,36 @@ export const receiveSms = async (
     throw new WebhookRejection(400, `Not a Twilio incoming message: check ${missing}`);
   }
   const sms = toInboundSms(parsed.data);
-  const from = normalisePhone(sms.from);
-  if (!from) throw new WebhookRejection(400, 'From is not a phone number that can be answered');
+  const sender = readTextingSender(sms.from);
+  if (sender.kind === 'unanswerable') {
+    // Refused, never lost silently: the log says which sender and why.
+    deps.logger.warn('Text from a sender that cannot be answered', {
+      messageSid: sms.messageSid,
+      sender: /^[\d+]+$/.test(sms.from) ? maskPhone(sms.from) : sms.from.slice(0, 11),
+      reason: sender.reason,
+    });
+    throw new WebhookRejection(400, sender.reason);
+  }
+  const from = sender.phone;
 
   const messageId = `sms-${sms.messageSid}`;
   const leadId = leadIdForContact(from);
-  deps.logger.info('SMS received', { leadId, correlationId: messageId, from: maskPhone(from) });
+  deps.logger.info('Text received', {
+    leadId,
+    correlationId: messageId,
+    channel: sender.channel,
+    from: maskPhone(from),
+  });
   return deps.publishInbound({
     version: 1,
     leadId,
     correlationId: messageId,
     messageId,
-    channel: 'sms',
+    channel: sender.channel,
     provider: 'twilio',
     providerMessageId: sms.messageSid,
     from,
-    to: normalisePhone(sms.to) ?? sms.to,
+    to: normalisePhone(sms.to.replace(/^whatsapp:/i, '')) ?? sms.to,
     body: sms.body,
     receivedAt: (deps.now?.() ?? new Date()).toISOString(),
     media: sms.media,

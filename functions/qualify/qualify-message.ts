@@ -10,6 +10,7 @@ import {
 import type { BusinessProfile } from '#shared/config/business-profile.ts';
 import { normaliseEmail, normalisePhone, usStateTimeZone } from '#shared/domain/contact.ts';
 import { isNewEmergency, mergeFacts, upcomingMeeting } from '#shared/domain/facts.ts';
+import { attachmentsAsMedia } from '#shared/domain/mail/attachments.ts';
 import { consentKeyword } from '#shared/domain/opt-out.ts';
 import {
   blankQualification,
@@ -39,12 +40,13 @@ export const qualifyMessage = async (
   deps: { store: LeadStore; qualifier: Qualifier; publisher: EventPublisher; profile: BusinessProfile },
 ): Promise<QualifyOutcome> => {
   const { store, publisher, profile } = deps;
-  const isSms = message.channel === 'sms';
+  // SMS and WhatsApp leads are phone contacts.
+  const isPhone = message.channel !== 'email';
   const { lead: recorded } = await store.recordInbound({
     leadId: message.leadId,
     contact: message.from,
     channel: message.channel,
-    ...(isSms ? { phone: message.from } : { email: message.from }),
+    ...(isPhone ? { phone: message.from } : { email: message.from }),
     ...(message.fromName && { name: message.fromName }),
     timeZone: (message.fromState && usStateTimeZone(message.fromState)) || profile.timeZone,
     message: {
@@ -54,6 +56,9 @@ export const qualifyMessage = async (
       ...(message.subject && { subject: message.subject }),
       at: message.receivedAt,
       ...(message.automated && { automated: true }),
+      // MMS media are recorded by archive-media once fetched; email attachments are archived already.
+      ...(message.channel === 'email' &&
+        message.media.length > 0 && { media: attachmentsAsMedia(message.media) }),
     },
     ...(message.channel === 'email' && {
       emailThread: {
@@ -66,7 +71,7 @@ export const qualifyMessage = async (
 
   // A person writing from an address that bounced once shows it works again (a full mailbox, a
   // fixed domain); if it still does not, SendGrid drops the reply and says so again.
-  if (!isSms && !message.automated) await store.clearEmailUnreachable(message.from);
+  if (!isPhone && !message.automated) await store.clearEmailUnreachable(message.from);
 
   const [messages, meetings] = await Promise.all([
     store.getMessages(recorded.leadId),
@@ -209,7 +214,7 @@ const readMessage = async (
     };
   }
   return deps.qualifier.qualify({
-    channel: message.channel,
+    channel: message.channel === 'email' ? 'email' : 'sms',
     body: message.body,
     subject: message.subject,
     history: context.history,

@@ -92,6 +92,27 @@ export const BusinessProfile = z.object({
       strict: z.boolean().default(false),
     })
     .default({ start: '21:00', end: '08:00', strict: false }),
+  /**
+   * At most this many automatic answers to one address (phone or email) in 24 hours: the safety
+   * net that stops two robots answering each other, however they are written.
+   */
+  automaticAnswersPerDay: z.number().int().min(1).max(100).default(10),
+  /** WhatsApp through Twilio (`shared/messaging/whatsapp-window.ts`). */
+  whatsapp: z
+    .object({
+      /**
+       * Approved message templates (Twilio Content API `HX…` sids) by what the message is for
+       * (`first-reply`, `slots-offered`, … or `default`): the only messages WhatsApp delivers
+       * outside the 24-hour customer-service window. `{{1}}` is filled with the lead's first name.
+       */
+      templates: z
+        .record(
+          z.string(),
+          z.object({ contentSid: z.string().regex(/^HX[0-9a-fA-F]{32}$/, 'expected a Content SID (HX…)') }),
+        )
+        .default({}),
+    })
+    .default({ templates: {} }),
 });
 export type BusinessProfile = z.infer<typeof BusinessProfile>;
 export type BusinessProfileInput = z.input<typeof BusinessProfile>;

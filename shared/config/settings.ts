@@ -45,5 +45,10 @@ export const readIdentitySettings = () =>
       .regex(/^\+[1-9]\d{6,14}$/, 'expected an E.164 number')
       .default('+15125550100'),
     BUSINESS_EMAIL_FROM: z.email().default('hello@leadline.example'),
+    /** The business's WhatsApp sender on Twilio; the SMS number when unset. */
+    BUSINESS_WHATSAPP_NUMBER: z
+      .string()
+      .regex(/^\+[1-9]\d{6,14}$/, 'expected an E.164 number')
+      .optional(),
     PUBLIC_BASE_URL: z.url().default('http://localhost:3000'),
   });

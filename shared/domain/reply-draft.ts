@@ -1,7 +1,7 @@
 import type { BusinessProfile } from '#shared/config/business-profile.ts';
 import guard from './reply/draft-guard.json' with { type: 'json' };
 import { describeHours, FIRST_SMS_MAX_CHARS, type ReplyKind, SMS_OPT_OUT_FOOTER } from './reply.ts';
-import { toGsm7 } from './sms-text.ts';
+import { toSmsText } from './sms-text.ts';
 import { foldAccents } from './understanding/fold.ts';
 
 /**
@@ -108,7 +108,7 @@ const phoneDigits = (text: string): Set<string> =>
 
 /**
  * Checks a drafted body before it is sent: it fits the channel, and it states no price, offer,
- * link or phone number the business profile does not. For SMS it is normalised to GSM-7 first
+ * link or phone number the business profile does not. For SMS it is normalised as `toSmsText` does first
  * (what the lead would receive), and that normalised text is what passes.
  */
 export function checkDraft(
@@ -116,7 +116,7 @@ export function checkDraft(
   context: { kind: ReplyKind; channel: 'sms' | 'email'; profile: BusinessProfile; footer?: string },
 ): DraftCheck {
   const { profile, channel } = context;
-  const text = channel === 'sms' ? toGsm7(draft.text.replace(/\s+/g, ' ')).trim() : draft.text.trim();
+  const text = channel === 'sms' ? toSmsText(draft.text.replace(/\s+/g, ' ')).trim() : draft.text.trim();
   if (text.length === 0) return { ok: false, reason: 'the draft is empty' };
   const max = draftMaxChars(context.kind, channel, context.footer);
   if (text.length > max)

@@ -18,7 +18,7 @@ import {
 } from '#shared/domain/reply/templates.ts';
 import { serviceAreaMatch } from '#shared/domain/scoring.ts';
 import { formatSlot } from '#shared/domain/slots.ts';
-import { toGsm7 } from '#shared/domain/sms-text.ts';
+import { toSmsText } from '#shared/domain/sms-text.ts';
 
 export { describeHours } from '#shared/domain/reply/hours.ts';
 
@@ -409,7 +409,7 @@ export function composeWithBody(ctx: ReplyContext, body: string): ComposedReply 
   const { t } = templatesOf(ctx);
   if (ctx.channel === 'sms') {
     const flat = body.replace(/\s+/g, ' ').trim();
-    return { text: toGsm7(ctx.kind === 'first-reply' ? `${flat} ${t.smsFooter}` : flat) };
+    return { text: toSmsText(ctx.kind === 'first-reply' ? `${flat} ${t.smsFooter}` : flat) };
   }
   const paragraphs = body
     .split(/\n\s*\n/)

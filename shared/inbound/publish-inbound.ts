@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
 import { LeadMessageReceived } from '#events/catalog.ts';
+import { attachmentsAsMedia } from '#shared/domain/mail/attachments.ts';
 import { consentKeyword } from '#shared/domain/opt-out.ts';
 import { WebhookRejection } from '#shared/lambda/http.ts';
 import type { EventPublisher } from '#shared/ports/event-publisher.ts';
@@ -67,7 +68,10 @@ export const createInboundPublisher = (deps: {
         body: detail.body,
         ...(detail.subject && { subject: detail.subject }),
         at: detail.receivedAt,
-        ...(detail.media.length > 0 && { media: detail.media }),
+        // Email attachments are archived already, so the message lists them; MMS media are
+        // recorded by archive-media once fetched.
+        ...(detail.channel === 'email' &&
+          detail.media.length > 0 && { media: attachmentsAsMedia(detail.media) }),
         ...(detail.automated && { automated: true }),
       },
       { now: started, claimMs: context?.getRemainingTimeInMillis() || DEFAULT_CLAIM_MS },

@@ -1,10 +1,12 @@
 import type { Context } from 'aws-lambda';
+import type { Channel } from '#events/envelope.ts';
 import type { BusinessProfile } from '#shared/config/business-profile.ts';
 import { decideSendTime } from '#shared/domain/quiet-hours.ts';
 import { PermanentError, RecipientOptedOutError, TransientError } from '#shared/ports/errors.ts';
 import type { Lead, LeadMessage, LeadStore } from '#shared/ports/lead-store.ts';
 import type { EmailSender, SentLookupResult, SentMessage, SmsSender } from '#shared/ports/outbound.ts';
 import type { ComposedBy } from '#shared/ports/reply-drafter.ts';
+import { decideSend, type SendDecision } from './send-policy.ts';
 
 /**
  * `reply`: answers a message the lead just sent (goes at once unless quiet hours are strict).
@@ -15,7 +17,7 @@ export type SendKind = 'reply' | 'initiated' | 'opt-out-confirmation';
 
 export interface OutboundText {
   lead: Lead;
-  channel: 'sms' | 'email';
+  channel: Channel;
   kind: SendKind;
   /** What the message is for, e.g. `first-reply`, `slots-offered`: recorded on the message. */
   purpose: string;
@@ -69,7 +71,8 @@ export class LeadMessenger {
       sms: SmsSender;
       email: EmailSender;
       profile: BusinessProfile;
-      identity: { smsNumber: string; emailFrom: string };
+      /** `whatsappFrom`: the business's WhatsApp sender (E.164), the SMS number when unset. */
+      identity: { smsNumber: string; emailFrom: string; whatsappFrom?: string };
       clock?: () => Date;
     },
   ) {}
@@ -108,7 +111,7 @@ export class LeadMessenger {
    */
   async supersede(message: {
     lead: Lead;
-    channel: 'sms' | 'email';
+    channel: Channel;
     answering: string;
     by: string;
   }): Promise<SendOutcome> {
@@ -214,8 +217,8 @@ export class LeadMessenger {
     return new Date(this.now().getTime() + ms);
   }
 
-  private async recordProviderOptOut(lead: Lead, channel: 'sms' | 'email', messageId: string) {
-    const contact = channel === 'sms' ? lead.phone : lead.email;
+  private async recordProviderOptOut(lead: Lead, channel: Channel, messageId: string) {
+    const contact = channel === 'email' ? lead.email : lead.phone;
     if (!contact) return;
     await this.deps.store.setOptOut({
       contact,
@@ -265,8 +268,10 @@ export class LeadMessenger {
     if (!(await this.deps.store.retakeOutbound(stored, claimedUntil, until))) {
       throw new TransientError(`${stored.messageId} was taken over by another attempt`);
     }
-    const to = message.channel === 'sms' ? message.lead.phone : message.lead.email;
-    const sender = message.channel === 'sms' ? this.deps.sms : this.deps.email;
+    const address = message.channel === 'email' ? message.lead.email : message.lead.phone;
+    // Twilio lists a WhatsApp message under its `whatsapp:` address.
+    const to = address && message.channel === 'whatsapp' ? `whatsapp:${address}` : address;
+    const sender = message.channel === 'email' ? this.deps.email : this.deps.sms;
     const found = to ? await this.lookUp(sender, to, stored) : 'unknown';
     const ref = {
       leadId: stored.leadId,
@@ -286,8 +291,17 @@ export class LeadMessenger {
       await this.deps.store.finishOutbound(ref, { status: 'sent', at: now.toISOString(), ...found });
       return { status: 'sent', outboundMessageId: stored.messageId, sentAt: now.toISOString(), ...found };
     }
-    // It never reached the provider: send it now, under the claim just taken.
-    return this.handOver(message, stored, until);
+    // It never reached the provider: send it now, under the claim just taken, if it still may go.
+    const gate = await this.gate(message);
+    if ('blocked' in gate) {
+      await this.deps.store.finishOutbound(ref, {
+        status: 'suppressed',
+        at: now.toISOString(),
+        reason: gate.blocked,
+      });
+      return { status: 'suppressed', reason: gate.blocked };
+    }
+    return this.handOver(message, stored, until, gate.decision);
   }
 
   /** The provider's word on an interrupted send: its id, null (never went), or 'unknown'. */
@@ -307,45 +321,32 @@ export class LeadMessenger {
   }
 
   private async deliver(message: OutboundText): Promise<SendOutcome> {
+    const gate = await this.gate(message);
+    if ('blocked' in gate) return this.suppress(message, gate.blocked);
+    const { decision } = gate;
     const { lead, channel } = message;
-    const to = channel === 'sms' ? lead.phone : lead.email;
-    if (!to) return this.suppress(message, `the lead has no ${channel === 'sms' ? 'phone' : 'email'}`);
-
-    // Both checks read at once: they sit on the path of every reply.
-    const [optOut, unreachable] = await Promise.all([
-      this.deps.store.getOptOut(to),
-      channel === 'email' ? this.deps.store.getEmailUnreachable(to) : undefined,
-    ]);
-    if (optOut?.optedOut && message.kind !== 'opt-out-confirmation') {
-      return this.suppress(message, 'the contact opted out');
-    }
-    // An address that bounced for good gets nothing more, not even a confirmation: resending
-    // to it only hurts the sender's reputation.
-    if (unreachable) {
-      return this.suppress(message, 'the email address is unreachable');
-    }
 
     const now = this.now();
     const outboundMessageId = outboundMessageIdFor(message.answering);
     if (channel === 'sms') {
-      const decision = decideSendTime({
+      const timing = decideSendTime({
         now,
         timeZone: lead.timeZone,
         quietHours: this.deps.profile.quietHours,
         // The opt-out confirmation answers the STOP the lead just sent.
         kind: message.kind === 'initiated' ? 'initiated' : 'reply',
       });
-      if (!decision.sendNow) {
+      if (!timing.sendNow) {
         const stored = await this.deps.store.recordOutbound({
           ...this.outboundRecord(message, now),
           status: 'held',
-          sendAt: decision.sendAt.toISOString(),
+          sendAt: timing.sendAt.toISOString(),
           reason: 'quiet hours',
         });
         return this.resumeIfOther(stored, message, {
           status: 'held',
           outboundMessageId,
-          sendAt: decision.sendAt.toISOString(),
+          sendAt: timing.sendAt.toISOString(),
         });
       }
     }
@@ -357,21 +358,61 @@ export class LeadMessenger {
       message,
       { ...this.outboundRecord(message, now), direction: 'out', status: 'sending' },
       until,
+      decision,
     );
   }
 
-  /** Calls the provider for a claimed answer and records how it ended. */
-  private async handOver(message: OutboundText, claimed: LeadMessage, until: Date): Promise<SendOutcome> {
+  /**
+   * What stands between a message and its provider, checked before every call to it (a send
+   * resumed after a crash included, since the lead may have opted out meanwhile): a contact with
+   * nowhere to send, an opt-out (but for the one confirmation), an address that bounced for good,
+   * and the send policy (`send-policy.ts`).
+   */
+  private async gate(message: OutboundText): Promise<{ blocked: string } | { decision: SendDecision }> {
+    const { lead, channel } = message;
+    const to = channel === 'email' ? lead.email : lead.phone;
+    if (!to) return { blocked: `the lead has no ${channel === 'email' ? 'email' : 'phone'}` };
+    // The checks read at once: they sit on the path of every reply.
+    const [optOut, unreachable, messages] = await Promise.all([
+      this.deps.store.getOptOut(to),
+      channel === 'email' ? this.deps.store.getEmailUnreachable(to) : undefined,
+      this.deps.store.getMessages(lead.leadId),
+    ]);
+    if (optOut?.optedOut && message.kind !== 'opt-out-confirmation')
+      return { blocked: 'the contact opted out' };
+    // An address that bounced for good gets nothing more, not even a confirmation: resending
+    // to it only hurts the sender's reputation.
+    if (unreachable) return { blocked: 'the email address is unreachable' };
+    const decision = decideSend({
+      lead,
+      channel,
+      purpose: message.purpose,
+      kind: message.kind,
+      messages,
+      profile: this.deps.profile,
+      now: this.now(),
+    });
+    return decision.action === 'suppress' ? { blocked: decision.reason } : { decision };
+  }
+
+  /**
+   * Calls the provider for a claimed answer and records how it ended. `decision` says whether a
+   * WhatsApp answer goes free-form or as a template.
+   */
+  private async handOver(
+    message: OutboundText,
+    claimed: LeadMessage,
+    until: Date,
+    decision: SendDecision,
+  ): Promise<SendOutcome> {
     const { lead, channel } = message;
     const ref = { leadId: claimed.leadId, messageId: claimed.messageId, at: claimed.at, channel };
     let sent: SentMessage;
     try {
       sent =
-        channel === 'sms'
+        channel !== 'email'
           ? await this.deps.sms.send({
-              to: lead.phone ?? '',
-              from: this.deps.identity.smsNumber,
-              body: claimed.body,
+              ...this.textTo(channel, lead.phone ?? '', claimed.body, decision),
               reference: claimed.messageId,
             })
           : await this.deps.email.send({
@@ -416,6 +457,21 @@ export class LeadMessenger {
       outboundMessageId: claimed.messageId,
       providerMessageId: sent.providerMessageId,
       sentAt,
+    };
+  }
+
+  /** An SMS, or a WhatsApp message (Twilio's `whatsapp:` addresses), free-form or a template. */
+  private textTo(channel: Channel, to: string, body: string, decision: SendDecision) {
+    const { smsNumber, whatsappFrom } = this.deps.identity;
+    if (channel !== 'whatsapp') return { to, from: smsNumber, body };
+    return {
+      to: `whatsapp:${to}`,
+      from: `whatsapp:${whatsappFrom ?? smsNumber}`,
+      body,
+      ...(decision.action === 'send-template' && {
+        contentSid: decision.contentSid,
+        contentVariables: decision.contentVariables,
+      }),
     };
   }
 

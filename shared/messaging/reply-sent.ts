@@ -1,4 +1,5 @@
 import { ReplySent } from '#events/catalog.ts';
+import type { Channel } from '#events/envelope.ts';
 import type { EventPublisher } from '#shared/ports/event-publisher.ts';
 import type { Lead, LeadStore } from '#shared/ports/lead-store.ts';
 
@@ -13,7 +14,7 @@ export const announceReplySent = async (
     /** The inbound message answered. */
     messageId: string;
     outboundMessageId: string;
-    channel: 'sms' | 'email';
+    channel: Channel;
     purpose: string;
     sentAt: string;
     composedBy?: 'openai' | 'template' | undefined;

@@ -144,6 +144,8 @@ export interface MessageRef {
 export interface InboundMedia {
   url: string;
   contentType: string;
+  /** Email attachments: the file's name. */
+  filename?: string;
   key?: string;
   bytes?: number;
   skipped?: string;

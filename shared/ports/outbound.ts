@@ -17,9 +17,24 @@ export interface SentLookup {
 /** What a provider says of an interrupted send: it took it (its id), it did not (null), or it cannot tell. */
 export type SentLookupResult = SentMessage | null | 'unknown';
 
+/**
+ * A text through the SMS provider: an SMS, or a WhatsApp message when `to` and `from` carry the
+ * `whatsapp:` prefix (Twilio). `contentSid` sends an approved template (Twilio Content API)
+ * with its `contentVariables` instead of `body`. `reference` is our id for it (`out-…`), kept
+ * where the provider can.
+ */
+export interface OutgoingText {
+  to: string;
+  from: string;
+  body: string;
+  contentSid?: string;
+  contentVariables?: Record<string, string>;
+  reference?: string;
+}
+
 export interface SmsSender {
-  /** Hands the text to the provider. `reference` is our id for it, kept where the provider can. */
-  send(sms: { to: string; from: string; body: string; reference?: string }): Promise<SentMessage>;
+  /** Hands the text to the provider. */
+  send(sms: OutgoingText): Promise<SentMessage>;
   /**
    * Whether the provider took this text (its id) or not (null); `unknown` when the provider
    * cannot tell, and then an interrupted send is never repeated (at most once).

@@ -62,6 +62,9 @@ export const leadMessenger = once(
       identity: {
         smsNumber: identitySettings().BUSINESS_SMS_NUMBER,
         emailFrom: identitySettings().BUSINESS_EMAIL_FROM,
+        ...(identitySettings().BUSINESS_WHATSAPP_NUMBER && {
+          whatsappFrom: identitySettings().BUSINESS_WHATSAPP_NUMBER,
+        }),
       },
     }),
 );

@@ -306,4 +306,33 @@ describe('the lead messenger, against DynamoDB', () => {
     expect(outcome.status).toBe('sent');
     expect(sms.sent).toHaveLength(1);
   });
+
+  it('checks the opt-out again before resuming a send a crash interrupted', async () => {
+    const lead = await newLead();
+    await store.claimOutbound(
+      {
+        messageId: `out-in-${lead.leadId}`,
+        leadId: lead.leadId,
+        channel: 'sms',
+        body: `Hello ${lead.leadId}`,
+        at: now.toISOString(),
+      },
+      new Date(now.getTime() + 30_000),
+    );
+    // The lead texted STOP while the crashed attempt's claim was running out.
+    await store.setOptOut({
+      contact: lead.phone!,
+      optedOut: true,
+      at: now.toISOString(),
+      channel: 'sms',
+      messageId: 'stop-during-crash',
+    });
+    now = new Date(now.getTime() + 60_000);
+    expect(await messenger().send(text(lead))).toEqual({
+      status: 'suppressed',
+      reason: 'the contact opted out',
+    });
+    expect(sms.sent).toHaveLength(0);
+    expect((await store.getMessage(lead.leadId, `out-in-${lead.leadId}`))?.status).toBe('suppressed');
+  });
 });

@@ -3,6 +3,7 @@ import type {
   ChatMessage,
   ChatPoster,
   EmailSender,
+  OutgoingText,
   SentLookup,
   SentLookupResult,
   SentMessage,
@@ -15,13 +16,18 @@ const providerId = (prefix: string) => `${prefix}${randomBytes(16).toString('hex
 export class SandboxSmsSender implements SmsSender {
   constructor(private readonly outbox: SandboxOutbox) {}
 
-  async send(sms: Parameters<SmsSender['send']>[0]): Promise<SentMessage> {
+  async send(sms: OutgoingText): Promise<SentMessage> {
     const providerMessageId = providerId('SM');
     await this.outbox.record({
       kind: 'sms',
       to: sms.to,
       body: sms.body,
-      details: { from: sms.from, providerMessageId, ...(sms.reference && { reference: sms.reference }) },
+      details: {
+        from: sms.from,
+        providerMessageId,
+        ...(sms.reference && { reference: sms.reference }),
+        ...(sms.contentSid && { contentSid: sms.contentSid, contentVariables: sms.contentVariables }),
+      },
     });
     return { providerMessageId };
   }

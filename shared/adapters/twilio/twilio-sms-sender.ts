@@ -16,7 +16,13 @@ import {
   type RetryBudget,
 } from '#shared/adapters/provider-call.ts';
 import { PermanentError, RecipientOptedOutError, type TransientError } from '#shared/ports/errors.ts';
-import type { SentLookup, SentLookupResult, SentMessage, SmsSender } from '#shared/ports/outbound.ts';
+import type {
+  OutgoingText,
+  SentLookup,
+  SentLookupResult,
+  SentMessage,
+  SmsSender,
+} from '#shared/ports/outbound.ts';
 import { readTwilioSettings, twilioStatusCallbackUrl } from './settings.ts';
 
 /**
@@ -137,7 +143,7 @@ export class TwilioSmsSender implements SmsSender {
    * Sends the text. A retry after a failure that may have reached Twilio (a timeout, a 500)
    * first asks Twilio whether the text is there, so the retry budget never sends it twice.
    */
-  send(sms: Parameters<SmsSender['send']>[0]): Promise<SentMessage> {
+  send(sms: OutgoingText): Promise<SentMessage> {
     // Twilio's DateCreated has whole seconds.
     const since = new Date(Math.floor(Date.now() / 1000) * 1000);
     let mayExist = false;
@@ -196,13 +202,16 @@ export class TwilioSmsSender implements SmsSender {
     return MessageListInstance(version, this.options.accountSid);
   }
 
-  private async create(sms: { to: string; from: string; body: string }): Promise<SentMessage> {
+  private async create(sms: OutgoingText): Promise<SentMessage> {
     const domain = new HeaderRecordingDomain(this.#client, this.options.apiBaseUrl);
     let created: unknown;
     try {
       created = await this.messages(domain).create({
         to: sms.to,
-        body: sms.body,
+        // A WhatsApp template outside the 24-hour window: Twilio renders it from the Content API.
+        ...(sms.contentSid
+          ? { contentSid: sms.contentSid, contentVariables: JSON.stringify(sms.contentVariables ?? {}) }
+          : { body: sms.body }),
         statusCallback: this.options.statusCallbackUrl,
         ...(this.options.messagingServiceSid
           ? { messagingServiceSid: this.options.messagingServiceSid }

@@ -1,4 +1,4 @@
-import { toGsm7 } from '#shared/domain/sms-text.ts';
+import { toSmsText } from '#shared/domain/sms-text.ts';
 
 /**
  * A reply as blocks, rendered once for SMS (fitted into a length by shortening or dropping the
@@ -46,7 +46,7 @@ export function renderSms(blocks: ReadonlyArray<Block>): string {
           : block.text;
     parts.push(lowerNext && parts.length === 1 ? text.charAt(0).toLowerCase() + text.slice(1) : text);
   }
-  return toGsm7(parts.join(' '));
+  return toSmsText(parts.join(' '));
 }
 
 type Optional = Extract<Block, { priority: number }>;

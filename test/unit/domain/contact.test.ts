@@ -41,7 +41,11 @@ describe('parseEmailAddress', () => {
     ['jane@example.com', { address: 'jane@example.com' }],
     ['  Jane.Doe@Example.COM ', { address: 'jane.doe@example.com' }],
     ['Jane Doe <jane@example.com>', { address: 'jane@example.com', name: 'Jane Doe' }],
-    ['"Doe, Jane" <Jane@Example.com>', { address: 'jane@example.com', name: 'Doe, Jane' }],
+    // Directory order ("Last, First", Outlook/Exchange) is read as the person's name.
+    ['"Doe, Jane" <Jane@Example.com>', { address: 'jane@example.com', name: 'Jane Doe' }],
+    ['"sam@othermail.example" <sam@example.com>', { address: 'sam@example.com' }],
+    ['=?utf-8?B?5byg5Lyf?= <zw@example.cn>', { address: 'zw@example.cn', name: '张伟' }],
+    ['jane@example.com, "Bob" <bob@example.com>', { address: 'jane@example.com' }],
     ['"Jane \\"JD\\" Doe" <jd@example.com>', { address: 'jd@example.com', name: 'Jane "JD" Doe' }],
     ['<jane@example.com>', { address: 'jane@example.com' }],
     ['jane@example.com <jane@example.com>', { address: 'jane@example.com' }],

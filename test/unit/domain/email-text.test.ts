@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeHtmlEntities, extractLeadText, htmlToText } from '#shared/domain/email-text.ts';
+import { extractLeadText, htmlToText } from '#shared/domain/email-text.ts';
 
 const gmail = `Tuesday at 10 works for me. The leak is getting worse.
 
@@ -179,10 +179,10 @@ describe('htmlToText', () => {
   });
 });
 
-describe('decodeHtmlEntities', () => {
-  it('decodes named and numeric entities and leaves unknown ones', () => {
-    expect(
-      decodeHtmlEntities('Tom &amp; Jerry&#39;s &lt;pipe&gt; &quot;ok&quot; &#x41;&#66; &nbsp;&bogus;'),
-    ).toBe('Tom & Jerry\'s <pipe> "ok" AB  &bogus;');
+describe('htmlToText entities', () => {
+  it('decodes named and numeric entities as a browser does', () => {
+    expect(htmlToText('Tom &amp; Jerry&#39;s &lt;pipe&gt; &quot;ok&quot; &#x41;&#66; &euro;5 &frac12;')).toBe(
+      'Tom & Jerry\'s <pipe> "ok" AB €5 ½',
+    );
   });
 });

@@ -53,8 +53,8 @@ describe('checkDraft', () => {
     expect(check('Write to deals@brightside-offers.com.').ok).toBe(false);
   });
 
-  it('judges an SMS by its GSM-7 text and sends that text', () => {
-    expect(check('We\u2019re on it \u{1F527}')).toEqual({ ok: true, text: "We're on it" });
+  it('judges an SMS by the text the lead receives: meaning-preserving replacements, nothing dropped', () => {
+    expect(check('We\u2019re on it \u{1F527}')).toEqual({ ok: true, text: "We're on it \u{1F527}" });
   });
 
   it('leaves room for the opt-out footer on a first text only', () => {

@@ -67,11 +67,11 @@ describe('replies in Spanish', () => {
         missing: ['location'],
       }),
     );
-    // GSM-7 keeps é, ñ, ¿ and ¡ but not á, í, ó: those lose their accent, as texts usually do.
+    // Every character is kept: á, í, ó are not GSM-7, so the text goes as UCS-2 (issue 10).
     expect(reply.text).toBe(
-      'Hola, Maria: ¡Gracias por contactar a Brightside Plumbing! Le podemos ayudar con eso: Reparacion de fugas, desde $149. ¿En qué ciudad o codigo postal esta? Responda STOP para no recibir mas mensajes.',
+      'Hola, María: ¡Gracias por contactar a Brightside Plumbing! Le podemos ayudar con eso: Reparación de fugas, desde $149. ¿En qué ciudad o código postal está? Responda STOP para no recibir más mensajes.',
     );
-    expect(isGsm7(reply.text)).toBe(true);
+    expect(isGsm7(reply.text)).toBe(false);
   });
 
   it('offers times in Spanish, with the meeting kind and dates in Spanish', () => {

@@ -147,10 +147,6 @@ describe('composeReply: first SMS reply', () => {
       },
     ],
     [
-      'curly quotes and emoji in the name',
-      { lead: { name: 'Zoë “Zo” 🙂' }, qualification: q({ service: 'Leak repair' }), missing: ['location'] },
-    ],
-    [
       'a long business name',
       {
         profile: { ...profile, name: 'Brightside Plumbing, Heating & Drain Services of Greater Austin' },
@@ -169,8 +165,21 @@ describe('composeReply: first SMS reply', () => {
     expect(reply.text).not.toMatch(/https?:\/\//);
   });
 
+  it.each([
+    ['Zoë “Zo” 🙂', 'Zoë'],
+    ['张伟', '张伟'],
+    ['محمد', 'محمد'],
+  ])('greets %j by the whole name %j and sends UCS-2 rather than drop a character', (name, greeted) => {
+    const reply = composeReply(
+      ctx({ lead: { name }, qualification: q({ service: 'Leak repair' }), missing: ['location'] }),
+    );
+    expect(reply.text.startsWith(`Hi ${greeted},`)).toBe(true);
+    expect(reply.text.length).toBeLessThanOrEqual(FIRST_SMS_MAX_CHARS);
+    expect(isGsm7(reply.text)).toBe(false);
+  });
+
   it('keeps the outside-area note and the slots over lesser lines when space runs out', () => {
-    const reply = composeReply(ctx(heavy[3]?.[1]));
+    const reply = composeReply(ctx(heavy[2]?.[1]));
     expect(reply.text).toContain('mainly serve');
     expect(reply.text).toContain('Reply 1, 2 or 3 to book.');
   });

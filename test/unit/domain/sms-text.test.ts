@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isGsm7, smsSegments, toGsm7 } from '#shared/domain/sms-text.ts';
+import { isGsm7, smsSegments, toSmsText } from '#shared/domain/sms-text.ts';
 
 describe('GSM-7 text', () => {
   it.each([
@@ -16,13 +16,23 @@ describe('GSM-7 text', () => {
   it.each([
     ['It\u2019s \u201cfine\u201d \u2014 really\u2026', 'It\'s "fine" - really...'],
     ['10:00\u202fAM', '10:00 AM'],
-    ['Zoë Łukasz', 'Zoe Lukasz'],
-    ['Thanks 🙂', 'Thanks '],
-    ['Renée', 'Renée'],
-  ])('turns %j into %j', (text, expected) => {
-    const out = toGsm7(text);
+    ['\u00bd inch pipe', '1/2 inch pipe'],
+    ['\uff12 please', '2 please'],
+  ])('replaces only what keeps the meaning: %j → %j (GSM-7)', (text, expected) => {
+    const out = toSmsText(text);
     expect(out).toBe(expected);
     expect(isGsm7(out)).toBe(true);
+  });
+
+  it.each([
+    ['Hi 张伟, thanks for reaching out'],
+    ['Hi محمد, thanks'],
+    ['Quote: \u20b9500'],
+    ['Zoë Łukasz'],
+    ['Thanks 🙂'],
+  ])('never drops a character: %j is kept whole and sent as UCS-2', (text) => {
+    expect(toSmsText(text)).toBe(text);
+    expect(isGsm7(toSmsText(text))).toBe(false);
   });
 
   it.each([
@@ -36,6 +46,11 @@ describe('GSM-7 text', () => {
     ['160 accented GSM-7 letters', 'é'.repeat(160), 1],
     ['70 UCS-2 characters', 'ë'.repeat(70), 1],
     ['71 UCS-2 characters', 'ë'.repeat(71), 2],
+    // Twilio's calculator: an escape pair (€ is two septets) never straddles a segment boundary.
+    ['152 × a, €, 152 × a', `${'a'.repeat(152)}€${'a'.repeat(152)}`, 3],
+    ['159 × a then € (161 septets)', `${'a'.repeat(159)}€`, 2],
+    // A surrogate pair (emoji) never straddles a UCS-2 segment boundary either.
+    ['66 × ë then an emoji then 67 × ë', `${'ë'.repeat(66)}🙂${'ë'.repeat(67)}`, 3],
   ])('counts the segments of %s', (_label, text, segments) => {
     expect(smsSegments(text)).toBe(segments);
   });

@@ -18,6 +18,19 @@ describe('recognising mail written by a machine', () => {
     ['an Outlook automatic reply', { subject: 'Automatic reply: Water heater' }],
     ['an out-of-office subject', { subject: 'Out of Office: back Monday' }],
     ['a bounce subject', { subject: 'Undeliverable: Re: Your quote' }],
+    // A shop's robot that answered every reply and never stopped (issue 10): no Auto-Submitted header.
+    ['an "Automated Response: Re:" subject', { subject: 'Automated Response: Re: Your quote' }],
+    ['an automatic subject under reply prefixes', { subject: 'RE: AW: Automatische Antwort: Termin' }],
+    ['a French automatic reply', { subject: 'Réponse automatique : absent' }],
+    ['a Spanish automatic reply', { subject: 'Respuesta automática: Re: presupuesto' }],
+    ['a Swedish automatic reply', { subject: 'Automatiskt svar: Offert' }],
+    ['X-Auto-Response-Suppress (Exchange)', { headers: 'X-Auto-Response-Suppress: All' }],
+    ['a list header', { headers: 'List-Unsubscribe: <mailto:u@shop.example>' }],
+    ['auto_reply precedence', { headers: 'Precedence: auto_reply' }],
+    ['a donotreply sender', { from: 'DoNotReply@shop.example' }],
+    ['a do_not_reply sender', { from: 'do_not_reply@shop.example' }],
+    ['a ne-pas-repondre sender', { from: 'ne-pas-repondre@boutique.example' }],
+    ['a no.reply sender with a tag', { from: 'no.reply+orders@shop.example' }],
   ])('treats mail with %s as automated', (_what, overrides) => {
     expect(isAutomatedMail(mail(overrides))).toBe(true);
   });
@@ -27,6 +40,8 @@ describe('recognising mail written by a machine', () => {
     ['Auto-Submitted: no', { headers: 'Auto-Submitted: no' }],
     ['a subject that merely mentions an office', { subject: 'Leak in my office bathroom' }],
     ['a sender named Noreen', { from: 'noreen@example.com' }],
+    ['a subject about an absence', { subject: 'Absence of hot water since Monday' }],
+    ['a subject about an auto shop', { subject: 'Auto shop needs a plumber' }],
   ])('treats %s as written by a person', (_what, overrides) => {
     expect(isAutomatedMail(mail(overrides))).toBe(false);
   });

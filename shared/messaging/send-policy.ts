@@ -1,0 +1,71 @@
+import type { Channel } from '#events/envelope.ts';
+import type { BusinessProfile } from '#shared/config/business-profile.ts';
+import type { Lead, LeadMessage } from '#shared/ports/lead-store.ts';
+
+/**
+ * What may be sent to a lead beyond opt-out and quiet hours, decided from the conversation:
+ * - a cap on automatic answers per address per 24 hours (`profile.automaticAnswersPerDay`), the
+ *   safety net against two robots answering each other (an autoresponder that no header betrays);
+ * - WhatsApp's customer-service window: free-form messages only within 24 hours of the lead's
+ *   last WhatsApp message; outside it only an approved template the business lists
+ *   (https://www.twilio.com/docs/whatsapp/key-concepts#the-24-hour-window-or-24-hour-session).
+ *
+ * Pure; `LeadMessenger` calls it once per send, with the messages it read for the lead.
+ */
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export type SendDecision =
+  | { action: 'send' }
+  | { action: 'send-template'; contentSid: string; contentVariables: Record<string, string> }
+  | { action: 'suppress'; reason: string };
+
+export interface SendPolicyInput {
+  lead: Pick<Lead, 'name'>;
+  channel: Channel;
+  /** What the message is for (`first-reply`, `slots-offered`…): picks the WhatsApp template. */
+  purpose: string;
+  /** The one confirmation the law allows after an opt-out is never capped. */
+  kind: 'reply' | 'initiated' | 'opt-out-confirmation';
+  /** The lead's messages in and out, any order. */
+  messages: ReadonlyArray<Pick<LeadMessage, 'direction' | 'channel' | 'status' | 'at'>>;
+  profile: Pick<BusinessProfile, 'automaticAnswersPerDay' | 'whatsapp'>;
+  now: Date;
+}
+
+export const decideSend = (input: SendPolicyInput): SendDecision => {
+  const since = input.now.getTime() - DAY_MS;
+  const recent = input.messages.filter((m) => Date.parse(m.at) > since);
+  const answered = recent.filter(
+    (m) => m.direction === 'out' && (m.status === 'sent' || m.status === 'sending'),
+  );
+  if (input.kind !== 'opt-out-confirmation' && answered.length >= input.profile.automaticAnswersPerDay) {
+    return {
+      action: 'suppress',
+      reason: `${answered.length} automatic answers to this address in 24 hours (the cap is ${input.profile.automaticAnswersPerDay})`,
+    };
+  }
+  if (input.channel !== 'whatsapp') return { action: 'send' };
+
+  const lastWhatsApp = Math.max(
+    ...input.messages
+      .filter((m) => m.direction === 'in' && m.channel === 'whatsapp')
+      .map((m) => Date.parse(m.at)),
+  );
+  if (Number.isFinite(lastWhatsApp) && lastWhatsApp > since) return { action: 'send' };
+
+  const template =
+    input.profile.whatsapp.templates[input.purpose] ?? input.profile.whatsapp.templates.default;
+  if (!template) {
+    return {
+      action: 'suppress',
+      reason: `outside WhatsApp's 24-hour window and no approved template for ${input.purpose}`,
+    };
+  }
+  const firstName = input.lead.name?.trim().split(/\s+/)[0];
+  return {
+    action: 'send-template',
+    contentSid: template.contentSid,
+    contentVariables: firstName ? { '1': firstName } : {},
+  };
+};
