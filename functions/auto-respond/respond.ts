@@ -41,7 +41,7 @@ const replyFor = (trigger: RespondTrigger, isFirstReply: boolean): { kind: Reply
     case 'Lead Opted Out':
       return { kind: 'opt-out-confirmation', send: 'opt-out-confirmation' };
     case 'Lead Opted In':
-      return { kind: 'opt-in-confirmation', send: 'reply' };
+      return { kind: 'opt-in-confirmation', send: 'opt-in-confirmation' };
     case 'Help Requested':
       return { kind: 'help', send: 'reply' };
   }
@@ -122,6 +122,7 @@ export const respond = async (
     kind: send,
     purpose: kind,
     answering: detail.messageId,
+    ...(answered && { answeredAt: answered.at }),
     text: reply.text,
     ...(reply.subject && { subject: reply.subject }),
     ...(reply.html && { html: reply.html }),

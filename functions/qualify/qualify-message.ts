@@ -7,9 +7,12 @@ import {
   LeadOptedOut,
   LeadQualified,
 } from '#events/catalog.ts';
+import { matchConsentKeyword } from '#shared/compliance/consent-keywords.ts';
+import type { ConsentSignal } from '#shared/compliance/consent-ledger.ts';
+import { recordConsentSignal } from '#shared/compliance/consent-record.ts';
+import { betterLocalTime, localTimeFor } from '#shared/compliance/local-time.ts';
 import type { BusinessProfile } from '#shared/config/business-profile.ts';
-import { normaliseEmail, normalisePhone, usStateTimeZone } from '#shared/domain/contact.ts';
-import { classifyKeyword } from '#shared/domain/opt-out.ts';
+import { normaliseEmail, normalisePhone } from '#shared/domain/contact.ts';
 import {
   blankQualification,
   type Qualification,
@@ -25,6 +28,14 @@ const HISTORY_LIMIT = 12;
 
 /** Twilio's Advanced Opt-Out classification is authoritative when present. */
 const intentFromOptOutType = { STOP: 'opt_out', START: 'opt_in', HELP: 'help' } as const;
+
+/** What a consent intent rests on, for the consent ledger. */
+interface ConsentCause {
+  signal: ConsentSignal;
+  detail: string;
+  /** Twilio Advanced Opt-Out answered the person already: Leadline confirms nothing. */
+  answeredByProvider?: boolean;
+}
 
 export interface QualifyOutcome {
   intent: MessageIntent;
@@ -42,13 +53,19 @@ export const qualifyMessage = async (
 ): Promise<QualifyOutcome> => {
   const { store, publisher, profile } = deps;
   const isSms = message.channel === 'sms';
+  const localTime = localTimeFor({
+    phone: isSms ? message.from : undefined,
+    fromState: message.fromState,
+    businessTimeZone: profile.timeZone,
+  });
   const { lead, isNewLead } = await store.recordInbound({
     leadId: message.leadId,
     contact: message.from,
     channel: message.channel,
     ...(isSms ? { phone: message.from } : { email: message.from }),
     ...(message.fromName && { name: message.fromName }),
-    timeZone: (message.fromState && usStateTimeZone(message.fromState)) || profile.timeZone,
+    timeZone: localTime.zones[0] ?? profile.timeZone,
+    localTime,
     message: {
       messageId: message.messageId,
       channel: message.channel,
@@ -68,6 +85,21 @@ export const qualifyMessage = async (
   // A person writing from an address that bounced once shows it works again (a full mailbox, a
   // fixed domain); if it still does not, SendGrid drops the reply and says so again.
   if (!isSms && !message.automated) await store.clearEmailUnreachable(message.from);
+  // The ledger's first line: the lead wrote first, which is what a reply answers.
+  if (isNewLead && !message.automated) {
+    await store.recordConsentEvent({
+      contact: message.from,
+      id: `first_contact-${message.messageId}`,
+      at: message.receivedAt,
+      channel: message.channel,
+      event: 'first_contact',
+      signal: 'inbound-message',
+      detail: 'the lead wrote to the business first',
+      effect: 'none',
+      messageId: message.messageId,
+      leadId: lead.leadId,
+    });
+  }
 
   const history = (await store.getMessages(lead.leadId))
     .filter((m) => m.messageId !== message.messageId && m.status !== 'suppressed')
@@ -79,17 +111,22 @@ export const qualifyMessage = async (
     { isNewLead, offeredSlots: lead.offeredSlots ?? [], history },
     deps,
   );
-  const intent = decideIntent(message, result.qualification, isNewLead);
+  const { intent, consent } = decideIntent(message, result, isNewLead);
   const base = { version: 1 as const, leadId: lead.leadId, correlationId: message.correlationId };
 
-  if (intent === 'opt_out' || intent === 'opt_in') {
-    await store.setOptOut({
+  if (consent && (intent === 'opt_out' || intent === 'opt_in' || intent === 'help')) {
+    await recordConsentSignal(store, {
       contact: message.from,
-      optedOut: intent === 'opt_out',
-      at: message.receivedAt,
       channel: message.channel,
+      action: intent,
+      ...consent,
+      at: message.receivedAt,
       messageId: message.messageId,
+      leadId: lead.leadId,
+      text: message.subject ? `${message.subject}\n${message.body}` : message.body,
     });
+  }
+  if (intent === 'opt_out' || intent === 'opt_in') {
     await publisher.publish(intent === 'opt_out' ? LeadOptedOut : LeadOptedIn, {
       ...base,
       messageId: message.messageId,
@@ -99,6 +136,8 @@ export const qualifyMessage = async (
     return { intent, qualifiedBy: result.qualifiedBy, isNewLead };
   }
   if (intent === 'help') {
+    // Twilio Advanced Opt-Out answered HELP itself: a second answer would repeat it.
+    if (consent?.answeredByProvider) return { intent, qualifiedBy: result.qualifiedBy, isNewLead };
     await publisher.publish(HelpRequested, {
       ...base,
       messageId: message.messageId,
@@ -107,7 +146,7 @@ export const qualifyMessage = async (
     return { intent, qualifiedBy: result.qualifiedBy, isNewLead };
   }
 
-  await store.updateLead(lead.leadId, learnt(lead, result, intent, message));
+  await store.updateLead(lead.leadId, learnt(lead, result, intent, message, profile.timeZone));
   await publisher.publish(LeadQualified, {
     ...base,
     messageId: message.messageId,
@@ -159,22 +198,55 @@ const readMessage = async (
   });
 };
 
-const decideIntent = (message: Received, q: Qualification, isNewLead: boolean): MessageIntent => {
-  if (message.automated) return 'auto_reply';
-  if (message.optOutType) return intentFromOptOutType[message.optOutType];
-  // Opt-out is law: a keyword wins over whatever a model thought.
-  const keyword =
-    classifyKeyword(message.body) ?? (message.subject ? emailSubjectKeyword(message.subject) : null);
-  if (keyword) return keyword;
-  if (q.intent === 'new_lead' && !isNewLead) return 'reply';
-  if (q.intent === 'reply' && isNewLead) return 'new_lead';
-  return q.intent;
-};
-
-/** An email whose subject is only "unsubscribe" or "stop" is an opt-out, whatever the body quotes. */
-const emailSubjectKeyword = (subject: string) => {
-  const keyword = classifyKeyword(subject);
-  return keyword === 'opt_out' ? keyword : null;
+/**
+ * What the message is, and for a consent intent what it rests on. Opt-out is law: Twilio's
+ * Advanced Opt-Out, then the rules' keywords and phrases win over whatever a model thought; the
+ * model may add an opt-out the rules miss, never remove one. Only a keyword opts back in.
+ */
+const decideIntent = (
+  message: Received,
+  result: QualificationResult,
+  isNewLead: boolean,
+): { intent: MessageIntent; consent?: ConsentCause } => {
+  if (message.automated) return { intent: 'auto_reply' };
+  if (message.optOutType) {
+    return {
+      intent: intentFromOptOutType[message.optOutType],
+      consent: {
+        signal: 'twilio-opt-out-type',
+        detail: `Twilio Advanced Opt-Out: OptOutType=${message.optOutType}`,
+        answeredByProvider: true,
+      },
+    };
+  }
+  const keyword = matchConsentKeyword(message.body, { channel: message.channel, subject: message.subject });
+  if (keyword) {
+    return {
+      intent: keyword.action,
+      consent: { signal: 'keyword', detail: `${keyword.rule.id} (source: ${keyword.rule.source})` },
+    };
+  }
+  const q = result.qualification;
+  if (q.intent === 'opt_out') {
+    return {
+      intent: 'opt_out',
+      consent: {
+        signal: result.qualifiedBy === 'openai' ? 'model' : 'keyword',
+        detail: `${result.qualifiedBy} qualifier: ${q.summary}`,
+      },
+    };
+  }
+  // No keyword: "yes" or "start the job" never reopens texting to someone who said STOP.
+  if (q.intent === 'opt_in') return { intent: isNewLead ? 'new_lead' : 'reply' };
+  if (q.intent === 'help') {
+    return {
+      intent: 'help',
+      consent: { signal: result.qualifiedBy === 'openai' ? 'model' : 'keyword', detail: q.summary },
+    };
+  }
+  if (q.intent === 'new_lead' && !isNewLead) return { intent: 'reply' };
+  if (q.intent === 'reply' && isNewLead) return { intent: 'new_lead' };
+  return { intent: q.intent };
 };
 
 const meetingIntent = (q: Qualification, lead: Lead): MeetingIntent => {
@@ -195,6 +267,7 @@ const learnt = (
   result: QualificationResult,
   intent: MessageIntent,
   message: Received,
+  businessTimeZone: string,
 ): Partial<Lead> => {
   const q = result.qualification;
   const keep = (value: string | null, previous: string | undefined) => value ?? previous;
@@ -207,11 +280,17 @@ const learnt = (
   };
   const phone = lead.phone ?? (q.phone ? (normalisePhone(q.phone) ?? undefined) : undefined);
   const email = lead.email ?? (q.email ? (normaliseEmail(q.email) ?? undefined) : undefined);
+  // A better signal of where the lead is (a phone number given in an email) moves its zone.
+  const localTime = betterLocalTime(
+    lead.localTime,
+    localTimeFor({ phone, fromState: message.fromState, businessTimeZone }),
+  );
   return {
     known: Object.fromEntries(Object.entries(known).filter(([, v]) => v !== undefined)),
     ...(q.name && !lead.name && { name: q.name }),
     ...(phone && { phone }),
     ...(email && { email }),
+    ...(localTime !== lead.localTime && { localTime, timeZone: localTime.zones[0] ?? lead.timeZone }),
     status: statusAfter(lead, intent),
     qualification: {
       ...q,

@@ -64,8 +64,13 @@ export const BusinessProfile = z.object({
       end: Time.default('08:00'),
       /** strict: every text, even a direct reply, waits for the window. */
       strict: z.boolean().default(false),
+      /**
+       * A reply sent more than this many minutes after the lead's message (after retries or a
+       * redrive) is no longer a live conversation: it follows the business-initiated rules.
+       */
+      liveReplyMinutes: z.number().int().min(0).max(1440).default(30),
     })
-    .default({ start: '21:00', end: '08:00', strict: false }),
+    .default({ start: '21:00', end: '08:00', strict: false, liveReplyMinutes: 30 }),
 });
 export type BusinessProfile = z.infer<typeof BusinessProfile>;
 export type BusinessProfileInput = z.input<typeof BusinessProfile>;

@@ -1,5 +1,5 @@
+import { decideConsentKeyword } from '#shared/compliance/consent-keywords.ts';
 import { findEmailInText, findPhoneInText } from '#shared/domain/contact.ts';
-import { classifyKeyword } from '#shared/domain/opt-out.ts';
 import {
   blankQualification,
   type Qualification,
@@ -502,7 +502,7 @@ export function qualifyByRules(input: QualificationInput): Qualification {
   const text = [subject, body].filter((part) => part && part.length > 0).join('\n');
   const summary = summarise(body, subject);
 
-  const keyword = classifyKeyword(body);
+  const keyword = decideConsentKeyword(body, { channel: input.channel, subject: input.subject });
   if (keyword) return emptyQualification(keyword, summary);
   if (text.length === 0) return emptyQualification('spam', summary);
 

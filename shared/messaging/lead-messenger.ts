@@ -1,19 +1,26 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Context } from 'aws-lambda';
+import {
+  consentAllows,
+  recordConsentSignal,
+  recordSuppressedSend,
+} from '#shared/compliance/consent-record.ts';
+import { decideSendTime } from '#shared/compliance/send-time.ts';
 import type { BusinessProfile } from '#shared/config/business-profile.ts';
-import { decideSendTime } from '#shared/domain/quiet-hours.ts';
 import { PermanentError, RecipientOptedOutError } from '#shared/ports/errors.ts';
 import type { Lead, LeadMessage, LeadStore } from '#shared/ports/lead-store.ts';
 import type { EmailSender, SmsSender } from '#shared/ports/outbound.ts';
 import type { ComposedBy } from '#shared/ports/reply-drafter.ts';
 
 /**
- * `reply`: answers a message the lead just sent (goes at once unless quiet hours are strict).
- * `initiated`: the business starts it (follow-up, reminder): waits for the morning.
- * `opt-out-confirmation`: the one confirmation the law allows after an opt-out.
+ * `reply`: answers a message the lead just sent (goes at once unless quiet hours are strict, or
+ * the lead's message is older than `quietHours.liveReplyMinutes`).
+ * `initiated`: the business starts it (follow-up, reminder): waits for the calling window.
+ * `opt-out-confirmation`: the one confirmation the law allows after an opt-out, at once.
+ * `opt-in-confirmation`: the one answer to the message that opted back in.
  */
-export type SendKind = 'reply' | 'initiated' | 'opt-out-confirmation';
+export type SendKind = 'reply' | 'initiated' | 'opt-out-confirmation' | 'opt-in-confirmation';
 
 export interface OutboundText {
   lead: Lead;
@@ -23,6 +30,11 @@ export interface OutboundText {
   purpose: string;
   /** The inbound message this answers (or the event that caused it). */
   answering: string;
+  /**
+   * When the lead's message that this answers arrived (ISO 8601). A reply without it, or to a
+   * message older than `quietHours.liveReplyMinutes`, is treated as the business starting it.
+   */
+  answeredAt?: string | undefined;
   text: string;
   subject?: string;
   html?: string;
@@ -111,6 +123,7 @@ export class LeadMessenger {
       }
       if ((await store.getOptOut(lead.phone))?.optedOut) {
         await store.finishHeld(ref, { status: 'suppressed', reason: 'the contact opted out' });
+        await this.recordSuppressed(lead, message, 'the contact opted out');
         results.push({ lead, message, outcome: { status: 'suppressed', reason: 'the contact opted out' } });
         continue;
       }
@@ -135,6 +148,7 @@ export class LeadMessenger {
         if (error instanceof RecipientOptedOutError) {
           await this.recordProviderOptOut(lead, 'sms', message.messageId);
           await store.finishHeld(ref, { status: 'suppressed', reason: error.message });
+          await this.recordSuppressed(lead, message, error.message);
           results.push({ lead, message, outcome: { status: 'suppressed', reason: error.message } });
           continue;
         }
@@ -151,12 +165,33 @@ export class LeadMessenger {
   private async recordProviderOptOut(lead: Lead, channel: 'sms' | 'email', messageId: string) {
     const contact = channel === 'sms' ? lead.phone : lead.email;
     if (!contact) return;
-    await this.deps.store.setOptOut({
+    await recordConsentSignal(this.deps.store, {
       contact,
-      optedOut: true,
-      at: this.now().toISOString(),
       channel,
+      action: 'opt_out',
+      signal: 'twilio-21610',
+      detail: 'Twilio refused the text: the recipient opted out with the carrier (error 21610)',
+      at: this.now().toISOString(),
       messageId,
+      leadId: lead.leadId,
+    });
+  }
+
+  /** The consent ledger keeps every message held back, with why. */
+  private async recordSuppressed(
+    lead: Lead,
+    message: Pick<LeadMessage, 'messageId' | 'channel' | 'body' | 'purpose'>,
+    reason: string,
+  ) {
+    await recordSuppressedSend(this.deps.store, {
+      contact: (message.channel === 'sms' ? lead.phone : lead.email) ?? lead.contact,
+      channel: message.channel,
+      leadId: lead.leadId,
+      messageId: message.messageId,
+      purpose: message.purpose,
+      text: message.body,
+      reason,
+      at: this.now().toISOString(),
     });
   }
 
@@ -171,9 +206,14 @@ export class LeadMessenger {
       this.deps.store.getOptOut(to),
       channel === 'email' ? this.deps.store.getEmailUnreachable(to) : undefined,
     ]);
-    if (optOut?.optedOut && message.kind !== 'opt-out-confirmation') {
-      return this.suppress(message, 'the contact opted out');
-    }
+    const consent = consentAllows(
+      message.kind === 'opt-out-confirmation' || message.kind === 'opt-in-confirmation'
+        ? message.kind
+        : 'message',
+      optOut,
+      message.answering,
+    );
+    if (!consent.allowed) return this.suppress(message, consent.reason);
     // An address that bounced for good gets nothing more, not even a confirmation: resending
     // to it only hurts the sender's reputation.
     if (unreachable) {
@@ -185,12 +225,13 @@ export class LeadMessenger {
     if (channel === 'sms') {
       const decision = decideSendTime({
         now,
-        timeZone: lead.timeZone,
-        quietHours: this.deps.profile.quietHours,
-        // The opt-out confirmation answers the STOP the lead just sent.
-        kind: message.kind === 'initiated' ? 'initiated' : 'reply',
+        lead,
+        kind: message.kind,
+        answeredAt: message.answeredAt,
+        profile: this.deps.profile,
       });
-      if (!decision.sendNow) {
+      if (decision.action === 'drop') return this.suppress(message, decision.reason);
+      if (decision.action === 'hold') {
         const sendAt = decision.sendAt.toISOString();
         await this.deps.store.recordOutbound({
           messageId: outboundMessageId,
@@ -203,7 +244,7 @@ export class LeadMessenger {
           inReplyTo: message.answering,
           ...(message.composedBy && { composedBy: message.composedBy }),
           sendAt,
-          reason: 'quiet hours',
+          reason: decision.reason,
         });
         return { status: 'held', outboundMessageId, sendAt };
       }
@@ -242,8 +283,14 @@ export class LeadMessenger {
   }
 
   private async suppress(message: OutboundText, reason: string): Promise<SendOutcome> {
+    const messageId = `out-${message.purpose}-${message.answering}`;
+    await this.recordSuppressed(
+      message.lead,
+      { messageId, channel: message.channel, body: message.text, purpose: message.purpose },
+      reason,
+    );
     await this.deps.store.recordOutbound({
-      messageId: `out-${message.purpose}-${message.answering}`,
+      messageId,
       leadId: message.lead.leadId,
       channel: message.channel,
       body: message.text,

@@ -1,4 +1,6 @@
 import type { Channel } from '#events/envelope.ts';
+import type { ConsentLedgerEntry, ConsentSignal } from '#shared/compliance/consent-ledger.ts';
+import type { LeadLocalTime } from '#shared/compliance/local-time.ts';
 import type { Qualification } from '#shared/domain/qualification.ts';
 import type { SmsDelivery } from '#shared/domain/sms-delivery.ts';
 import type { QualifiedBy } from './qualifier.ts';
@@ -20,7 +22,10 @@ export interface Lead {
   phone?: string;
   email?: string;
   name?: string;
+  /** The lead's most likely IANA zone: the first of `localTime.zones`. */
   timeZone: string;
+  /** Every zone and calling region the lead may be in, and the signal it came from. */
+  localTime?: LeadLocalTime;
   status: LeadStatus;
   createdAt: string;
   updatedAt: string;
@@ -117,14 +122,19 @@ export interface OptOutState {
   optedOut: boolean;
   at: string;
   channel: Channel;
+  /** The message (or provider event) that set this state: the one a confirmation may answer. */
   messageId: string;
+  /** What set it (absent on states recorded before the consent ledger existed). */
+  signal?: ConsentSignal;
+  /** The provider already answered the person (Twilio Advanced Opt-Out): Leadline confirms nothing. */
+  answeredByProvider?: boolean;
 }
 
 /** An inbound message, with what it tells about its lead (the lead is created from it if new). */
 export interface InboundRecord
   extends Pick<
     Lead,
-    'leadId' | 'contact' | 'channel' | 'phone' | 'email' | 'name' | 'timeZone' | 'emailThread'
+    'leadId' | 'contact' | 'channel' | 'phone' | 'email' | 'name' | 'timeZone' | 'localTime' | 'emailThread'
   > {
   message: Omit<LeadMessage, 'leadId' | 'direction' | 'status'>;
 }
@@ -177,6 +187,10 @@ export interface LeadStore {
   getMeetings(leadId: string): Promise<Meeting[]>;
   setOptOut(state: OptOutState): Promise<void>;
   getOptOut(contact: string): Promise<OptOutState | undefined>;
+  /** Adds a fact to the contact's consent ledger; the same entry (at, id) is stored once. */
+  recordConsentEvent(entry: ConsentLedgerEntry): Promise<void>;
+  /** The contact's consent ledger, oldest first. */
+  getConsentLedger(contact: string): Promise<ConsentLedgerEntry[]>;
   /**
    * Records a delivery event on an outbound email: a final state is never replaced by a deferral,
    * nor by an event older than the one recorded. `not-found` when no such message is stored.

@@ -8,6 +8,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { ConsentLedgerEntry } from '#shared/compliance/consent-ledger.ts';
 import { isSmsDeliveryFailure, type SmsDelivery, smsDeliveryRanks } from '#shared/domain/sms-delivery.ts';
 import type {
   EmailDelivery,
@@ -31,6 +32,7 @@ import type {
  * | LEAD#<id>       | MSG#<iso time>#<messageId>  | a message       |
  * | LEAD#<id>       | MEETING#<meetingId>         | a meeting       |
  * | CONTACT#<c>     | OPTOUT                      | opt-out state   |
+ * | CONTACT#<c>     | CONSENT#<at>#<id>           | a consent ledger entry |
  * | CONTACT#<email> | UNREACHABLE                 | the address bounced for good |
  * | HELD            | <sendAt>#<leadId>#<msgId>   | a held text due at sendAt |
  * | PROVIDERMSG#<sid> | MSG                       | a sent text by Twilio's sid, for its status callbacks |
@@ -95,6 +97,7 @@ export class DynamoLeadStore implements LeadStore {
       ...(record.email && { email: record.email }),
       ...(record.name && { name: record.name }),
       timeZone: record.timeZone,
+      ...(record.localTime && { localTime: record.localTime }),
       status: 'new',
       createdAt: now,
       updatedAt: now,
@@ -145,11 +148,11 @@ export class DynamoLeadStore implements LeadStore {
   }
 
   async getMessages(leadId: string): Promise<LeadMessage[]> {
-    return (await this.queryPrefix(leadId, 'MSG#')) as unknown as LeadMessage[];
+    return (await this.queryPrefix(`LEAD#${leadId}`, 'MSG#')) as unknown as LeadMessage[];
   }
 
   async getMeetings(leadId: string): Promise<Meeting[]> {
-    return (await this.queryPrefix(leadId, 'MEETING#')) as unknown as Meeting[];
+    return (await this.queryPrefix(`LEAD#${leadId}`, 'MEETING#')) as unknown as Meeting[];
   }
 
   async updateLead(leadId: string, changes: Partial<Omit<Lead, 'leadId' | 'createdAt'>>): Promise<Lead> {
@@ -260,6 +263,19 @@ export class DynamoLeadStore implements LeadStore {
       }),
     );
     return Item ? strip<OptOutState & Record<string, unknown>>(Item) : undefined;
+  }
+
+  async recordConsentEvent(entry: ConsentLedgerEntry): Promise<void> {
+    await this.putOnce({
+      pk: `CONTACT#${entry.contact}`,
+      sk: `CONSENT#${entry.at}#${entry.id}`,
+      kind: 'consent',
+      ...entry,
+    });
+  }
+
+  async getConsentLedger(contact: string): Promise<ConsentLedgerEntry[]> {
+    return (await this.queryPrefix(`CONTACT#${contact}`, 'CONSENT#')) as unknown as ConsentLedgerEntry[];
   }
 
   async recordEmailDelivery(
@@ -465,14 +481,15 @@ export class DynamoLeadStore implements LeadStore {
     return leads.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
   }
 
-  private async queryPrefix(leadId: string, prefix: string): Promise<Record<string, unknown>[]> {
+  /** Items of one partition whose sort key starts with `prefix`, in sort-key order. */
+  private async queryPrefix(pk: string, prefix: string): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     const pages = paginateQuery(
       { client: this.documents },
       {
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': `LEAD#${leadId}`, ':prefix': prefix },
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
         ConsistentRead: true,
       },
     );
