@@ -58,30 +58,3 @@ export const LEDGER_TEXT_LIMIT = 500;
 /** Text as the ledger keeps it: the first `LEDGER_TEXT_LIMIT` characters. */
 export const ledgerText = (text: string): string =>
   text.length > LEDGER_TEXT_LIMIT ? `${text.slice(0, LEDGER_TEXT_LIMIT - 1)}…` : text;
-
-const CSV_COLUMNS = [
-  'at',
-  'contact',
-  'channel',
-  'event',
-  'signal',
-  'effect',
-  'detail',
-  'messageId',
-  'purpose',
-  'leadId',
-  'text',
-] as const satisfies ReadonlyArray<keyof ConsentLedgerEntry>;
-
-/** RFC 4180 field: quoted when it holds a comma, quote or line break; quotes doubled. */
-const csvField = (value: string | undefined): string =>
-  value === undefined ? '' : /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-
-/** A ledger as RFC 4180 CSV with a header row, oldest first as given; lines end with CRLF. */
-export function ledgerToCsv(entries: readonly ConsentLedgerEntry[]): string {
-  const rows = [
-    CSV_COLUMNS.join(','),
-    ...entries.map((e) => CSV_COLUMNS.map((c) => csvField(e[c])).join(',')),
-  ];
-  return `${rows.join('\r\n')}\r\n`;
-}

@@ -160,6 +160,8 @@ export interface LeadView extends Lead {
   optOut: OptOutState | null;
   /** Set while the lead's email address is marked unreachable after a bounce. */
   emailUnreachable: EmailUnreachableState | null;
+  /** The consent ledger of the lead's contact, oldest first. */
+  consent: ConsentLedgerEntry[];
 }
 
 /** The lead, its conversation, meetings and opt-out state. */

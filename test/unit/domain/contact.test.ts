@@ -11,7 +11,6 @@ import {
   normalisePhone,
   parseEmailAddress,
 } from '#shared/domain/contact.ts';
-import { isValidTimeZone } from '#shared/domain/time.ts';
 
 describe('normalisePhone', () => {
   it.each([
