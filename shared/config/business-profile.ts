@@ -22,6 +22,16 @@ export const Rep = z.object({
     .optional(),
   /** Services this rep handles (by service name); empty means all. */
   services: z.array(z.string()).default([]),
+  /**
+   * When this rep takes notifications by SMS, in `timeZone`: outside it they wait for the next
+   * start, unless the business marks the alert urgent (`urgentRepAlerts`). Default: none at night.
+   */
+  notifyHours: z.object({ start: Time, end: Time }).default({ start: '08:00', end: '21:00' }),
+  /** The rep's IANA time zone; the business's when absent. */
+  timeZone: z
+    .string()
+    .refine(isValidTimeZone, 'expected an IANA time zone such as America/Chicago')
+    .optional(),
 });
 export type Rep = z.infer<typeof Rep>;
 
@@ -71,6 +81,11 @@ export const BusinessProfile = z.object({
       liveReplyMinutes: z.number().int().min(0).max(1440).default(30),
     })
     .default({ start: '21:00', end: '08:00', strict: false, liveReplyMinutes: 30 }),
+  /**
+   * Rep alerts that may text a rep outside their `notifyHours`: `hot-lead`, `meeting-booked`, or
+   * `urgent-lead` (a hot lead who needs it today). None by default.
+   */
+  urgentRepAlerts: z.array(z.enum(['hot-lead', 'meeting-booked', 'urgent-lead'])).default([]),
 });
 export type BusinessProfile = z.infer<typeof BusinessProfile>;
 export type BusinessProfileInput = z.input<typeof BusinessProfile>;

@@ -164,6 +164,20 @@ export interface LeadView extends Lead {
   consent: ConsentLedgerEntry[];
 }
 
+/** An SMS to a rep held until the rep's notify hours open (shared/compliance/rep-notify-hours.ts). */
+export interface HeldRepNotification {
+  /** Unique per alert: the rep, the alert and the event that caused it. */
+  id: string;
+  repId: string;
+  /** The rep's phone, E.164. */
+  to: string;
+  body: string;
+  sendAt: string;
+  leadId: string;
+  correlationId: string;
+  alert: 'hot-lead' | 'meeting-booked';
+}
+
 /** The lead, its conversation, meetings and opt-out state. */
 export interface LeadStore {
   /** Creates the lead if new and appends the message; a repeated message is not stored twice. */
@@ -193,6 +207,13 @@ export interface LeadStore {
   recordConsentEvent(entry: ConsentLedgerEntry): Promise<void>;
   /** The contact's consent ledger, oldest first. */
   getConsentLedger(contact: string): Promise<ConsentLedgerEntry[]>;
+  /** Keeps a rep's SMS notification for later; the same id is kept once. */
+  holdRepNotification(notification: HeldRepNotification): Promise<void>;
+  /**
+   * Takes the held rep notifications due at `now`, oldest first, each removed as it is taken so
+   * two dispatchers never both send it (at most once: one taken and not sent is lost, and logged).
+   */
+  takeDueRepNotifications(now: Date, limit: number): Promise<HeldRepNotification[]>;
   /**
    * Records a delivery event on an outbound email: a final state is never replaced by a deferral,
    * nor by an event older than the one recorded. `not-found` when no such message is stored.

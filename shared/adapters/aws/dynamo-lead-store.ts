@@ -15,6 +15,7 @@ import type {
   EmailUnreachableState,
   HeldMessageRef,
   HeldOutcome,
+  HeldRepNotification,
   InboundMedia,
   InboundRecord,
   Lead,
@@ -35,6 +36,7 @@ import type {
  * | CONTACT#<c>     | CONSENT#<at>#<id>           | a consent ledger entry |
  * | CONTACT#<email> | UNREACHABLE                 | the address bounced for good |
  * | HELD            | <sendAt>#<leadId>#<msgId>   | a held text due at sendAt |
+ * | REPHELD         | <sendAt>#<id>               | a rep's SMS notification held for their notify hours |
  * | PROVIDERMSG#<sid> | MSG                       | a sent text by Twilio's sid, for its status callbacks |
  * Message items are written with a condition on their key, so a redelivered message is
  * stored once.
@@ -186,17 +188,24 @@ export class DynamoLeadStore implements LeadStore {
   }
 
   async listDueHeld(now: Date, limit: number): Promise<HeldMessageRef[]> {
+    return (await this.queryDue('HELD', now, limit)).map((item) =>
+      strip<HeldMessageRef & Record<string, unknown>>(item),
+    );
+  }
+
+  /** Items of a due-time index partition (sort key `<iso time>#…`) due at `now`, oldest first. */
+  private async queryDue(pk: string, now: Date, limit: number): Promise<Record<string, unknown>[]> {
     const { Items = [] } = await this.documents.send(
       new QueryCommand({
         TableName: this.tableName,
-        KeyConditionExpression: 'pk = :held AND sk <= :now',
-        // '~' sorts after every character of an id, so messages due exactly now are included.
-        ExpressionAttributeValues: { ':held': 'HELD', ':now': `${now.toISOString()}~` },
+        KeyConditionExpression: 'pk = :pk AND sk <= :now',
+        // '~' sorts after every character of an id, so items due exactly now are included.
+        ExpressionAttributeValues: { ':pk': pk, ':now': `${now.toISOString()}~` },
         ConsistentRead: true,
         Limit: limit,
       }),
     );
-    return Items.map((item) => strip<HeldMessageRef & Record<string, unknown>>(item));
+    return Items;
   }
 
   async claimHeld(ref: HeldMessageRef): Promise<boolean> {
@@ -276,6 +285,35 @@ export class DynamoLeadStore implements LeadStore {
 
   async getConsentLedger(contact: string): Promise<ConsentLedgerEntry[]> {
     return (await this.queryPrefix(`CONTACT#${contact}`, 'CONSENT#')) as unknown as ConsentLedgerEntry[];
+  }
+
+  async holdRepNotification(notification: HeldRepNotification): Promise<void> {
+    await this.putOnce({
+      pk: 'REPHELD',
+      sk: `${notification.sendAt}#${notification.id}`,
+      kind: 'rep-notification',
+      ...notification,
+    });
+  }
+
+  async takeDueRepNotifications(now: Date, limit: number): Promise<HeldRepNotification[]> {
+    const taken: HeldRepNotification[] = [];
+    for (const item of await this.queryDue('REPHELD', now, limit)) {
+      try {
+        // Deleting is the claim: only one dispatcher's delete finds the item.
+        await this.documents.send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: { pk: item.pk, sk: item.sk },
+            ConditionExpression: 'attribute_exists(pk)',
+          }),
+        );
+        taken.push(strip<HeldRepNotification & Record<string, unknown>>(item));
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
+    return taken;
   }
 
   async recordEmailDelivery(
