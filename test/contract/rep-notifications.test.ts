@@ -30,6 +30,14 @@ describe('rep notifications held for notify hours, against DynamoDB', () => {
     alert: 'hot-lead',
   });
 
+  /** An SMS sender that records the bodies it sends. */
+  const recordingSms = (bodies: string[]) => ({
+    send: async (m: { body: string }) => {
+      bodies.push(m.body);
+      return { providerMessageId: `SM${bodies.length}` };
+    },
+  });
+
   const run = (sms: { send: (m: { body: string }) => Promise<{ providerMessageId: string }> }, now: Date) => {
     const events: unknown[] = [];
     return {
@@ -49,7 +57,7 @@ describe('rep notifications held for notify hours, against DynamoDB', () => {
     await store.holdRepNotification(held('a'));
     await store.holdRepNotification(held('a'));
     const bodies: string[] = [];
-    const sms = { send: async (m: { body: string }) => (bodies.push(m.body), { providerMessageId: 'SM1' }) };
+    const sms = recordingSms(bodies);
 
     expect(await run(sms, new Date(MORNING.getTime() - 60_000)).sent).toBe(0);
     const first = run(sms, MORNING);
@@ -66,7 +74,7 @@ describe('rep notifications held for notify hours, against DynamoDB', () => {
     const failing = { send: async () => Promise.reject(new TransientError('Twilio answered 503')) };
     await expect(run(failing, MORNING).sent).rejects.toThrow('503');
     const bodies: string[] = [];
-    const sms = { send: async (m: { body: string }) => (bodies.push(m.body), { providerMessageId: 'SM2' }) };
+    const sms = recordingSms(bodies);
     expect(await run(sms, MORNING).sent).toBe(1);
     expect(bodies).toEqual(['Hot lead b']);
   });
