@@ -170,31 +170,43 @@ describe('decideSendTime', () => {
       ).toBe('2026-06-10T13:00:00.000Z');
     });
 
-    it('waits for noon on a Texas Sunday', () => {
+    it.each([
       // Sunday 14 June 2026, 10:00 CDT in Austin.
-      const decision = decide('2026-06-14T15:00:00Z', 'initiated', { lead: withPhone('+15125550123') });
-      expect(heldUntil(decision)).toBe('2026-06-14T17:00:00.000Z');
-    });
-
-    it('sends nothing on an Alabama Sunday and resumes Monday at 8am', () => {
-      const decision = decide('2026-06-14T15:00:00Z', 'initiated', { lead: withPhone('+12055550123') });
-      expect(decision).toMatchObject({ reason: expect.stringContaining('Sundays in US-AL') });
-      expect(heldUntil(decision)).toBe('2026-06-15T13:00:00.000Z');
-    });
-
-    it('sends nothing on a Louisiana holiday (Mardi Gras) and resumes the next morning', () => {
+      [
+        'waits for noon on a Texas Sunday',
+        '2026-06-14T15:00:00Z',
+        '+15125550123',
+        'US-TX',
+        '2026-06-14T17:00:00.000Z',
+      ],
+      [
+        'sends nothing on an Alabama Sunday and resumes Monday at 8am',
+        '2026-06-14T15:00:00Z',
+        '+12055550123',
+        'Sundays in US-AL',
+        '2026-06-15T13:00:00.000Z',
+      ],
       // Tuesday 17 February 2026 is Mardi Gras: 10:00 CST in New Orleans.
-      const decision = decide('2026-02-17T16:00:00Z', 'initiated', { lead: withPhone('+15045550123') });
-      expect(decision).toMatchObject({ reason: expect.stringContaining('Mardi Gras') });
-      expect(heldUntil(decision)).toBe('2026-02-18T14:00:00.000Z');
-    });
-
-    it('keeps a holiday that falls on a Saturday on the Friday before', () => {
-      // Friday 3 July 2026: Independence Day observed. 10:00 CDT in Jackson, MS.
-      const decision = decide('2026-07-03T15:00:00Z', 'initiated', { lead: withPhone('+16015550123') });
-      expect(decision).toMatchObject({ reason: expect.stringContaining('Independence Day') });
-      // Saturday the 4th is the holiday itself, Sunday is closed in Mississippi: Monday 8am.
-      expect(heldUntil(decision)).toBe('2026-07-06T13:00:00.000Z');
+      [
+        'sends nothing on a Louisiana holiday (Mardi Gras) and resumes the next morning',
+        '2026-02-17T16:00:00Z',
+        '+15045550123',
+        'Mardi Gras',
+        '2026-02-18T14:00:00.000Z',
+      ],
+      // Friday 3 July 2026, Independence Day observed, 10:00 CDT in Jackson, MS; Saturday is the
+      // holiday itself and Sunday is closed in Mississippi: Monday 8am.
+      [
+        'keeps a holiday that falls on a Saturday on the Friday before',
+        '2026-07-03T15:00:00Z',
+        '+16015550123',
+        'Independence Day',
+        '2026-07-06T13:00:00.000Z',
+      ],
+    ])('%s', (_label, now, phone, reason, until) => {
+      const decision = decide(now, 'initiated', { lead: withPhone(phone) });
+      expect(decision).toMatchObject({ reason: expect.stringContaining(reason) });
+      expect(heldUntil(decision)).toBe(until);
     });
 
     it("follows Canada's telemarketing hours: 10am-6pm on weekends", () => {
