@@ -13,6 +13,7 @@ import { recordConsentSignal } from '#shared/compliance/consent-record.ts';
 import { betterLocalTime, localTimeFor } from '#shared/compliance/local-time.ts';
 import type { BusinessProfile } from '#shared/config/business-profile.ts';
 import { normaliseEmail, normalisePhone } from '#shared/domain/contact.ts';
+import { consentKeyword } from '#shared/domain/opt-out.ts';
 import {
   blankQualification,
   type Qualification,
@@ -25,9 +26,6 @@ import type { QualificationResult, Qualifier } from '#shared/ports/qualifier.ts'
 type Received = z.infer<(typeof LeadMessageReceived)['schema']>;
 
 const HISTORY_LIMIT = 12;
-
-/** Twilio's Advanced Opt-Out classification is authoritative when present. */
-const intentFromOptOutType = { STOP: 'opt_out', START: 'opt_in', HELP: 'help' } as const;
 
 /** What a consent intent rests on, for the consent ledger. */
 interface ConsentCause {
@@ -209,9 +207,11 @@ const decideIntent = (
   isNewLead: boolean,
 ): { intent: MessageIntent; consent?: ConsentCause } => {
   if (message.automated) return { intent: 'auto_reply' };
-  if (message.optOutType) {
+  // The same decision the webhook makes (consentKeyword), with the rule that made it.
+  const keyword = consentKeyword(message);
+  if (keyword && message.optOutType) {
     return {
-      intent: intentFromOptOutType[message.optOutType],
+      intent: keyword,
       consent: {
         signal: 'twilio-opt-out-type',
         detail: `Twilio Advanced Opt-Out: OptOutType=${message.optOutType}`,
@@ -219,11 +219,14 @@ const decideIntent = (
       },
     };
   }
-  const keyword = matchConsentKeyword(message.body, { channel: message.channel, subject: message.subject });
   if (keyword) {
+    const rule = matchConsentKeyword(message.body, {
+      channel: message.channel,
+      subject: message.subject,
+    })?.rule;
     return {
-      intent: keyword.action,
-      consent: { signal: 'keyword', detail: `${keyword.rule.id} (source: ${keyword.rule.source})` },
+      intent: keyword,
+      consent: { signal: 'keyword', detail: rule ? `${rule.id} (source: ${rule.source})` : keyword },
     };
   }
   const q = result.qualification;

@@ -54,7 +54,7 @@ export const recordStatus = async (
   deps: {
     authToken: string;
     publicBaseUrl: string;
-    store: Pick<LeadStore, 'recordSmsDelivery' | 'getOptOut' | 'setOptOut' | 'recordConsentEvent'>;
+    store: Pick<LeadStore, 'recordSmsDelivery' | 'changeOptOut' | 'recordConsentEvent'>;
     logger: Logger;
     now?: () => Date;
   },

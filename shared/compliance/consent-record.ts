@@ -8,7 +8,7 @@ import {
   ledgerText,
 } from './consent-ledger.ts';
 
-type ConsentStore = Pick<LeadStore, 'getOptOut' | 'setOptOut' | 'recordConsentEvent'>;
+type ConsentStore = Pick<LeadStore, 'changeOptOut' | 'recordConsentEvent'>;
 
 /** A signal that a contact opted out, opted back in, or asked for help. */
 export interface ConsentSignalInput {
@@ -32,17 +32,17 @@ export interface ConsentSignalInput {
 
 /**
  * Records a consent signal in the contact's ledger and, for an opt-out or opt-in, moves the
- * opt-out state. The state keeps the message that changed it, so the one confirmation answers that
- * message only: a second STOP changes nothing and is confirmed by nothing. A signal older than
- * the state (queues deliver out of order; a provider event arrives late) leaves the later state.
- * Recording the same signal again (a retry) is harmless and reports the same effect.
- * Returns the effect and the state after it.
+ * opt-out state with one conditional write (`changeOptOut`). The state keeps the message that
+ * changed it, so the one confirmation answers that message only: a second STOP changes nothing
+ * and is confirmed by nothing. A signal older than the state (queues deliver out of order; a
+ * provider event arrives late) leaves the later state. Recording the same signal again (a retry,
+ * or after the webhook put the opt-out in force) reports the same effect and completes the state.
  */
 export async function recordConsentSignal(
   store: ConsentStore,
   input: ConsentSignalInput,
-): Promise<{ effect: ConsentEffect; state?: OptOutState | undefined }> {
-  const { effect, state } = await applyToState(store, input);
+): Promise<{ effect: ConsentEffect }> {
+  const effect = await applyToState(store, input);
   await store.recordConsentEvent({
     contact: input.contact,
     id: `${input.action}-${input.messageId}`,
@@ -56,25 +56,13 @@ export async function recordConsentSignal(
     ...(input.leadId && { leadId: input.leadId }),
     ...(input.text !== undefined && { text: ledgerText(input.text) }),
   });
-  return { effect, state };
+  return { effect };
 }
 
-async function applyToState(
-  store: ConsentStore,
-  input: ConsentSignalInput,
-): Promise<{ effect: ConsentEffect; state?: OptOutState | undefined }> {
-  if (input.action === 'help') return { effect: 'none' };
+async function applyToState(store: ConsentStore, input: ConsentSignalInput): Promise<ConsentEffect> {
+  if (input.action === 'help') return 'none';
   const optedOut = input.action === 'opt_out';
-  const changed: ConsentEffect = optedOut ? 'opted_out' : 'opted_in';
-  const current = await store.getOptOut(input.contact);
-  // A retry of the signal that set the state: report what it did the first time.
-  if (current?.messageId === input.messageId && current.optedOut === optedOut) {
-    return { effect: changed, state: current };
-  }
-  if (current && (current.optedOut === optedOut || current.at > input.at)) {
-    return { effect: 'unchanged', state: current };
-  }
-  const state: OptOutState = {
+  const changed = await store.changeOptOut({
     contact: input.contact,
     optedOut,
     at: input.at,
@@ -82,9 +70,9 @@ async function applyToState(
     messageId: input.messageId,
     signal: input.signal,
     ...(input.answeredByProvider && { answeredByProvider: true }),
-  };
-  await store.setOptOut(state);
-  return { effect: changed, state };
+  });
+  if (!changed) return 'unchanged';
+  return optedOut ? 'opted_out' : 'opted_in';
 }
 
 /** Records, in the contact's ledger, a message the sending path held back and why. */

@@ -202,6 +202,12 @@ export interface LeadStore {
   saveMeeting(meeting: Meeting): Promise<void>;
   getMeetings(leadId: string): Promise<Meeting[]>;
   setOptOut(state: OptOutState): Promise<void>;
+  /**
+   * Writes `state` only when it changes the contact's state: none yet, or the other direction
+   * and not older than the state it replaces; or it is the same message again (a retry).
+   * True when written. One conditional write: a second STOP never takes over the first's place.
+   */
+  changeOptOut(state: OptOutState): Promise<boolean>;
   getOptOut(contact: string): Promise<OptOutState | undefined>;
   /** Adds a fact to the contact's consent ledger; the same entry (at, id) is stored once. */
   recordConsentEvent(entry: ConsentLedgerEntry): Promise<void>;

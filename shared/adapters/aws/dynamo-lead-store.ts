@@ -263,6 +263,29 @@ export class DynamoLeadStore implements LeadStore {
     );
   }
 
+  async changeOptOut(state: OptOutState): Promise<boolean> {
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: `CONTACT#${state.contact}`, sk: 'OPTOUT', kind: 'opt-out', ...state },
+          ConditionExpression:
+            'attribute_not_exists(pk) OR messageId = :messageId OR (optedOut <> :optedOut AND #at <= :at)',
+          ExpressionAttributeNames: { '#at': 'at' },
+          ExpressionAttributeValues: {
+            ':messageId': state.messageId,
+            ':optedOut': state.optedOut,
+            ':at': state.at,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return false;
+    }
+  }
+
   async getOptOut(contact: string): Promise<OptOutState | undefined> {
     const { Item } = await this.documents.send(
       new GetCommand({
