@@ -1,24 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoLeadStore } from '#shared/adapters/aws/dynamo-lead-store.ts';
+import { describe, expect, it } from 'vitest';
 import { recordConsentSignal } from '#shared/compliance/consent-record.ts';
 import { buildConsentReport, timelineToCsv } from '#shared/compliance/consent-report.ts';
 import { leadIdForContact } from '#shared/domain/contact.ts';
-import { startTestDynamo, TEST_TABLES } from '../support/dynamo.ts';
+import { useTestLeadStore } from '../support/dynamo.ts';
 
 describe('the consent ledger and opt-out state, against DynamoDB', () => {
-  let dynamo: Awaited<ReturnType<typeof startTestDynamo>>;
-  let store: DynamoLeadStore;
-
-  beforeAll(async () => {
-    dynamo = await startTestDynamo();
-    store = new DynamoLeadStore(dynamo.documents, TEST_TABLES.leads);
-  });
-  afterAll(async () => {
-    await dynamo.stop();
-  });
+  const db = useTestLeadStore();
 
   const signal = (contact: string, action: 'opt_out' | 'opt_in', messageId: string, at: string) =>
-    recordConsentSignal(store, {
+    recordConsentSignal(db.store, {
       contact,
       channel: 'sms',
       action,
@@ -33,14 +23,14 @@ describe('the consent ledger and opt-out state, against DynamoDB', () => {
     const phone = '+15125550501';
     expect((await signal(phone, 'opt_out', 'm1', '2026-11-24T10:00:00.000Z')).effect).toBe('opted_out');
     expect((await signal(phone, 'opt_out', 'm2', '2026-11-24T10:01:00.000Z')).effect).toBe('unchanged');
-    expect(await store.getOptOut(phone)).toMatchObject({
+    expect(await db.store.getOptOut(phone)).toMatchObject({
       optedOut: true,
       messageId: 'm1',
       signal: 'keyword',
     });
     // A retry of the first reports what it did, and writes its ledger line once.
     expect((await signal(phone, 'opt_out', 'm1', '2026-11-24T10:00:00.000Z')).effect).toBe('opted_out');
-    expect((await store.getConsentLedger(phone)).map((e) => [e.messageId, e.effect])).toEqual([
+    expect((await db.store.getConsentLedger(phone)).map((e) => [e.messageId, e.effect])).toEqual([
       ['m1', 'opted_out'],
       ['m2', 'unchanged'],
     ]);
@@ -52,19 +42,19 @@ describe('the consent ledger and opt-out state, against DynamoDB', () => {
     expect((await signal(phone, 'opt_out', 'stop-early', '2026-11-24T10:00:00.000Z')).effect).toBe(
       'unchanged',
     );
-    expect(await store.getOptOut(phone)).toMatchObject({ optedOut: false, messageId: 'start-late' });
+    expect(await db.store.getOptOut(phone)).toMatchObject({ optedOut: false, messageId: 'start-late' });
   });
 
   it('completes a state the webhook put in force with what qualify knows (Twilio answered)', async () => {
     const phone = '+15125550503';
-    await store.setOptOut({
+    await db.store.setOptOut({
       contact: phone,
       optedOut: true,
       at: '2026-11-24T10:00:00.000Z',
       channel: 'sms',
       messageId: 'sms-SM1',
     });
-    const { effect } = await recordConsentSignal(store, {
+    const { effect } = await recordConsentSignal(db.store, {
       contact: phone,
       channel: 'sms',
       action: 'opt_out',
@@ -75,7 +65,7 @@ describe('the consent ledger and opt-out state, against DynamoDB', () => {
       answeredByProvider: true,
     });
     expect(effect).toBe('opted_out');
-    expect(await store.getOptOut(phone)).toMatchObject({
+    expect(await db.store.getOptOut(phone)).toMatchObject({
       answeredByProvider: true,
       signal: 'twilio-opt-out-type',
     });
@@ -84,7 +74,7 @@ describe('the consent ledger and opt-out state, against DynamoDB', () => {
   it("builds a contact's report: ledger and messages, each text out with its answer and consent", async () => {
     const phone = '+15125550504';
     const leadId = leadIdForContact(phone);
-    await store.recordInbound({
+    await db.store.recordInbound({
       leadId,
       contact: phone,
       channel: 'sms',
@@ -97,7 +87,7 @@ describe('the consent ledger and opt-out state, against DynamoDB', () => {
         at: '2026-11-24T09:00:00.000Z',
       },
     });
-    await store.recordOutbound({
+    await db.store.recordOutbound({
       messageId: 'out-first-reply-sms-in-1',
       leadId,
       channel: 'sms',
@@ -109,7 +99,7 @@ describe('the consent ledger and opt-out state, against DynamoDB', () => {
     });
     await signal(phone, 'opt_out', 'sms-in-2', '2026-11-24T10:00:00.000Z');
 
-    const report = await buildConsentReport(store, phone);
+    const report = await buildConsentReport(db.store, phone);
     expect(report.optOut?.optedOut).toBe(true);
     expect(report.timeline.map((r) => r.event)).toEqual(['message_in', 'message_out', 'opt_out']);
     expect(report.timeline[1]?.detail).toBe(

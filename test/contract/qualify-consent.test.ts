@@ -1,13 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LeadMessageReceived } from '#events/catalog.ts';
 import { sampleDetail } from '#events/samples.ts';
-import { DynamoLeadStore } from '#shared/adapters/aws/dynamo-lead-store.ts';
 import { BusinessProfile, demoBusinessProfile } from '#shared/config/business-profile.ts';
 import { leadIdForContact } from '#shared/domain/contact.ts';
 import { blankQualification, type Qualification } from '#shared/domain/qualification.ts';
 import type { Qualifier } from '#shared/ports/qualifier.ts';
 import { qualifyMessage } from '../../functions/qualify/qualify-message.ts';
-import { startTestDynamo, TEST_TABLES } from '../support/dynamo.ts';
+import { useTestLeadStore } from '../support/dynamo.ts';
 
 const profile = BusinessProfile.parse(demoBusinessProfile);
 
@@ -17,20 +16,11 @@ const model = (qualification: Partial<Qualification>): Qualifier => ({
 });
 
 describe('qualify records consent and where the lead is, against DynamoDB', () => {
-  let dynamo: Awaited<ReturnType<typeof startTestDynamo>>;
-  let store: DynamoLeadStore;
+  const db = useTestLeadStore();
   const published: string[] = [];
   const publisher = {
     publish: async (event: { detailType: string }) => void published.push(event.detailType),
   };
-
-  beforeAll(async () => {
-    dynamo = await startTestDynamo();
-    store = new DynamoLeadStore(dynamo.documents, TEST_TABLES.leads);
-  });
-  afterAll(async () => {
-    await dynamo.stop();
-  });
 
   const received = (from: string, body: string, overrides: Record<string, unknown> = {}) =>
     LeadMessageReceived.schema.parse(
@@ -47,14 +37,14 @@ describe('qualify records consent and where the lead is, against DynamoDB', () =
   it("lets the model add an opt-out the rules miss, and the ledger says it was the model's judgement", async () => {
     const phone = '+15125550401';
     const outcome = await qualifyMessage(received(phone, "I'm done with you people, lose this thread"), {
-      store,
+      store: db.store,
       qualifier: model({ intent: 'opt_out', summary: 'wants no more contact' }),
       publisher,
       profile,
     });
     expect(outcome.intent).toBe('opt_out');
-    expect((await store.getOptOut(phone))?.optedOut).toBe(true);
-    expect((await store.getConsentLedger(phone)).map((e) => [e.event, e.signal])).toEqual([
+    expect((await db.store.getOptOut(phone))?.optedOut).toBe(true);
+    expect((await db.store.getConsentLedger(phone)).map((e) => [e.event, e.signal])).toEqual([
       ['first_contact', 'inbound-message'],
       ['opt_out', 'model'],
     ]);
@@ -63,13 +53,13 @@ describe('qualify records consent and where the lead is, against DynamoDB', () =
   it('never lets the model remove a keyword opt-out', async () => {
     const phone = '+15125550402';
     const outcome = await qualifyMessage(received(phone, 'No thanks, stop'), {
-      store,
+      store: db.store,
       qualifier: model({ intent: 'new_lead' }),
       publisher,
       profile,
     });
     expect(outcome.intent).toBe('opt_out');
-    const [, optOut] = await store.getConsentLedger(phone);
+    const [, optOut] = await db.store.getConsentLedger(phone);
     expect(optOut).toMatchObject({
       event: 'opt_out',
       signal: 'keyword',
@@ -81,13 +71,13 @@ describe('qualify records consent and where the lead is, against DynamoDB', () =
     const phone = '+15125550403';
     published.length = 0;
     await qualifyMessage(received(phone, 'HELP', { optOutType: 'HELP' }), {
-      store,
+      store: db.store,
       qualifier: model({ intent: 'new_lead' }),
       publisher,
       profile,
     });
     expect(published).toEqual([]);
-    expect((await store.getConsentLedger(phone)).at(-1)).toMatchObject({
+    expect((await db.store.getConsentLedger(phone)).at(-1)).toMatchObject({
       event: 'help',
       signal: 'twilio-opt-out-type',
     });
@@ -101,14 +91,19 @@ describe('qualify records consent and where the lead is, against DynamoDB', () =
       messageId: 'email-1',
       correlationId: 'email-1',
     });
-    await qualifyMessage(emailed, { store, qualifier: model({ intent: 'new_lead' }), publisher, profile });
-    expect((await store.getLead(leadIdForContact(email)))?.localTime?.source).toBe('business');
+    await qualifyMessage(emailed, {
+      store: db.store,
+      qualifier: model({ intent: 'new_lead' }),
+      publisher,
+      profile,
+    });
+    expect((await db.store.getLead(leadIdForContact(email)))?.localTime?.source).toBe('business');
 
     await qualifyMessage(
       { ...emailed, messageId: 'email-2', correlationId: 'email-2', body: 'Text me at 808 555 0123' },
-      { store, qualifier: model({ intent: 'reply', phone: '808 555 0123' }), publisher, profile },
+      { store: db.store, qualifier: model({ intent: 'reply', phone: '808 555 0123' }), publisher, profile },
     );
-    const lead = await store.getLead(leadIdForContact(email));
+    const lead = await db.store.getLead(leadIdForContact(email));
     expect(lead).toMatchObject({
       phone: '+18085550123',
       timeZone: 'Pacific/Honolulu',

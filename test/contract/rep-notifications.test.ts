@@ -1,23 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoLeadStore } from '#shared/adapters/aws/dynamo-lead-store.ts';
+import { describe, expect, it } from 'vitest';
 import { TransientError } from '#shared/ports/errors.ts';
 import type { HeldRepNotification } from '#shared/ports/lead-store.ts';
 import { dispatchRepNotifications } from '../../functions/send-held/rep-notifications.ts';
-import { startTestDynamo, TEST_TABLES } from '../support/dynamo.ts';
+import { useTestLeadStore } from '../support/dynamo.ts';
 
 const MORNING = new Date('2026-11-25T14:00:00Z');
 
 describe('rep notifications held for notify hours, against DynamoDB', () => {
-  let dynamo: Awaited<ReturnType<typeof startTestDynamo>>;
-  let store: DynamoLeadStore;
-
-  beforeAll(async () => {
-    dynamo = await startTestDynamo();
-    store = new DynamoLeadStore(dynamo.documents, TEST_TABLES.leads);
-  });
-  afterAll(async () => {
-    await dynamo.stop();
-  });
+  const db = useTestLeadStore();
 
   const held = (id: string, sendAt = MORNING.toISOString()): HeldRepNotification => ({
     id,
@@ -43,7 +33,7 @@ describe('rep notifications held for notify hours, against DynamoDB', () => {
     return {
       events,
       sent: dispatchRepNotifications({
-        store,
+        store: db.store,
         sms,
         smsNumber: '+15125550100',
         publisher: { publish: async (_event, detail) => void events.push(detail) },
@@ -54,8 +44,8 @@ describe('rep notifications held for notify hours, against DynamoDB', () => {
   };
 
   it('sends a held notification once, when due, and announces it', async () => {
-    await store.holdRepNotification(held('a'));
-    await store.holdRepNotification(held('a'));
+    await db.store.holdRepNotification(held('a'));
+    await db.store.holdRepNotification(held('a'));
     const bodies: string[] = [];
     const sms = recordingSms(bodies);
 
@@ -70,7 +60,7 @@ describe('rep notifications held for notify hours, against DynamoDB', () => {
   });
 
   it('puts a notification back when the provider fails for now', async () => {
-    await store.holdRepNotification(held('b'));
+    await db.store.holdRepNotification(held('b'));
     const failing = { send: async () => Promise.reject(new TransientError('Twilio answered 503')) };
     await expect(run(failing, MORNING).sent).rejects.toThrow('503');
     const bodies: string[] = [];
