@@ -48,7 +48,7 @@ const replyFor = (trigger: RespondTrigger, isFirstReply: boolean): { kind: Reply
     case 'Lead Opted Out':
       return { kind: 'opt-out-confirmation', send: 'opt-out-confirmation' };
     case 'Lead Opted In':
-      return { kind: 'opt-in-confirmation', send: 'reply' };
+      return { kind: 'opt-in-confirmation', send: 'opt-in-confirmation' };
     case 'Help Requested':
       return { kind: 'help', send: 'reply' };
   }
@@ -220,6 +220,7 @@ const send = async (
     kind: composed.send,
     purpose: kind,
     answering: detail.messageId,
+    ...(answered && { answeredAt: answered.at }),
     text: reply.text,
     ...(reply.subject && { subject: reply.subject }),
     ...(reply.html && { html: reply.html }),

@@ -7,6 +7,7 @@ import {
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { recordConsentSignal } from '#shared/compliance/consent-record.ts';
 import { maskEmail } from '#shared/domain/contact.ts';
 import {
   SENDGRID_SIGNATURE_HEADER,
@@ -94,26 +95,43 @@ export class EmailEventRecorder {
         reason: action.contact.reason,
         providerEventId: action.eventId,
       });
+      await store.recordConsentEvent({
+        contact: action.email,
+        id: `unreachable-${action.eventId}`,
+        at: action.at,
+        channel: 'email',
+        event: 'unreachable',
+        signal: 'sendgrid-bounce',
+        detail: `SendGrid ${action.event}: ${action.contact.reason}`,
+        effect: 'none',
+        ...(action.message && { messageId: action.message.messageId, leadId: action.message.leadId }),
+      });
       logger.info('Email address unreachable', {
         email: maskEmail(action.email),
         reason: action.contact.reason,
       });
     }
     if (action.contact?.kind === 'opted-out') {
-      const current = await store.getOptOut(action.email);
-      // Already opted out, or opted back in after this event happened: leave it.
-      if (current && (current.optedOut || current.at > action.at)) return;
-      await store.setOptOut({
+      // Already opted out, or opted back in after this event happened: the ledger says so and
+      // the state stays.
+      const { effect } = await recordConsentSignal(store, {
         contact: action.email,
-        optedOut: true,
-        at: action.at,
         channel: 'email',
+        action: 'opt_out',
+        signal: /spam/i.test(`${action.event} ${action.contact.reason}`)
+          ? 'sendgrid-spam-report'
+          : 'sendgrid-unsubscribe',
+        detail: `SendGrid ${action.event}: ${action.contact.reason}`,
+        at: action.at,
         messageId: action.message?.messageId ?? `sendgrid-event-${action.eventId}`,
+        ...(action.message && { leadId: action.message.leadId }),
       });
-      logger.info('Email address opted out', {
-        email: maskEmail(action.email),
-        reason: action.contact.reason,
-      });
+      if (effect === 'opted_out') {
+        logger.info('Email address opted out', {
+          email: maskEmail(action.email),
+          reason: action.contact.reason,
+        });
+      }
     }
   }
 }

@@ -14,7 +14,7 @@ export const handler = createConsumerHandler({
   name: 'notify',
   accepts: [LeadScored, MeetingBooked, MeetingCancelled],
   process: async (event, { logger, metrics }) => {
-    const { rep } = await notifyRep(event, {
+    const { rep, heldUntil } = await notifyRep(event, {
       store: leadStore(),
       channels: {
         chat: chatOnFirstPost,
@@ -28,6 +28,10 @@ export const handler = createConsumerHandler({
       publisher: eventPublisher(),
       profile,
     });
+    if (heldUntil) {
+      logger.info('Rep notification held for their notify hours', { repId: rep.id, heldUntil });
+      return;
+    }
     metrics.addMetric(MetricName.RepsNotified, 'Count', 1);
     logger.info('Rep notified', { repId: rep.id, via: rep.notifyVia, trigger: event.detailType });
   },

@@ -1,5 +1,6 @@
 import type * as z from 'zod';
 import { type LeadScored, type MeetingBooked, type MeetingCancelled, RepNotified } from '#events/catalog.ts';
+import { decideRepNotifyTime } from '#shared/compliance/rep-notify-hours.ts';
 import type { BusinessProfile, Rep } from '#shared/config/business-profile.ts';
 import { assignRep } from '#shared/domain/assign-rep.ts';
 import { formatSlot } from '#shared/domain/slots.ts';
@@ -154,22 +155,29 @@ const notificationReason = (trigger: NotifyTrigger, lead: Lead) => {
   }
 };
 
-/** Tells the lead's rep, on the channel the rep chose, about a hot lead or a booked meeting. */
+/**
+ * Tells the lead's rep, on the channel the rep chose, about a hot lead, an emergency or a
+ * meeting booked, moved or cancelled. A text outside the rep's notify hours waits for them
+ * (`heldUntil`), unless the business marked the alert urgent (emergencies are, by default);
+ * `send-held` sends it then and announces it.
+ */
 export const notifyRep = async (
   trigger: NotifyTrigger,
   deps: {
-    store: Pick<LeadStore, 'getLead'>;
+    store: Pick<LeadStore, 'getLead' | 'holdRepNotification'>;
     channels: RepChannels;
     publisher: EventPublisher;
     profile: BusinessProfile;
+    now?: () => Date;
   },
-): Promise<{ rep: Rep }> => {
+): Promise<{ rep: Rep; heldUntil?: string }> => {
   const lead = await deps.store.getLead(trigger.detail.leadId);
   if (!lead) throw new PermanentError(`Lead ${trigger.detail.leadId} not found`);
   const repId = trigger.detailType === 'Lead Scored' ? lead.assignedRepId : trigger.detail.repId;
   const rep = deps.profile.reps.find((r) => r.id === repId) ?? assignRep(deps.profile, lead.known.service);
   const message = repMessage(trigger, lead, deps.profile);
   const { chat, email, sms, identity } = deps.channels;
+  const alert = notificationReason(trigger, lead);
 
   switch (rep.notifyVia) {
     case 'slack': {
@@ -201,6 +209,27 @@ export const notifyRep = async (
     case 'sms': {
       const to = rep.phone;
       if (!to) throw new PermanentError(`Rep ${rep.id} wants SMS but has no phone`);
+      const when = decideRepNotifyTime({
+        now: deps.now?.() ?? new Date(),
+        rep,
+        profile: deps.profile,
+        alert,
+        leadTiming: lead.known.timing,
+      });
+      if (when.action === 'hold') {
+        const sendAt = when.sendAt.toISOString();
+        await deps.store.holdRepNotification({
+          id: `${rep.id}-${alert}-${trigger.detail.correlationId}`,
+          repId: rep.id,
+          to,
+          body: message.text,
+          sendAt,
+          leadId: lead.leadId,
+          correlationId: trigger.detail.correlationId,
+          alert,
+        });
+        return { rep, heldUntil: sendAt };
+      }
       await naming(rep, () => sms.send({ to, from: identity.smsNumber, body: message.text }));
       break;
     }
@@ -211,7 +240,7 @@ export const notifyRep = async (
     correlationId: trigger.detail.correlationId,
     repId: rep.id,
     via: rep.notifyVia,
-    reason: notificationReason(trigger, lead),
+    reason: alert,
   });
   return { rep };
 };

@@ -7,8 +7,12 @@ import {
   LeadOptedOut,
   LeadQualified,
 } from '#events/catalog.ts';
+import { matchConsentKeyword } from '#shared/compliance/consent-keywords.ts';
+import type { ConsentSignal } from '#shared/compliance/consent-ledger.ts';
+import { recordConsentSignal } from '#shared/compliance/consent-record.ts';
+import { betterLocalTime, localTimeFor } from '#shared/compliance/local-time.ts';
 import type { BusinessProfile } from '#shared/config/business-profile.ts';
-import { normaliseEmail, normalisePhone, usStateTimeZone } from '#shared/domain/contact.ts';
+import { normaliseEmail, normalisePhone } from '#shared/domain/contact.ts';
 import { isNewEmergency, mergeFacts, upcomingMeeting } from '#shared/domain/facts.ts';
 import { attachmentsAsMedia } from '#shared/domain/mail/attachments.ts';
 import { consentKeyword } from '#shared/domain/opt-out.ts';
@@ -24,6 +28,14 @@ import type { QualificationResult, Qualifier } from '#shared/ports/qualifier.ts'
 type Received = z.infer<(typeof LeadMessageReceived)['schema']>;
 
 const HISTORY_LIMIT = 12;
+
+/** What a consent intent rests on, for the consent ledger. */
+interface ConsentCause {
+  signal: ConsentSignal;
+  detail: string;
+  /** Twilio Advanced Opt-Out answered the person already: Leadline confirms nothing. */
+  answeredByProvider?: boolean;
+}
 
 export interface QualifyOutcome {
   intent: MessageIntent;
@@ -42,13 +54,19 @@ export const qualifyMessage = async (
   const { store, publisher, profile } = deps;
   // SMS and WhatsApp leads are phone contacts.
   const isPhone = message.channel !== 'email';
+  const localTime = localTimeFor({
+    phone: isPhone ? message.from : undefined,
+    fromState: message.fromState,
+    businessTimeZone: profile.timeZone,
+  });
   const { lead: recorded } = await store.recordInbound({
     leadId: message.leadId,
     contact: message.from,
     channel: message.channel,
     ...(isPhone ? { phone: message.from } : { email: message.from }),
     ...(message.fromName && { name: message.fromName }),
-    timeZone: (message.fromState && usStateTimeZone(message.fromState)) || profile.timeZone,
+    timeZone: localTime.zones[0] ?? profile.timeZone,
+    localTime,
     message: {
       messageId: message.messageId,
       channel: message.channel,
@@ -92,6 +110,21 @@ export const qualifyMessage = async (
     .slice(-HISTORY_LIMIT)
     .map((m) => ({ direction: m.direction, body: m.body }));
   const booked = upcomingMeeting(meetings, new Date(message.receivedAt));
+  // The ledger's first line: the lead wrote first, which is what a reply answers.
+  if (isNewLead && !message.automated) {
+    await store.recordConsentEvent({
+      contact: message.from,
+      id: `first_contact-${message.messageId}`,
+      at: message.receivedAt,
+      channel: message.channel,
+      event: 'first_contact',
+      signal: 'inbound-message',
+      detail: 'the lead wrote to the business first',
+      effect: 'none',
+      messageId: message.messageId,
+      leadId: recorded.leadId,
+    });
+  }
 
   const result = await readMessage(
     message,
@@ -104,21 +137,28 @@ export const qualifyMessage = async (
     },
     deps,
   );
-  const intent = decideIntent(message, result.qualification, isNewLead);
+  const { intent, consent } = decideIntent(message, result, isNewLead);
   const base = { version: 1 as const, leadId: recorded.leadId, correlationId: message.correlationId };
   const ref = { leadId: recorded.leadId, messageId: message.messageId };
 
-  if (intent === 'opt_out' || intent === 'opt_in') {
-    // In force already when a keyword carried it (the webhook recorded it); a model's judgement
-    // or an older message's event takes effect here, never over a later state.
-    await store.setOptOut({
+  if (consent && (intent === 'opt_out' || intent === 'opt_in' || intent === 'help')) {
+    // In force already when a keyword carried it (the webhook recorded the state); this adds the
+    // ledger entry, and a model's judgement takes effect here, never over a later state.
+    await recordConsentSignal(store, {
       contact: message.from,
-      optedOut: intent === 'opt_out',
-      at: message.receivedAt,
       channel: message.channel,
+      action: intent,
+      ...consent,
+      at: message.receivedAt,
       messageId: message.messageId,
+      leadId: recorded.leadId,
+      text: message.subject ? `${message.subject}\n${message.body}` : message.body,
     });
-    await store.settleInbound(ref, reading(intent, 'none', message));
+  }
+  // Twilio Advanced Opt-Out answered the keyword itself: Leadline answers nothing more.
+  const answer = consent?.answeredByProvider ? 'none' : 'action';
+  if (intent === 'opt_out' || intent === 'opt_in') {
+    await store.settleInbound(ref, reading(intent, 'none', message, null, answer));
     await publisher.publish(intent === 'opt_out' ? LeadOptedOut : LeadOptedIn, {
       ...base,
       messageId: message.messageId,
@@ -128,7 +168,8 @@ export const qualifyMessage = async (
     return { intent, qualifiedBy: result.qualifiedBy, isNewLead };
   }
   if (intent === 'help') {
-    await store.settleInbound(ref, reading(intent, 'none', message));
+    await store.settleInbound(ref, reading(intent, 'none', message, null, answer));
+    if (consent?.answeredByProvider) return { intent, qualifiedBy: result.qualifiedBy, isNewLead };
     await publisher.publish(HelpRequested, {
       ...base,
       messageId: message.messageId,
@@ -142,7 +183,7 @@ export const qualifyMessage = async (
   let knownBefore = recorded.known;
   const lead = await store.modifyLead(recorded.leadId, (current) => {
     knownBefore = current.known;
-    return learnt(current, result, intent, message);
+    return learnt(current, result, intent, message, profile.timeZone);
   });
   const meeting = meetingIntent(result.qualification, lead, booked);
   await store.settleInbound(ref, reading(intent, meeting, message, result.qualification.slotChoice));
@@ -169,11 +210,12 @@ const reading = (
   meeting: MeetingIntent | 'none',
   message: Received,
   slotChoice?: number | null,
+  consentAnswer: 'action' | 'none' = 'action',
 ): InboundReading => ({
   intent,
   answer:
     intent === 'opt_out' || intent === 'opt_in' || intent === 'help'
-      ? 'action'
+      ? consentAnswer
       : intent === 'new_lead' || intent === 'reply'
         ? meeting === 'none'
           ? 'conversation'
@@ -232,14 +274,60 @@ const readMessage = async (
   });
 };
 
-const decideIntent = (message: Received, q: Qualification, isNewLead: boolean): MessageIntent => {
-  if (message.automated) return 'auto_reply';
-  // Opt-out is law: a keyword (the webhook's own decision) wins over whatever a model thought.
+/**
+ * What the message is, and for a consent intent what it rests on. Opt-out is law: Twilio's
+ * Advanced Opt-Out, then the rules' keywords and phrases (the webhook's own decision) win over
+ * whatever a model thought; the model may add an opt-out the rules miss, never remove one. Only a
+ * keyword opts back in.
+ */
+const decideIntent = (
+  message: Received,
+  result: QualificationResult,
+  isNewLead: boolean,
+): { intent: MessageIntent; consent?: ConsentCause } => {
+  if (message.automated) return { intent: 'auto_reply' };
   const keyword = consentKeyword(message);
-  if (keyword) return keyword;
-  if (q.intent === 'new_lead' && !isNewLead) return 'reply';
-  if (q.intent === 'reply' && isNewLead) return 'new_lead';
-  return q.intent;
+  if (keyword && message.optOutType) {
+    return {
+      intent: keyword,
+      consent: {
+        signal: 'twilio-opt-out-type',
+        detail: `Twilio Advanced Opt-Out: OptOutType=${message.optOutType}`,
+        answeredByProvider: true,
+      },
+    };
+  }
+  if (keyword) {
+    const rule = matchConsentKeyword(message.body, {
+      channel: message.channel,
+      subject: message.subject,
+    })?.rule;
+    return {
+      intent: keyword,
+      consent: { signal: 'keyword', detail: rule ? `${rule.id} (source: ${rule.source})` : keyword },
+    };
+  }
+  const q = result.qualification;
+  if (q.intent === 'opt_out') {
+    return {
+      intent: 'opt_out',
+      consent: {
+        signal: result.qualifiedBy === 'openai' ? 'model' : 'keyword',
+        detail: `${result.qualifiedBy} qualifier: ${q.summary}`,
+      },
+    };
+  }
+  // No keyword: "yes" or "start the job" never reopens texting to someone who said STOP.
+  if (q.intent === 'opt_in') return { intent: isNewLead ? 'new_lead' : 'reply' };
+  if (q.intent === 'help') {
+    return {
+      intent: 'help',
+      consent: { signal: result.qualifiedBy === 'openai' ? 'model' : 'keyword', detail: q.summary },
+    };
+  }
+  if (q.intent === 'new_lead' && !isNewLead) return { intent: 'reply' };
+  if (q.intent === 'reply' && isNewLead) return { intent: 'new_lead' };
+  return { intent: q.intent };
 };
 
 /**
@@ -275,17 +363,24 @@ const learnt = (
   result: QualificationResult,
   intent: MessageIntent,
   message: Received,
+  businessTimeZone: string,
 ): LeadChanges => {
   const q = result.qualification;
   const isLatest = !lead.qualification || message.receivedAt >= lead.qualification.at;
   const phone = lead.phone ?? (q.phone ? (normalisePhone(q.phone) ?? undefined) : undefined);
   const email = lead.email ?? (q.email ? (normaliseEmail(q.email) ?? undefined) : undefined);
+  // A better signal of where the lead is (a phone number given in an email) moves its zone.
+  const localTime = betterLocalTime(
+    lead.localTime,
+    localTimeFor({ phone, fromState: message.fromState, businessTimeZone }),
+  );
   return {
     // Only a lead's own words are facts about them: spam and wrong numbers add none.
     known: intent === 'new_lead' || intent === 'reply' ? knownAfter(lead, q, isLatest) : lead.known,
     ...(q.name && !lead.name && { name: q.name }),
     ...(phone && { phone }),
     ...(email && { email }),
+    ...(localTime !== lead.localTime && { localTime, timeZone: localTime.zones[0] ?? lead.timeZone }),
     ...(isLatest && {
       status: statusAfter(lead, intent),
       qualification: {

@@ -6,13 +6,23 @@ import { createObservability, MetricName } from '#shared/lambda/observability.ts
 import { providerSecrets } from '#shared/lambda/provider-secrets.ts';
 import { announceReplySent } from '#shared/messaging/reply-sent.ts';
 import { eventPublisher } from '#shared/wiring/core.ts';
-import { leadMessenger } from '#shared/wiring/messaging.ts';
-import { leadStore } from '#shared/wiring/pipeline.ts';
+import { leadMessenger, smsOnFirstSend } from '#shared/wiring/messaging.ts';
+import { identitySettings, leadStore } from '#shared/wiring/pipeline.ts';
+import { dispatchRepNotifications } from './rep-notifications.ts';
 
 const { logger, metrics } = createObservability('send-held');
 
-/** Sends the texts quiet hours held back, once their window opens. */
+/** Sends the texts quiet hours held back, once their window opens, and rep texts held for their hours. */
 const sendHeld = async (_event: ScheduledEvent) => {
+  const repTexts = await dispatchRepNotifications({
+    store: leadStore(),
+    sms: smsOnFirstSend,
+    smsNumber: identitySettings().BUSINESS_SMS_NUMBER,
+    publisher: eventPublisher(),
+    logger,
+    now: new Date(),
+  });
+  if (repTexts > 0) metrics.addMetric(MetricName.RepsNotified, 'Count', repTexts);
   const dispatched = await leadMessenger().dispatchHeld();
   metrics.addMetric(MetricName.HeldTextsDispatched, 'Count', dispatched.length);
   for (const { lead, message, outcome } of dispatched) {

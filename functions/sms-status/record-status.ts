@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod';
 import { readSignedTwilioForm } from '#shared/adapters/twilio/twilio-webhook.ts';
+import { recordConsentSignal } from '#shared/compliance/consent-record.ts';
 import { maskPhone, normalisePhone } from '#shared/domain/contact.ts';
 import { isSmsDeliveryStatus, type SmsDeliveryStatus } from '#shared/domain/sms-delivery.ts';
 import { WebhookRejection } from '#shared/lambda/http.ts';
@@ -53,7 +54,7 @@ export const recordStatus = async (
   deps: {
     authToken: string;
     publicBaseUrl: string;
-    store: Pick<LeadStore, 'recordSmsDelivery' | 'getOptOut' | 'setOptOut'>;
+    store: Pick<LeadStore, 'recordSmsDelivery' | 'changeOptOut' | 'recordConsentEvent'>;
     logger: Logger;
     now?: () => Date;
   },
@@ -89,15 +90,20 @@ export const recordStatus = async (
   });
 
   const contact = parsed.data.To ? normalisePhone(parsed.data.To) : null;
-  if (errorCode === UNSUBSCRIBED_RECIPIENT && contact && !(await deps.store.getOptOut(contact))?.optedOut) {
-    await deps.store.setOptOut({
+  if (errorCode === UNSUBSCRIBED_RECIPIENT && contact) {
+    const { effect } = await recordConsentSignal(deps.store, {
       contact,
-      optedOut: true,
-      at,
       channel: 'sms',
+      action: 'opt_out',
+      signal: 'twilio-21610',
+      detail: `Twilio status callback: ${status}, error 21610 (the recipient opted out with the carrier)`,
+      at,
       messageId: message?.messageId ?? `sms-status-${messageSid}`,
+      ...(message && { leadId: message.leadId }),
     });
-    deps.logger.info('Contact opted out at the carrier', { messageSid, contact: maskPhone(contact) });
+    if (effect === 'opted_out') {
+      deps.logger.info('Contact opted out at the carrier', { messageSid, contact: maskPhone(contact) });
+    }
   }
   return { outcome, status };
 };

@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { documentClient } from '#shared/adapters/aws/clients.ts';
 import { DynamoLeadStore } from '#shared/adapters/aws/dynamo-lead-store.ts';
 import { SandboxOutbox } from '#shared/adapters/sandbox/sandbox-outbox.ts';
+import { buildConsentReport, type ConsentReport, timelineToCsv } from '#shared/compliance/consent-report.ts';
+import { normaliseContact } from '#shared/domain/contact.ts';
 import { displayedStatus } from '#shared/domain/lead-status.ts';
 import type { LeadView } from '#shared/ports/lead-store.ts';
 import type { DurableQueue } from './durable-queue.ts';
@@ -18,6 +20,8 @@ export interface Inspector {
   leads(): Promise<LeadView[]>;
   lead(leadId: string): Promise<LeadView | undefined>;
   outbox(): ReturnType<SandboxOutbox['list']>;
+  /** A contact's consent report (state, ledger and messages); undefined for something that is no contact. */
+  consent(contact: string): Promise<ConsentReport | undefined>;
   queues(): QueueView[];
   /** Moves a subscriber's dead-lettered messages back to its queue (SQS StartMessageMoveTask); resolves with how many. */
   redrive(subscriber: string): Promise<number>;
@@ -27,6 +31,11 @@ export interface Inspector {
 const json = (res: ServerResponse, status: number, body: unknown) => {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
   res.end(`${JSON.stringify(body, null, 2)}\n`);
+};
+
+const csv = (res: ServerResponse, body: string) => {
+  res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8' });
+  res.end(body);
 };
 
 /**
@@ -48,11 +57,12 @@ export const createInspector = (options: {
   const view = async (leadId: string): Promise<LeadView | undefined> => {
     const lead = await leadStore().getLead(leadId);
     if (!lead) return undefined;
-    const [messages, meetings, optOut, emailUnreachable] = await Promise.all([
+    const [messages, meetings, optOut, emailUnreachable, consent] = await Promise.all([
       leadStore().getMessages(leadId),
       leadStore().getMeetings(leadId),
       leadStore().getOptOut(lead.contact),
       lead.email ? leadStore().getEmailUnreachable(lead.email) : undefined,
+      leadStore().getConsentLedger(lead.contact),
     ]);
     return {
       ...lead,
@@ -61,6 +71,7 @@ export const createInspector = (options: {
       meetings,
       optOut: optOut ?? null,
       emailUnreachable: emailUnreachable ?? null,
+      consent,
     };
   };
 
@@ -73,6 +84,10 @@ export const createInspector = (options: {
     },
     lead: view,
     outbox: () => outboxOf().list(),
+    consent: async (raw) => {
+      const contact = normaliseContact(raw);
+      return contact ? buildConsentReport(leadStore(), contact.value) : undefined;
+    },
     queues: () =>
       [...options.queues].map(([subscriber, { queue, deadLetter }]) => {
         const stats = queue.stats();
@@ -113,6 +128,13 @@ export const createInspector = (options: {
         return lead ? json(res, 200, lead) : json(res, 404, { message: `No lead ${leadMatch[1]}` });
       }
       if (path === '/local/outbox') return json(res, 200, await inspector.outbox());
+      const consentMatch = /^\/local\/consent\/([^/]+?)(\.csv)?$/.exec(path);
+      if (consentMatch) {
+        const raw = decodeURIComponent(consentMatch[1]!);
+        const report = await inspector.consent(raw);
+        if (!report) return json(res, 400, { message: `"${raw}" is not a phone number or an email address` });
+        return consentMatch[2] ? csv(res, timelineToCsv(report.timeline)) : json(res, 200, report);
+      }
       if (path === '/local/queues') return json(res, 200, inspector.queues());
       return json(res, 404, {
         message: `Nothing at ${path}`,
@@ -121,6 +143,7 @@ export const createInspector = (options: {
           '/local/leads',
           '/local/leads/{leadId}',
           '/local/outbox',
+          '/local/consent/{phone or email}[.csv]',
           '/local/queues',
           'POST /local/queues/{subscriber}/redrive',
         ],

@@ -23,6 +23,16 @@ export const Rep = z.object({
     .optional(),
   /** Services this rep handles (by service name); empty means all. */
   services: z.array(z.string()).default([]),
+  /**
+   * When this rep takes notifications by SMS, in `timeZone`: outside it they wait for the next
+   * start, unless the business marks the alert urgent (`urgentRepAlerts`). Default: none at night.
+   */
+  notifyHours: z.object({ start: Time, end: Time }).default({ start: '08:00', end: '21:00' }),
+  /** The rep's IANA time zone; the business's when absent. */
+  timeZone: z
+    .string()
+    .refine(isValidTimeZone, 'expected an IANA time zone such as America/Chicago')
+    .optional(),
 });
 export type Rep = z.infer<typeof Rep>;
 
@@ -90,8 +100,30 @@ export const BusinessProfile = z.object({
       end: Time.default('08:00'),
       /** strict: every text, even a direct reply, waits for the window. */
       strict: z.boolean().default(false),
+      /**
+       * A reply sent more than this many minutes after the lead's message (after retries or a
+       * redrive) is no longer a live conversation: it follows the business-initiated rules.
+       */
+      liveReplyMinutes: z.number().int().min(0).max(1440).default(30),
     })
-    .default({ start: '21:00', end: '08:00', strict: false }),
+    .default({ start: '21:00', end: '08:00', strict: false, liveReplyMinutes: 30 }),
+  /**
+   * Rep alerts that may text a rep outside their `notifyHours`: `emergency` (water pouring, no
+   * heat, a gas smell: on by default), `hot-lead`, `meeting-booked`, `meeting-cancelled`,
+   * `meeting-moved`, or `urgent-lead` (a hot lead who needs it today).
+   */
+  urgentRepAlerts: z
+    .array(
+      z.enum([
+        'emergency',
+        'hot-lead',
+        'meeting-booked',
+        'meeting-cancelled',
+        'meeting-moved',
+        'urgent-lead',
+      ]),
+    )
+    .default(['emergency']),
   /**
    * At most this many automatic answers to one address (phone or email) in 24 hours: the safety
    * net that stops two robots answering each other, however they are written.

@@ -9,11 +9,6 @@ export interface QuietHours {
   strict: boolean;
 }
 
-/** reply: answers a message the lead just sent; initiated: a follow-up or reminder we start. */
-export type SendKind = 'reply' | 'initiated';
-
-export type SendDecision = { sendNow: true } | { sendNow: false; sendAt: Date };
-
 /** Whether `now` falls in the quiet window (which may wrap midnight) in `timeZone`. */
 export function isWithinQuietHours(
   now: Date,
@@ -36,20 +31,4 @@ export function nextLocalTime(now: Date, timeZone: string, hhmm: string): Date {
     if (candidate.getTime() > now.getTime()) return candidate;
   }
   throw new Error(`no next ${hhmm} in ${timeZone} after ${now.toISOString()}`);
-}
-
-/**
- * When a text to a lead may go out. A direct reply is not solicitation, so it goes at once
- * unless the business asked for strict quiet hours; anything we initiate waits for the window.
- */
-export function decideSendTime(args: {
-  now: Date;
-  timeZone: string;
-  quietHours: QuietHours;
-  kind: SendKind;
-}): SendDecision {
-  const { now, timeZone, quietHours, kind } = args;
-  if (kind === 'reply' && !quietHours.strict) return { sendNow: true };
-  if (!isWithinQuietHours(now, timeZone, quietHours)) return { sendNow: true };
-  return { sendNow: false, sendAt: nextLocalTime(now, timeZone, quietHours.end) };
 }

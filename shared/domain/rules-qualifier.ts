@@ -1,5 +1,5 @@
+import { decideConsentKeyword } from '#shared/compliance/consent-keywords.ts';
 import { findEmailInText, findPhoneInText } from '#shared/domain/contact.ts';
-import { classifyKeyword } from '#shared/domain/opt-out.ts';
 import {
   blankQualification,
   type Qualification,
@@ -63,7 +63,7 @@ export function qualifyByRules(input: QualificationInput): Qualification {
   const language = detectLanguage(text || body, input.knownLanguage);
   const empty = (intent: Qualification['intent']) => blankQualification({ intent, summary, language });
 
-  const keyword = classifyKeyword(body);
+  const keyword = decideConsentKeyword(body, { channel: input.channel, subject: input.subject });
   if (keyword) return empty(keyword);
   if (text.length === 0) return empty('spam');
 

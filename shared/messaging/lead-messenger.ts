@@ -1,7 +1,12 @@
 import type { Context } from 'aws-lambda';
 import type { Channel } from '#events/envelope.ts';
+import {
+  consentAllows,
+  recordConsentSignal,
+  recordSuppressedSend,
+} from '#shared/compliance/consent-record.ts';
+import { decideSendTime } from '#shared/compliance/send-time.ts';
 import type { BusinessProfile } from '#shared/config/business-profile.ts';
-import { decideSendTime } from '#shared/domain/quiet-hours.ts';
 import { PermanentError, RecipientOptedOutError, TransientError } from '#shared/ports/errors.ts';
 import type { Lead, LeadMessage, LeadStore } from '#shared/ports/lead-store.ts';
 import type { EmailSender, SentLookupResult, SentMessage, SmsSender } from '#shared/ports/outbound.ts';
@@ -9,11 +14,13 @@ import type { ComposedBy } from '#shared/ports/reply-drafter.ts';
 import { decideSend, type SendDecision } from './send-policy.ts';
 
 /**
- * `reply`: answers a message the lead just sent (goes at once unless quiet hours are strict).
- * `initiated`: the business starts it (follow-up, reminder): waits for the morning.
- * `opt-out-confirmation`: the one confirmation the law allows after an opt-out.
+ * `reply`: answers a message the lead just sent (goes at once unless quiet hours are strict, or
+ * the lead's message is older than `quietHours.liveReplyMinutes`).
+ * `initiated`: the business starts it (follow-up, reminder): waits for the calling window.
+ * `opt-out-confirmation`: the one confirmation the law allows after an opt-out, at once.
+ * `opt-in-confirmation`: the one answer to the message that opted back in.
  */
-export type SendKind = 'reply' | 'initiated' | 'opt-out-confirmation';
+export type SendKind = 'reply' | 'initiated' | 'opt-out-confirmation' | 'opt-in-confirmation';
 
 export interface OutboundText {
   lead: Lead;
@@ -26,6 +33,11 @@ export interface OutboundText {
    * message gets one answer, whatever its purpose turns out to be on a retry.
    */
   answering: string;
+  /**
+   * When the lead's message that this answers arrived (ISO 8601). A reply without it, or to a
+   * message older than `quietHours.liveReplyMinutes`, is treated as the business starting it.
+   */
+  answeredAt?: string | undefined;
   text: string;
   subject?: string;
   html?: string;
@@ -173,6 +185,7 @@ export class LeadMessenger {
       }
       if ((await store.getOptOut(lead.phone))?.optedOut) {
         await store.finishHeld(ref, { status: 'suppressed', reason: 'the contact opted out' });
+        await this.recordSuppressed(lead, message, 'the contact opted out');
         results.push({ lead, message, outcome: { status: 'suppressed', reason: 'the contact opted out' } });
         continue;
       }
@@ -199,6 +212,7 @@ export class LeadMessenger {
         if (error instanceof RecipientOptedOutError) {
           await this.recordProviderOptOut(lead, 'sms', message.messageId);
           await store.finishHeld(ref, { status: 'suppressed', reason: error.message });
+          await this.recordSuppressed(lead, message, error.message);
           results.push({ lead, message, outcome: { status: 'suppressed', reason: error.message } });
           continue;
         }
@@ -220,12 +234,33 @@ export class LeadMessenger {
   private async recordProviderOptOut(lead: Lead, channel: Channel, messageId: string) {
     const contact = channel === 'email' ? lead.email : lead.phone;
     if (!contact) return;
-    await this.deps.store.setOptOut({
+    await recordConsentSignal(this.deps.store, {
       contact,
-      optedOut: true,
-      at: this.now().toISOString(),
       channel,
+      action: 'opt_out',
+      signal: 'twilio-21610',
+      detail: 'Twilio refused the text: the recipient opted out with the carrier (error 21610)',
+      at: this.now().toISOString(),
       messageId,
+      leadId: lead.leadId,
+    });
+  }
+
+  /** The consent ledger keeps every message held back, with why. */
+  private async recordSuppressed(
+    lead: Lead,
+    message: Pick<LeadMessage, 'messageId' | 'channel' | 'body' | 'purpose'>,
+    reason: string,
+  ) {
+    await recordSuppressedSend(this.deps.store, {
+      contact: (message.channel === 'email' ? lead.email : lead.phone) ?? lead.contact,
+      channel: message.channel,
+      leadId: lead.leadId,
+      messageId: message.messageId,
+      purpose: message.purpose,
+      text: message.body,
+      reason,
+      at: this.now().toISOString(),
     });
   }
 
@@ -331,17 +366,18 @@ export class LeadMessenger {
     if (channel === 'sms') {
       const timing = decideSendTime({
         now,
-        timeZone: lead.timeZone,
-        quietHours: this.deps.profile.quietHours,
-        // The opt-out confirmation answers the STOP the lead just sent.
-        kind: message.kind === 'initiated' ? 'initiated' : 'reply',
+        lead,
+        kind: message.kind,
+        answeredAt: message.answeredAt,
+        profile: this.deps.profile,
       });
-      if (!timing.sendNow) {
+      if (timing.action === 'drop') return this.suppress(message, timing.reason);
+      if (timing.action === 'hold') {
         const stored = await this.deps.store.recordOutbound({
           ...this.outboundRecord(message, now),
           status: 'held',
           sendAt: timing.sendAt.toISOString(),
-          reason: 'quiet hours',
+          reason: timing.reason,
         });
         return this.resumeIfOther(stored, message, {
           status: 'held',
@@ -378,8 +414,14 @@ export class LeadMessenger {
       channel === 'email' ? this.deps.store.getEmailUnreachable(to) : undefined,
       this.deps.store.getMessages(lead.leadId),
     ]);
-    if (optOut?.optedOut && message.kind !== 'opt-out-confirmation')
-      return { blocked: 'the contact opted out' };
+    const consent = consentAllows(
+      message.kind === 'opt-out-confirmation' || message.kind === 'opt-in-confirmation'
+        ? message.kind
+        : 'message',
+      optOut,
+      message.answering,
+    );
+    if (!consent.allowed) return { blocked: consent.reason };
     // An address that bounced for good gets nothing more, not even a confirmation: resending
     // to it only hurts the sender's reputation.
     if (unreachable) return { blocked: 'the email address is unreachable' };
@@ -496,11 +538,11 @@ export class LeadMessenger {
   }
 
   private async suppress(message: OutboundText, reason: string): Promise<SendOutcome> {
-    const stored = await this.deps.store.recordOutbound({
-      ...this.outboundRecord(message, this.now()),
-      status: 'suppressed',
-      reason,
-    });
-    return this.resumeIfOther(stored, message, { status: 'suppressed', reason });
+    const record = { ...this.outboundRecord(message, this.now()), status: 'suppressed' as const, reason };
+    const stored = await this.deps.store.recordOutbound(record);
+    const outcome = await this.resumeIfOther(stored, message, { status: 'suppressed', reason });
+    // The ledger keeps the suppression this attempt recorded, not a retry's repeat of it.
+    if (stored.at === record.at) await this.recordSuppressed(message.lead, record, reason);
+    return outcome;
   }
 }

@@ -25,8 +25,8 @@ export interface SendPolicyInput {
   channel: Channel;
   /** What the message is for (`first-reply`, `slots-offered`…): picks the WhatsApp template. */
   purpose: string;
-  /** The one confirmation the law allows after an opt-out is never capped. */
-  kind: 'reply' | 'initiated' | 'opt-out-confirmation';
+  /** The one confirmation the law allows after an opt-out (or opt-in) is never capped. */
+  kind: 'reply' | 'initiated' | 'opt-out-confirmation' | 'opt-in-confirmation';
   /** The lead's messages in and out, any order. */
   messages: ReadonlyArray<Pick<LeadMessage, 'direction' | 'channel' | 'status' | 'at'>>;
   profile: Pick<BusinessProfile, 'automaticAnswersPerDay' | 'whatsapp'>;
@@ -39,7 +39,8 @@ export const decideSend = (input: SendPolicyInput): SendDecision => {
   const answered = recent.filter(
     (m) => m.direction === 'out' && (m.status === 'sent' || m.status === 'sending'),
   );
-  if (input.kind !== 'opt-out-confirmation' && answered.length >= input.profile.automaticAnswersPerDay) {
+  const confirmation = input.kind === 'opt-out-confirmation' || input.kind === 'opt-in-confirmation';
+  if (!confirmation && answered.length >= input.profile.automaticAnswersPerDay) {
     return {
       action: 'suppress',
       reason: `${answered.length} automatic answers to this address in 24 hours (the cap is ${input.profile.automaticAnswersPerDay})`,

@@ -43,8 +43,8 @@ export interface InboundAcceptance {
   /** Publishing failed: the next attempt may take the message at once. */
   release(ref: { leadId: string; messageId: string }): Promise<void>;
   /**
-   * Puts a contact's opt-out state in force, unless a later state (by `at`) is recorded already:
-   * a retried or late STOP never undoes a START sent after it.
+   * Puts a contact's opt-out state in force, unless it is in force already or a later state (by
+   * `at`) is recorded: a retried or late STOP never undoes a START sent after it.
    */
   setOptOut(state: OptOutState): Promise<void>;
 }

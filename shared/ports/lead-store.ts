@@ -1,5 +1,8 @@
 import type { MessageIntent } from '#events/catalog.ts';
 import type { Channel } from '#events/envelope.ts';
+import type { ConsentLedgerEntry, ConsentSignal } from '#shared/compliance/consent-ledger.ts';
+import type { LeadLocalTime } from '#shared/compliance/local-time.ts';
+import type { RepAlert } from '#shared/compliance/rep-notify-hours.ts';
 import type { Qualification, Urgency } from '#shared/domain/qualification.ts';
 import type { SmsDelivery } from '#shared/domain/sms-delivery.ts';
 import type { QualifiedBy } from './qualifier.ts';
@@ -21,7 +24,10 @@ export interface Lead {
   phone?: string;
   email?: string;
   name?: string;
+  /** The lead's most likely IANA zone: the first of `localTime.zones`. */
   timeZone: string;
+  /** Every zone and calling region the lead may be in, and the signal it came from. */
+  localTime?: LeadLocalTime;
   status: LeadStatus;
   createdAt: string;
   updatedAt: string;
@@ -197,14 +203,19 @@ export interface OptOutState {
   optedOut: boolean;
   at: string;
   channel: Channel;
+  /** The message (or provider event) that set this state: the one a confirmation may answer. */
   messageId: string;
+  /** What set it (absent on states recorded before the consent ledger existed). */
+  signal?: ConsentSignal;
+  /** The provider already answered the person (Twilio Advanced Opt-Out): Leadline confirms nothing. */
+  answeredByProvider?: boolean;
 }
 
 /** An inbound message, with what it tells about its lead (the lead is created from it if new). */
 export interface InboundRecord
   extends Pick<
     Lead,
-    'leadId' | 'contact' | 'channel' | 'phone' | 'email' | 'name' | 'timeZone' | 'emailThread'
+    'leadId' | 'contact' | 'channel' | 'phone' | 'email' | 'name' | 'timeZone' | 'localTime' | 'emailThread'
   > {
   message: Omit<LeadMessage, 'leadId' | 'direction' | 'status'>;
 }
@@ -232,6 +243,22 @@ export interface LeadView extends Omit<Lead, 'status'> {
   optOut: OptOutState | null;
   /** Set while the lead's email address is marked unreachable after a bounce. */
   emailUnreachable: EmailUnreachableState | null;
+  /** The consent ledger of the lead's contact, oldest first. */
+  consent: ConsentLedgerEntry[];
+}
+
+/** An SMS to a rep held until the rep's notify hours open (shared/compliance/rep-notify-hours.ts). */
+export interface HeldRepNotification {
+  /** Unique per alert: the rep, the alert and the event that caused it. */
+  id: string;
+  repId: string;
+  /** The rep's phone, E.164. */
+  to: string;
+  body: string;
+  sendAt: string;
+  leadId: string;
+  correlationId: string;
+  alert: RepAlert;
 }
 
 /** The lead, its conversation, meetings and opt-out state. */
@@ -295,7 +322,24 @@ export interface LeadStore {
   cancelMeeting(ref: { leadId: string; meetingId: string }, cancellation: MeetingCancellation): Promise<void>;
   getMeetings(leadId: string): Promise<Meeting[]>;
   setOptOut(state: OptOutState): Promise<void>;
+  /**
+   * Writes `state` only when it changes the contact's state: none yet, or the other direction
+   * and not older than the state it replaces; or it is the same message again (a retry).
+   * True when written. One conditional write: a second STOP never takes over the first's place.
+   */
+  changeOptOut(state: OptOutState): Promise<boolean>;
   getOptOut(contact: string): Promise<OptOutState | undefined>;
+  /** Adds a fact to the contact's consent ledger; the same entry (at, id) is stored once. */
+  recordConsentEvent(entry: ConsentLedgerEntry): Promise<void>;
+  /** The contact's consent ledger, oldest first. */
+  getConsentLedger(contact: string): Promise<ConsentLedgerEntry[]>;
+  /** Keeps a rep's SMS notification for later; the same id is kept once. */
+  holdRepNotification(notification: HeldRepNotification): Promise<void>;
+  /**
+   * Takes the held rep notifications due at `now`, oldest first, each removed as it is taken so
+   * two dispatchers never both send it (at most once: one taken and not sent is lost, and logged).
+   */
+  takeDueRepNotifications(now: Date, limit: number): Promise<HeldRepNotification[]>;
   /**
    * Records a delivery event on an outbound email: a final state is never replaced by a deferral,
    * nor by an event older than the one recorded. `not-found` when no such message is stored.

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoLeadStore } from '#shared/adapters/aws/dynamo-lead-store.ts';
+import { recordConsentSignal } from '#shared/compliance/consent-record.ts';
 import { BusinessProfile, demoBusinessProfile } from '#shared/config/business-profile.ts';
-import { LeadMessenger } from '#shared/messaging/lead-messenger.ts';
+import { LeadMessenger, type OutboundText } from '#shared/messaging/lead-messenger.ts';
 import { PermanentError, TransientError } from '#shared/ports/errors.ts';
 import type { Lead } from '#shared/ports/lead-store.ts';
 import type { EmailSender, SentLookup, SmsSender } from '#shared/ports/outbound.ts';
@@ -84,6 +85,8 @@ describe('the lead messenger, against DynamoDB', () => {
     kind,
     purpose: kind === 'reply' ? 'first-reply' : 'follow-up',
     answering: `in-${lead.leadId}`,
+    // A reply answers the message the lead just sent.
+    ...(kind === 'reply' && { answeredAt: now.toISOString() }),
     text: `Hello ${lead.leadId}`,
   });
 
@@ -334,5 +337,123 @@ describe('the lead messenger, against DynamoDB', () => {
     });
     expect(sms.sent).toHaveLength(0);
     expect((await store.getMessage(lead.leadId, `out-in-${lead.leadId}`))?.status).toBe('suppressed');
+  });
+
+  describe('consent', () => {
+    /** The lead texts STOP (or START) at `now`, as qualify records it. */
+    const consentFrom = async (
+      lead: Lead,
+      action: 'opt_out' | 'opt_in',
+      messageId: string,
+      options: { answeredByProvider?: boolean } = {},
+    ) =>
+      recordConsentSignal(store, {
+        contact: lead.phone!,
+        channel: 'sms',
+        action,
+        signal: options.answeredByProvider ? 'twilio-opt-out-type' : 'keyword',
+        detail: 'test',
+        at: now.toISOString(),
+        messageId,
+        leadId: lead.leadId,
+        ...options,
+      });
+
+    const confirmation = (
+      lead: Lead,
+      answering: string,
+      kind: 'opt-out-confirmation' | 'opt-in-confirmation' = 'opt-out-confirmation',
+    ): OutboundText => ({
+      lead,
+      channel: 'sms',
+      kind,
+      purpose: kind,
+      answering,
+      answeredAt: now.toISOString(),
+      text: kind === 'opt-out-confirmation' ? 'You are unsubscribed.' : 'You are subscribed again.',
+    });
+
+    it('sends the one opt-out confirmation at once, even under strict quiet hours at night', async () => {
+      const lead = await newLead();
+      await consentFrom(lead, 'opt_out', 'stop-1');
+      const outcome = await messenger(strictProfile).send(confirmation(lead, 'stop-1'));
+      expect(outcome.status).toBe('sent');
+      expect(sms.sent).toEqual([{ to: lead.phone, body: 'You are unsubscribed.' }]);
+    });
+
+    it('confirms a second STOP with nothing', async () => {
+      const lead = await newLead();
+      await consentFrom(lead, 'opt_out', 'stop-a');
+      await messenger().send(confirmation(lead, 'stop-a'));
+      now = new Date(now.getTime() + 60_000);
+      await consentFrom(lead, 'opt_out', 'stop-b');
+      const second = await messenger().send(confirmation(lead, 'stop-b'));
+      expect(second).toEqual({
+        status: 'suppressed',
+        reason: 'already confirmed: the opt-out came with stop-a',
+      });
+      expect(sms.sent).toHaveLength(1);
+    });
+
+    it('sends nothing when Twilio Advanced Opt-Out answered the STOP already', async () => {
+      const lead = await newLead();
+      await consentFrom(lead, 'opt_out', 'stop-twilio', { answeredByProvider: true });
+      const outcome = await messenger().send(confirmation(lead, 'stop-twilio'));
+      expect(outcome).toEqual({
+        status: 'suppressed',
+        reason: 'Twilio Advanced Opt-Out already answered the lead',
+      });
+      expect(sms.sent).toHaveLength(0);
+    });
+
+    it('drops a confirmation that could only go more than five minutes after the STOP', async () => {
+      const lead = await newLead();
+      await consentFrom(lead, 'opt_out', 'stop-late');
+      const late = {
+        ...confirmation(lead, 'stop-late'),
+        answeredAt: new Date(now.getTime() - 6 * 60_000).toISOString(),
+      };
+      const outcome = await messenger().send(late);
+      expect(outcome).toMatchObject({
+        status: 'suppressed',
+        reason: expect.stringContaining('64.1200(a)(12)'),
+      });
+      expect(sms.sent).toHaveLength(0);
+    });
+
+    it('resumes after a START with one confirmation, and a second START gets none', async () => {
+      now = MORNING;
+      const lead = await newLead();
+      await consentFrom(lead, 'opt_out', 'stop-x');
+      now = new Date(MORNING.getTime() + 60_000);
+      await consentFrom(lead, 'opt_in', 'start-1');
+      expect((await messenger().send(confirmation(lead, 'start-1', 'opt-in-confirmation'))).status).toBe(
+        'sent',
+      );
+      now = new Date(MORNING.getTime() + 120_000);
+      await consentFrom(lead, 'opt_in', 'start-2');
+      expect(await messenger().send(confirmation(lead, 'start-2', 'opt-in-confirmation'))).toMatchObject({
+        status: 'suppressed',
+      });
+      expect((await messenger().send(text(lead))).status).toBe('sent');
+      expect(sms.sent.map((s) => s.body)).toEqual(['You are subscribed again.', `Hello ${lead.leadId}`]);
+    });
+
+    it("keeps every suppressed send in the contact's consent ledger, with its reason", async () => {
+      const lead = await newLead();
+      await consentFrom(lead, 'opt_out', 'stop-ledger');
+      await messenger().send(text(lead));
+      const ledger = await store.getConsentLedger(lead.phone!);
+      expect(ledger.map((e) => [e.event, e.effect])).toEqual([
+        ['opt_out', 'opted_out'],
+        ['send_suppressed', 'suppressed'],
+      ]);
+      expect(ledger[1]).toMatchObject({
+        detail: 'the contact opted out',
+        purpose: 'first-reply',
+        text: `Hello ${lead.leadId}`,
+        leadId: lead.leadId,
+      });
+    });
   });
 });

@@ -25,7 +25,12 @@ describe('the deployment configuration (CDK context)', () => {
     });
     expect(config.alarmEmail).toBe('ops@example.com');
     expect(config.speedToLeadObjectiveSeconds).toBe(30);
-    expect(config.businessProfile.quietHours).toEqual({ start: '20:00', end: '09:00', strict: true });
+    expect(config.businessProfile.quietHours).toEqual({
+      start: '20:00',
+      end: '09:00',
+      strict: true,
+      liveReplyMinutes: 30,
+    });
     expect(config.settings).toEqual({ OPENAI_MODEL: 'gpt-4.1-mini' });
   });
 

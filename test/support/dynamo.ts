@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
+import { afterAll, beforeAll } from 'vitest';
+import { DynamoLeadStore } from '#shared/adapters/aws/dynamo-lead-store.ts';
 import { createTables, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../scripts/local/aws-stand-ins.ts';
 
 export const TEST_TABLES = { leads: 'test-leads', idempotency: 'test-idempotency' };
@@ -23,4 +25,20 @@ export const startTestDynamo = async () => {
       await new Promise<void>((done) => server.close(() => done()));
     },
   };
+};
+
+/**
+ * A `DynamoLeadStore` on a fresh in-memory DynamoDB for the enclosing `describe`: started before
+ * its tests, stopped after. Read `store` inside tests (it is set once the hook has run).
+ */
+export const useTestLeadStore = () => {
+  const context = {} as { store: DynamoLeadStore; dynamo: Awaited<ReturnType<typeof startTestDynamo>> };
+  beforeAll(async () => {
+    context.dynamo = await startTestDynamo();
+    context.store = new DynamoLeadStore(context.dynamo.documents, TEST_TABLES.leads);
+  });
+  afterAll(async () => {
+    await context.dynamo.stop();
+  });
+  return context;
 };

@@ -91,27 +91,37 @@ export class DynamoInboundAcceptance implements InboundAcceptance {
   }
 
   async setOptOut(state: OptOutState): Promise<void> {
-    await putOptOutIfLatest(this.table, state);
+    await changeOptOutState(this.table, state);
   }
 }
 
 /**
- * Writes a contact's opt-out state unless a later one is recorded: states are ordered by `at`
- * (the time of the message or signal that caused them), so a retried or late STOP never undoes
- * a START the contact sent after it, whatever order the pipeline handles them in.
+ * Moves a contact's opt-out state, with one conditional write, and says whether it moved. The
+ * state changes only to the other value and only for a signal at least as recent (by `at`, the
+ * time of the message or signal that caused it), so a retried or late STOP never undoes a START
+ * the contact sent after it, and a second STOP keeps the first as the one that set the state (the
+ * confirmation gate answers only that one). The message that set it may rewrite it (a retry
+ * completing what it wrote).
  */
-export const putOptOutIfLatest = async (table: LeadsTable, state: OptOutState): Promise<void> => {
+export const changeOptOutState = async (table: LeadsTable, state: OptOutState): Promise<boolean> => {
   try {
     await table.documents.send(
       new PutCommand({
         TableName: table.name,
         Item: { ...optOutKey(state.contact), kind: 'opt-out', ...state },
-        ConditionExpression: 'attribute_not_exists(pk) OR #at <= :at',
+        ConditionExpression:
+          'attribute_not_exists(pk) OR messageId = :messageId OR (optedOut <> :optedOut AND #at <= :at)',
         ExpressionAttributeNames: { '#at': 'at' },
-        ExpressionAttributeValues: { ':at': state.at },
+        ExpressionAttributeValues: {
+          ':messageId': state.messageId,
+          ':optedOut': state.optedOut,
+          ':at': state.at,
+        },
       }),
     );
+    return true;
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
+    return false;
   }
 };

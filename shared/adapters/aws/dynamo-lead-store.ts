@@ -7,12 +7,14 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Channel } from '#events/envelope.ts';
+import type { ConsentLedgerEntry } from '#shared/compliance/consent-ledger.ts';
 import { isSmsDeliveryFailure, type SmsDelivery, smsDeliveryRanks } from '#shared/domain/sms-delivery.ts';
 import type {
   EmailDelivery,
   EmailUnreachableState,
   HeldMessageRef,
   HeldOutcome,
+  HeldRepNotification,
   InboundMedia,
   InboundReading,
   InboundRecord,
@@ -26,7 +28,7 @@ import type {
   OptOutState,
   OutboundOutcome,
 } from '#shared/ports/lead-store.ts';
-import { putOptOutIfLatest } from './dynamo-inbound-acceptance.ts';
+import { changeOptOutState } from './dynamo-inbound-acceptance.ts';
 import {
   isConditionFailure,
   LeadsTable,
@@ -89,6 +91,7 @@ export class DynamoLeadStore implements LeadStore {
       ...(record.email && { email: record.email }),
       ...(record.name && { name: record.name }),
       timeZone: record.timeZone,
+      ...(record.localTime && { localTime: record.localTime }),
       status: 'new',
       createdAt: now,
       updatedAt: now,
@@ -127,7 +130,7 @@ export class DynamoLeadStore implements LeadStore {
   }
 
   async getMessages(leadId: string): Promise<LeadMessage[]> {
-    const messages = (await this.queryPrefix(leadId, 'MSG#')) as unknown as Array<
+    const messages = (await this.queryPrefix(`LEAD#${leadId}`, 'MSG#')) as unknown as Array<
       LeadMessage & { accept?: unknown; acceptUntil?: unknown }
     >;
     // A message a webhook claimed but has not published (and `qualify` has not read) was never
@@ -146,7 +149,7 @@ export class DynamoLeadStore implements LeadStore {
   }
 
   async getMeetings(leadId: string): Promise<Meeting[]> {
-    return (await this.queryPrefix(leadId, 'MEETING#')) as unknown as Meeting[];
+    return (await this.queryPrefix(`LEAD#${leadId}`, 'MEETING#')) as unknown as Meeting[];
   }
 
   async updateLead(leadId: string, changes: Partial<Omit<Lead, 'leadId' | 'createdAt'>>): Promise<Lead> {
@@ -333,17 +336,24 @@ export class DynamoLeadStore implements LeadStore {
   }
 
   async listDueHeld(now: Date, limit: number): Promise<HeldMessageRef[]> {
+    return (await this.queryDue('HELD', now, limit)).map((item) =>
+      strip<HeldMessageRef & Record<string, unknown>>(item),
+    );
+  }
+
+  /** Items of a due-time index partition (sort key `<iso time>#…`) due at `now`, oldest first. */
+  private async queryDue(pk: string, now: Date, limit: number): Promise<Record<string, unknown>[]> {
     const { Items = [] } = await this.documents.send(
       new QueryCommand({
         TableName: this.tableName,
-        KeyConditionExpression: 'pk = :held AND sk <= :now',
-        // '~' sorts after every character of an id, so messages due exactly now are included.
-        ExpressionAttributeValues: { ':held': 'HELD', ':now': `${now.toISOString()}~` },
+        KeyConditionExpression: 'pk = :pk AND sk <= :now',
+        // '~' sorts after every character of an id, so items due exactly now are included.
+        ExpressionAttributeValues: { ':pk': pk, ':now': `${now.toISOString()}~` },
         ConsistentRead: true,
         Limit: limit,
       }),
     );
-    return Items.map((item) => strip<HeldMessageRef & Record<string, unknown>>(item));
+    return Items;
   }
 
   async claimHeld(
@@ -431,12 +441,58 @@ export class DynamoLeadStore implements LeadStore {
   }
 
   async setOptOut(state: OptOutState): Promise<void> {
-    await putOptOutIfLatest(this.table, state);
+    await changeOptOutState(this.table, state);
+  }
+
+  changeOptOut(state: OptOutState): Promise<boolean> {
+    return changeOptOutState(this.table, state);
   }
 
   async getOptOut(contact: string): Promise<OptOutState | undefined> {
     const item = await this.table.get(optOutKey(contact));
     return item ? strip<OptOutState>(item) : undefined;
+  }
+
+  async recordConsentEvent(entry: ConsentLedgerEntry): Promise<void> {
+    await this.table.putOnce({
+      pk: `CONTACT#${entry.contact}`,
+      sk: `CONSENT#${entry.at}#${entry.id}`,
+      kind: 'consent',
+      ...entry,
+    });
+  }
+
+  async getConsentLedger(contact: string): Promise<ConsentLedgerEntry[]> {
+    return (await this.queryPrefix(`CONTACT#${contact}`, 'CONSENT#')) as unknown as ConsentLedgerEntry[];
+  }
+
+  async holdRepNotification(notification: HeldRepNotification): Promise<void> {
+    await this.table.putOnce({
+      pk: 'REPHELD',
+      sk: `${notification.sendAt}#${notification.id}`,
+      kind: 'rep-notification',
+      ...notification,
+    });
+  }
+
+  async takeDueRepNotifications(now: Date, limit: number): Promise<HeldRepNotification[]> {
+    const taken: HeldRepNotification[] = [];
+    for (const item of await this.queryDue('REPHELD', now, limit)) {
+      try {
+        // Deleting is the claim: only one dispatcher's delete finds the item.
+        await this.documents.send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: { pk: item.pk, sk: item.sk },
+            ConditionExpression: 'attribute_exists(pk)',
+          }),
+        );
+        taken.push(strip<HeldRepNotification & Record<string, unknown>>(item));
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
+    return taken;
   }
 
   async recordEmailDelivery(
@@ -613,14 +669,15 @@ export class DynamoLeadStore implements LeadStore {
     return leads.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
   }
 
-  private async queryPrefix(leadId: string, prefix: string): Promise<Record<string, unknown>[]> {
+  /** Items of one partition whose sort key starts with `prefix`, in sort-key order. */
+  private async queryPrefix(pk: string, prefix: string): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     const pages = paginateQuery(
       { client: this.documents },
       {
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': `LEAD#${leadId}`, ':prefix': prefix },
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
         ConsistentRead: true,
       },
     );

@@ -1,9 +1,9 @@
-import { classifyKeyword } from '#shared/domain/opt-out.ts';
+import { decideConsentKeyword } from '#shared/compliance/consent-keywords.ts';
 import type { Qualification, QualificationInput } from '#shared/domain/qualification.ts';
 import { qualifyByRules } from '#shared/domain/rules-qualifier.ts';
 
 /**
- * Carrier keywords decide over any qualifier, because opt-out is law (FCC 24-18, CTIA):
+ * Carrier keywords decide over any qualifier, because opt-out is law (FCC 24-24, CTIA):
  * - a STOP/START/HELP keyword sets the intent, whatever the qualifier read;
  * - a qualifier may find an opt-out in free text ("please stop texting me") and that stands;
  * - a qualifier may not opt a contact back in without the keyword: a model that was talked
@@ -15,7 +15,7 @@ export function applyKeywordPrecedence(
   input: QualificationInput,
   qualification: Qualification,
 ): Qualification {
-  const keyword = classifyKeyword(input.body);
+  const keyword = decideConsentKeyword(input.body, { channel: input.channel, subject: input.subject });
   let intent = keyword ?? qualification.intent;
   if (keyword === null && intent === 'opt_in') {
     intent = qualifyByRules(input).intent;

@@ -10,9 +10,7 @@ import {
   normaliseEmail,
   normalisePhone,
   parseEmailAddress,
-  usStateTimeZone,
 } from '#shared/domain/contact.ts';
-import { isValidTimeZone } from '#shared/domain/time.ts';
 
 describe('normalisePhone', () => {
   it.each([
@@ -132,40 +130,5 @@ describe('masking for logs', () => {
   it('masks whichever kind of contact it gets', () => {
     expect(maskContact('jane@x.com')).toBe('j***@x.com');
     expect(maskContact('+15125550123')).toBe('+1512***0123');
-  });
-});
-
-describe('usStateTimeZone', () => {
-  const codes =
-    'AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY'.split(
-      ' ',
-    );
-
-  it('knows all 50 states and DC, each with a valid IANA zone', () => {
-    expect(codes).toHaveLength(51);
-    for (const code of codes) {
-      const zone = usStateTimeZone(code);
-      expect(zone, code).toBeDefined();
-      expect(isValidTimeZone(zone ?? ''), code).toBe(true);
-    }
-  });
-
-  it.each([
-    ['TX', 'America/Chicago'],
-    ['tx', 'America/Chicago'],
-    ['NY', 'America/New_York'],
-    ['CA', 'America/Los_Angeles'],
-    ['AZ', 'America/Phoenix'],
-    ['HI', 'Pacific/Honolulu'],
-    ['Texas', 'America/Chicago'],
-    [' new york ', 'America/New_York'],
-    ['District of Columbia', 'America/New_York'],
-    ['North  Dakota', 'America/Chicago'],
-  ])('maps %j to %s', (state, zone) => {
-    expect(usStateTimeZone(state)).toBe(zone);
-  });
-
-  it.each(['', 'XX', 'Ontario', 'Texass'])('returns undefined for %j', (state) => {
-    expect(usStateTimeZone(state)).toBeUndefined();
   });
 });

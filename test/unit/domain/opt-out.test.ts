@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyKeyword } from '#shared/domain/opt-out.ts';
+import { classifyKeyword, consentKeyword } from '#shared/domain/opt-out.ts';
 
 describe('classifyKeyword', () => {
   describe('carrier keywords as the whole message', () => {
@@ -92,5 +92,15 @@ describe('classifyKeyword', () => {
     ])('does not classify %j', (body) => {
       expect(classifyKeyword(body)).toBeNull();
     });
+  });
+});
+
+describe('consentKeyword', () => {
+  it("takes Twilio's OptOutType first, then the rules, reading an email as an email", () => {
+    expect(consentKeyword({ body: 'whatever', optOutType: 'START' })).toBe('opt_in');
+    expect(consentKeyword({ body: 'STOP', automated: true })).toBeNull();
+    expect(consentKeyword({ body: '', subject: 'Re: Unsubscribe', channel: 'email' })).toBe('opt_out');
+    expect(consentKeyword({ body: 'Big sale!\n\nUnsubscribe', channel: 'email' })).toBeNull();
+    expect(consentKeyword({ body: 'Big sale!\n\nUnsubscribe' })).toBe('opt_out');
   });
 });

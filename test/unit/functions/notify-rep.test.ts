@@ -5,7 +5,7 @@ import { providerError } from '#shared/adapters/provider-call.ts';
 import { BusinessProfile, demoBusinessProfile, type Rep } from '#shared/config/business-profile.ts';
 import { PermanentError, TransientError } from '#shared/ports/errors.ts';
 import type { EventPublisher } from '#shared/ports/event-publisher.ts';
-import type { Lead } from '#shared/ports/lead-store.ts';
+import type { HeldRepNotification, Lead } from '#shared/ports/lead-store.ts';
 import { notifyRep, repMessage } from '../../../functions/notify/notify-rep.ts';
 
 const lead: Lead = {
@@ -29,10 +29,15 @@ const lead: Lead = {
   assignedRepId: 'rep-a',
 };
 
-const profileWith = (rep: Partial<Rep>) =>
+const NOON = new Date('2026-11-24T18:00:00Z');
+/** 11:30pm on a Tuesday in Chicago. */
+const NIGHT = new Date('2026-11-25T05:30:00Z');
+
+const profileWith = (rep: Partial<Rep>, urgentRepAlerts: string[] = []) =>
   BusinessProfile.parse({
     ...demoBusinessProfile,
     reps: [{ id: 'rep-a', name: 'Alex', notifyVia: 'slack', slackChannel: '#leads', services: [], ...rep }],
+    urgentRepAlerts,
   });
 
 const harness = (rep: Partial<Rep>) => {
@@ -40,6 +45,7 @@ const harness = (rep: Partial<Rep>) => {
     slack: [] as unknown[],
     email: [] as unknown[],
     sms: [] as unknown[],
+    held: [] as HeldRepNotification[],
     events: [] as unknown[],
   };
   const publisher: EventPublisher = {
@@ -48,7 +54,12 @@ const harness = (rep: Partial<Rep>) => {
     },
   };
   const deps = {
-    store: { getLead: async (id: string) => (id === lead.leadId ? lead : undefined) },
+    store: {
+      getLead: async (id: string) => (id === lead.leadId ? lead : undefined),
+      holdRepNotification: async (n: HeldRepNotification) => {
+        sent.held.push(n);
+      },
+    },
     channels: {
       chat: {
         post: async (m: unknown) => {
@@ -71,6 +82,8 @@ const harness = (rep: Partial<Rep>) => {
     },
     publisher,
     profile: profileWith(rep),
+    // Noon in Chicago, the demo business's zone.
+    now: () => NOON,
   };
   return { sent, deps };
 };
@@ -169,6 +182,49 @@ describe('telling the rep', () => {
     await expect(
       notifyRep({ detailType: 'Lead Scored', detail: sampleDetail(LeadScored) }, deps),
     ).rejects.toThrow(PermanentError);
+  });
+
+  describe("the rep's notify hours", () => {
+    const hotLead = { detailType: 'Lead Scored' as const, detail: sampleDetail(LeadScored, { score: 90 }) };
+
+    it('holds a text to the rep at night until the start of their hours, and announces nothing yet', async () => {
+      const { sent, deps } = harness({ notifyVia: 'sms', phone: '+15125550999' });
+      const outcome = await notifyRep(hotLead, { ...deps, now: () => NIGHT });
+      expect(outcome.heldUntil).toBe('2026-11-25T14:00:00.000Z');
+      expect(sent.sms).toEqual([]);
+      expect(sent.events).toEqual([]);
+      expect(sent.held).toEqual([
+        expect.objectContaining({ repId: 'rep-a', to: '+15125550999', sendAt: '2026-11-25T14:00:00.000Z' }),
+      ]);
+    });
+
+    it("reads the rep's own hours in the rep's own zone", async () => {
+      const { sent, deps } = harness({
+        notifyVia: 'sms',
+        phone: '+15125550999',
+        notifyHours: { start: '06:00', end: '23:45' },
+        timeZone: 'America/New_York',
+      });
+      // 00:30 in New York: held until 06:00 there.
+      const outcome = await notifyRep(hotLead, { ...deps, now: () => NIGHT });
+      expect(outcome.heldUntil).toBe('2026-11-25T11:00:00.000Z');
+      expect(sent.sms).toEqual([]);
+    });
+
+    it('texts at night what the business marked urgent', async () => {
+      const { sent, deps } = harness({ notifyVia: 'sms', phone: '+15125550999' });
+      deps.profile = profileWith({ notifyVia: 'sms', phone: '+15125550999' }, ['urgent-lead']);
+      // The lead needs it today (timing: urgent).
+      await notifyRep(hotLead, { ...deps, now: () => NIGHT });
+      expect(sent.sms).toHaveLength(1);
+      expect(sent.held).toEqual([]);
+    });
+
+    it('does not hold Slack or email: they wake nobody', async () => {
+      const { sent, deps } = harness({ notifyVia: 'slack', slackChannel: '#leads' });
+      await notifyRep(hotLead, { ...deps, now: () => NIGHT });
+      expect(sent.slack).toHaveLength(1);
+    });
   });
 });
 
