@@ -277,26 +277,9 @@ export const decodeField = (bytes: Buffer, charset: string | undefined): string 
   } catch {
     decoder = new TextDecoder('utf-8');
   }
-  // WHATWG maps iso-8859-1, latin1, us-ascii and cp1252 to windows-1252; Node 20's TextDecoder
-  // decodes that as plain ISO-8859-1 and loses € “ ” – — and the rest of 0x80–0x9F.
-  return decoder.encoding === 'windows-1252' ? decodeWindows1252(bytes) : decoder.decode(bytes);
-};
-
-/** Code points of windows-1252 bytes 0x80–0x9F (WHATWG index); every other byte is its own code point. */
-const WINDOWS_1252_HIGH = [
-  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d,
-  0x17d, 0x8f, 0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a,
-  0x153, 0x9d, 0x17e, 0x178,
-];
-
-const decodeWindows1252 = (bytes: Buffer): string => {
-  let out = '';
-  for (const byte of bytes) {
-    out += String.fromCharCode(
-      byte >= 0x80 && byte <= 0x9f ? (WINDOWS_1252_HIGH[byte - 0x80] ?? byte) : byte,
-    );
-  }
-  return out;
+  // WHATWG maps iso-8859-1, latin1, us-ascii and cp1252 to windows-1252, which Node 24 decodes by
+  // the WHATWG index (€ “ ” – — in 0x80–0x9F): https://encoding.spec.whatwg.org/#names-and-labels
+  return decoder.decode(bytes);
 };
 
 /** Adds Content-IDs (and names/types SendGrid left out of the part) from the `attachment-info` field. */

@@ -179,8 +179,6 @@ const importHandler = async <H>(name: string): Promise<H> => {
  */
 export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<LocalRuntime> => {
   const trace = options.trace ?? (() => undefined);
-  // Lambda runs a current Node.js; the local machine may run an older one the SDK warns about.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const dataDir = resolve(options.dataDir);
   const lock = await lockDataDir(dataDir);
   // Listening early fixes the port (and so the default public URL); until the functions are

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  decodeField,
   type InboundEmailLimits,
   InboundEmailParseError,
   parseSendGridInbound,
@@ -169,6 +170,14 @@ describe('parseSendGridInbound, default mode', () => {
     expect(email.text).toBe('Ça coûte combien ? Réponse avant jeudi, merci. £');
     expect(email.html).toBe('<p>Prix: 10 €</p>');
     expect(email.from).toBe('"Zoë Müller" <zoe@prospect.example>');
+  });
+
+  it('reads bytes 0x80–0x9F under any Latin-1 label as windows-1252, as the WHATWG Encoding Standard says', () => {
+    // “Quote” – 5€… ™ (Outlook labels such text iso-8859-1 but writes windows-1252 punctuation)
+    const bytes = Buffer.from([0x93, 0x51, 0x94, 0x20, 0x96, 0x20, 0x35, 0x80, 0x85, 0x20, 0x99]);
+    for (const label of ['iso-8859-1', 'ISO-8859-1', 'latin1', 'us-ascii', 'windows-1252', 'cp1252']) {
+      expect(decodeField(bytes, label), label).toBe('\u201cQ\u201d \u2013 5\u20ac\u2026 \u2122');
+    }
   });
 
   it('reads fields as UTF-8 when no charset is given', async () => {
