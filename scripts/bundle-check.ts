@@ -7,6 +7,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleAll } from '../infra/bundling.ts';
+import { parseCli } from './lib/cli.ts';
+
+parseCli({
+  command: 'npm run bundle-check --',
+  usage: `
+Bundles every function of the topology as the stack does (esbuild, infra/bundling.ts), prints each
+bundle's size, and fails when a webhook's bundle is over its budget.`,
+  options: { help: { type: 'boolean', short: 'h' } },
+});
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
 

@@ -225,6 +225,13 @@ export const subscriberNamed = (name: string): Subscriber => {
   return found;
 };
 
+/** The path the topology serves a webhook on (e.g. `/webhooks/twilio/sms`); throws for an unknown name. */
+export const webhookPath = (name: string): string => {
+  const webhook = webhooks.find((w) => w.name === name);
+  if (!webhook) throw new Error(`The topology has no webhook named ${name}`);
+  return webhook.path;
+};
+
 /** SQS visibility timeout: at least six times the function timeout plus the batching window (Lambda docs). */
 export const visibilityTimeoutSeconds = (s: Subscriber) => 6 * s.timeoutSeconds + s.maxBatchingWindowSeconds;
 

@@ -83,7 +83,9 @@ export const receiveEmail = async (
     ...(email.text !== undefined && { text: email.text }),
     ...(email.html !== undefined && { html: email.html }),
   });
-  deps.logger.info('Email received', { leadId, correlationId: messageId, from: maskEmail(sender.address) });
+  deps.logger.setCorrelationId(messageId);
+  deps.logger.appendKeys({ leadId });
+  deps.logger.info('Email received', { from: maskEmail(sender.address) });
   return deps.publishInbound({
     version: 1,
     leadId,

@@ -41,7 +41,9 @@ export const receiveSms = async (
 
   const messageId = `sms-${sms.messageSid}`;
   const leadId = leadIdForContact(from);
-  deps.logger.info('SMS received', { leadId, correlationId: messageId, from: maskPhone(from) });
+  deps.logger.setCorrelationId(messageId);
+  deps.logger.appendKeys({ leadId });
+  deps.logger.info('SMS received', { from: maskPhone(from) });
   return deps.publishInbound({
     version: 1,
     leadId,

@@ -7,6 +7,7 @@ import { PermanentError, TransientError } from '#shared/ports/errors.ts';
 import type { Lead } from '#shared/ports/lead-store.ts';
 import type { SmsSender } from '#shared/ports/outbound.ts';
 import { startTestDynamo, TEST_TABLES } from '../support/dynamo.ts';
+import { invoked } from '../support/lambda.ts';
 
 const profile = BusinessProfile.parse(demoBusinessProfile);
 const strictProfile = BusinessProfile.parse({
@@ -36,18 +37,20 @@ describe('the lead messenger, against DynamoDB', () => {
   let leadCounter = 0;
 
   const messenger = (p = profile) =>
-    new LeadMessenger({
-      store,
-      sms,
-      email: { send: async () => ({ providerMessageId: 'email-1' }) },
-      profile: p,
-      identity: { smsNumber: '+15125550100', emailFrom: 'hello@leadline.example' },
-      persistenceStore: new DynamoDBPersistenceLayer({
-        tableName: TEST_TABLES.idempotency,
-        awsSdkV3Client: dynamo.client,
+    invoked(
+      new LeadMessenger({
+        store,
+        sms,
+        email: { send: async () => ({ providerMessageId: 'email-1' }) },
+        profile: p,
+        identity: { smsNumber: '+15125550100', emailFrom: 'hello@leadline.example' },
+        persistenceStore: new DynamoDBPersistenceLayer({
+          tableName: TEST_TABLES.idempotency,
+          awsSdkV3Client: dynamo.client,
+        }),
+        clock: () => now,
       }),
-      clock: () => now,
-    });
+    );
 
   const newLead = async (): Promise<Lead> => {
     leadCounter += 1;

@@ -342,11 +342,16 @@ describe('parseSendGridInbound, "send raw" mode', () => {
 });
 
 describe('parseSendGridInbound, refusals', () => {
-  it('refuses a body that is not multipart/form-data with 400', async () => {
-    const error = await parseError(
-      parseSendGridInbound(Buffer.from('from=a%40b.example'), 'application/x-www-form-urlencoded', LIMITS),
-    );
-    expect(error.statusCode).toBe(400);
+  it('refuses a body that is not multipart/form-data with 415, naming the type it got', async () => {
+    for (const [body, type] of [
+      ['from=a%40b.example', 'application/x-www-form-urlencoded'],
+      ['{"from":"a@b.example","text":"hi"}', 'application/json'],
+      ['{"from":"a@b.example"}', ''],
+    ] as const) {
+      const error = await parseError(parseSendGridInbound(Buffer.from(body), type, LIMITS));
+      expect(error.statusCode, type).toBe(415);
+      expect(error.message, type).toBe(`Expected multipart/form-data, got ${type || 'no content type'}`);
+    }
   });
 
   it('refuses multipart without a boundary with 400', async () => {
