@@ -24,14 +24,14 @@ export class LeadlineEventSchemas extends Construct {
       description: 'Leadline events (leadline.inbound, leadline.pipeline) as JSON Schema',
     });
     for (const event of props.events) {
-      const schema = new CfnSchema(this, eventTypeName(event.detailType), {
+      // The registry's name attribute orders it after the registry.
+      new CfnSchema(this, eventTypeName(event.detailType), {
         registryName: this.registry.attrRegistryName,
         schemaName: `${event.source}@${eventTypeName(event.detailType)}`,
         type: 'JSONSchemaDraft4',
         description: `${event.detailType} (${event.source})`,
         content: JSON.stringify(eventJsonSchema(event)),
       });
-      schema.addDependency(this.registry);
     }
     new CfnOutput(scope, 'EventSchemaRegistry', {
       description: 'EventBridge schema registry with a JSON Schema per Leadline event',

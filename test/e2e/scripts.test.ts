@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/net.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const run = promisify(execFile);
@@ -25,14 +25,6 @@ const script = async (file: string, args: string[], env: NodeJS.ProcessEnv = {})
     return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
   }
 };
-
-const freePort = () =>
-  new Promise<number>((done) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
 
 describe('the npm run scripts, as a person calls them', () => {
   let dataDir: string;

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,16 +9,9 @@ import { sampleEnvelope } from '#events/samples.ts';
 import { subscriberNamed, visibilityTimeoutSeconds } from '#shared/pipeline.ts';
 import { DurableQueue } from '../../scripts/local/durable-queue.ts';
 import { startTestPipeline } from '../support/local-pipeline.ts';
+import { freePort } from '../support/net.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
-
-const freePort = () =>
-  new Promise<number>((done) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
 
 const until = async (probe: () => Promise<boolean> | boolean, what: string, timeoutMs = 30_000) => {
   const deadline = Date.now() + timeoutMs;
