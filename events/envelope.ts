@@ -8,7 +8,7 @@ export type Source = (typeof Source)[keyof typeof Source];
 export const Channel = z.enum(['sms', 'email', 'whatsapp']);
 export type Channel = z.infer<typeof Channel>;
 
-/** Fields every event's `detail` carries (DESIGN.md §5). */
+/** Fields every event's `detail` carries (ARCHITECTURE.md, "Decisions"). */
 export const DetailBase = z.object({
   version: z.literal(1),
   leadId: z.string().min(1),
@@ -23,7 +23,7 @@ export interface EventDefinition<S extends z.ZodType = z.ZodType, D extends stri
   readonly schema: S;
   /**
    * What makes two deliveries the same fact, from the detail alone (never the EventBridge event
-   * id, which a republish after a crash changes): consumers process each key once (DESIGN.md §6).
+   * id, which a republish after a crash changes): consumers process each key once (ARCHITECTURE.md, "Decisions").
    */
   readonly dedupeKey: (detail: z.infer<S>) => string;
 }

@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { BuildOptions } from 'esbuild';
+import type { ProviderName } from '#shared/config/providers.ts';
 import { scheduled, subscribers, webhooks } from '#shared/pipeline.ts';
 
 /**
@@ -36,6 +37,16 @@ export const bundleOptions = {
   externalModules: ['@aws-sdk/*'],
 } as const;
 
+/** What `leadline:crm` can say: a CRM provider, or `auto` (every one bundled, chosen at run time). */
+export type BundledCrm = 'auto' | ProviderName<'CRM_PROVIDER'>;
+
+/**
+ * esbuild `define`s for a deployment: with one CRM named, `process.env.LEADLINE_BUNDLED_CRM` becomes
+ * that name and `shared/wiring/crm.ts` drops the other CRM's SDK from the bundle.
+ */
+export const bundleDefines = (crm: BundledCrm = 'auto'): Record<string, string> =>
+  crm === 'auto' ? {} : { 'process.env.LEADLINE_BUNDLED_CRM': JSON.stringify(crm) };
+
 export type FunctionKind = 'webhook' | 'subscriber' | 'scheduled';
 
 /** Every function in the topology, with its kind: what the bundle check and the tests iterate. */
@@ -49,7 +60,7 @@ export const topologyFunctions = (): { name: string; kind: FunctionKind }[] => [
 export const handlerEntry = (name: string) => join(REPO_ROOT, 'functions', name, 'handler.ts');
 
 /** The same build as the stack's, for esbuild's own API (the bundle check). */
-export const esbuildOptionsFor = (name: string, outdir: string): BuildOptions => ({
+export const esbuildOptionsFor = (name: string, outdir: string, crm: BundledCrm = 'auto'): BuildOptions => ({
   entryPoints: { index: handlerEntry(name) },
   outdir,
   outExtension: { '.js': '.mjs' },
@@ -62,6 +73,7 @@ export const esbuildOptionsFor = (name: string, outdir: string): BuildOptions =>
   mainFields: [...bundleOptions.mainFields],
   banner: { js: bundleOptions.banner },
   external: [...bundleOptions.externalModules],
+  define: bundleDefines(crm),
   absWorkingDir: REPO_ROOT,
   metafile: true,
   logLevel: 'silent',
@@ -85,12 +97,15 @@ export interface BundleReport {
   budget?: number;
 }
 
-/** Bundles every topology function as the stack does, into `outdir/<name>/index.mjs`; resolves with each size. */
-export const bundleAll = async (outdir: string): Promise<BundleReport[]> => {
+/**
+ * Bundles every topology function as the stack does for `crm` (`leadline:crm`), into
+ * `outdir/<name>/index.mjs`; resolves with each size.
+ */
+export const bundleAll = async (outdir: string, crm: BundledCrm = 'auto'): Promise<BundleReport[]> => {
   const { build } = await import('esbuild');
   return Promise.all(
     topologyFunctions().map(async ({ name, kind }) => {
-      const result = await build(esbuildOptionsFor(name, join(outdir, name)));
+      const result = await build(esbuildOptionsFor(name, join(outdir, name), crm));
       const [, output] = Object.entries(result.metafile!.outputs).find(([path]) => path.endsWith('.mjs'))!;
       return {
         name,

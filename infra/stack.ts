@@ -25,11 +25,15 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { catalog } from '#events/catalog.ts';
 import { Source } from '#events/envelope.ts';
 import { type SecretGroup, secretGroupNames, secretGroups } from '#shared/config/secrets.ts';
 import { scheduled, subscribers, visibilityTimeoutSeconds, webhooks } from '#shared/pipeline.ts';
+import type { BundledCrm } from './bundling.ts';
 import type { ResolvedLeadlineConfig } from './config.ts';
+import { LeadlineEventSchemas } from './constructs/event-schemas.ts';
 import { LeadlineFunction } from './constructs/leadline-function.ts';
+import { LeadlineLogQueries } from './constructs/log-queries.ts';
 import { LeadlineMonitoring } from './constructs/monitoring.ts';
 import { deadLetterQueueName, PREFIX, pascal, queueName, secretName } from './names.ts';
 import type { ResourceUse } from './resource-use.ts';
@@ -131,6 +135,9 @@ export class LeadlineStack extends Stack {
       retention: Duration.days(config.eventArchiveRetentionDays),
     });
 
+    // The catalog, for consumers outside Leadline.
+    new LeadlineEventSchemas(this, 'EventSchemas', { registryName: PREFIX, events: Object.values(catalog) });
+
     // --- Webhook API ---------------------------------------------------------------------
     const api = new HttpApi(this, 'WebhookApi', {
       apiName: `${PREFIX}-webhooks`,
@@ -156,6 +163,11 @@ export class LeadlineStack extends Stack {
     // Twilio signs the exact URL it calls: the functions compute it from this base.
     const publicBaseUrl = config.publicBaseUrl ?? api.apiEndpoint;
 
+    if (config.crm === 'auto') {
+      Annotations.of(this).addInfo(
+        'leadline:crm is auto: crm-sync bundles both CRM SDKs (jsforce and the HubSpot client, about 6.5 MB). Set leadline:crm to salesforce, hubspot or sandbox to bundle only that one.',
+      );
+    }
     const settings = {
       PUBLIC_BASE_URL: publicBaseUrl,
       BUSINESS_PROFILE: JSON.stringify(config.businessProfile),
@@ -180,6 +192,8 @@ export class LeadlineStack extends Stack {
         memoryMb: entry.memoryMb,
         logLevel: config.logLevel,
         logRetention,
+        // Checked against the CRM providers by the config schema.
+        crm: config.crm as BundledCrm,
       })
         // Every function reads the storage names at start-up (shared/config/settings.ts); a name grants nothing.
         .withSettings({
@@ -294,6 +308,10 @@ export class LeadlineStack extends Stack {
       alarmTopic,
       speedToLeadObjectiveSeconds: config.speedToLeadObjectiveSeconds,
       oldestMessageAlarmMinutes: config.oldestMessageAlarmMinutes,
+    });
+
+    new LeadlineLogQueries(this, 'LogQueries', {
+      logGroups: [...this.functions.values()].map((fn) => fn.logGroup),
     });
 
     const dashboard = monitoring.dashboards.dashboard;

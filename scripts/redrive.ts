@@ -1,5 +1,6 @@
 /**
  * `npm run redrive -- <subscriber> [--local [--url http://localhost:3000]] [--max-per-second N] [--wait]`
+ * (`--help` says more).
  *
  * Moves a subscriber's dead-lettered messages back to its queue, once the cause is fixed.
  * - In AWS: SQS's own message-move task (StartMessageMoveTask), from the subscriber's DLQ to its
@@ -21,6 +22,8 @@ import {
 import * as z from 'zod';
 import { subscribers } from '#shared/pipeline.ts';
 import { deadLetterQueueName, queueName } from '../infra/names.ts';
+import { localRuntimeUrl, readArguments, UsageError, withUsage } from './lib/cli.ts';
+import { loadDotEnv } from './lib/load-dotenv.ts';
 
 export interface RedriveOutcome {
   subscriber: string;
@@ -99,8 +102,9 @@ export const redriveLocally = async (options: {
   try {
     response = await fetch(endpoint, { method: 'POST' });
   } catch (error) {
+    const code = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
     throw new Error(
-      `The local runtime does not answer at ${options.url} (is npm start running?): ${(error as Error).message}`,
+      `The local runtime does not answer at ${options.url} (${code}): is npm start running, and on that port?`,
     );
   }
   const body = z.object({ moved: z.number().int() }).safeParse(await response.json().catch(() => undefined));
@@ -115,63 +119,80 @@ export const redriveLocally = async (options: {
   };
 };
 
+export const REDRIVE_CLI = {
+  command: 'npm run redrive --',
+  usage: `<subscriber> [--local] [--url http://localhost:3000] [--max-per-second N] [--wait]
+Moves the subscriber's dead-lettered messages back to its queue, once the cause is fixed.
+  <subscriber>        ${subscribers.map((s) => s.name).join(', ')}
+  (AWS)               SQS StartMessageMoveTask, leadline-<subscriber>-dlq → leadline-<subscriber>,
+                      with the AWS SDK's usual credentials and region (AWS_PROFILE, AWS_REGION)
+  --max-per-second N  move at most N messages a second (1–500; AWS only)
+  --wait              follow the move task until it ends (AWS only)
+  --local             ask the running npm start instead (found through LEADLINE_DATA_DIR, else
+                      http://localhost:$PORT); --url or LOCAL_URL for another address`,
+  options: {
+    local: { type: 'boolean', default: false },
+    url: { type: 'string' },
+    'max-per-second': { type: 'string' },
+    wait: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h' },
+  },
+  positionals: ['subscriber'],
+} as const;
+
 const Arguments = z.object({
   subscriber: z.enum(subscribers.map((s) => s.name) as [string, ...string[]], {
     error: `expected one of the subscribers: ${subscribers.map((s) => s.name).join(', ')}`,
   }),
   local: z.boolean(),
-  url: z.url(),
+  url: z.url().optional(),
   maxPerSecond: z.coerce.number().int().min(1).max(500).optional(),
   wait: z.boolean(),
 });
 
+/**
+ * The redrive's arguments; `{ help: true }` for `--help`. Local when `--local`, `--url` or
+ * `LOCAL_URL` is given; `url` is then the address given, if any (else the running runtime's,
+ * `localRuntimeUrl`). Throws `UsageError` naming the mistake.
+ */
 export const parseArguments = (argv: readonly string[], env: NodeJS.ProcessEnv = process.env) => {
-  const positional: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const [key, inline] = arg.slice(2).split(/=(.*)/s);
-    const next = argv[i + 1];
-    if (inline !== undefined) flags.set(key!, inline);
-    else if ((key === 'url' || key === 'max-per-second') && next !== undefined) {
-      flags.set(key, next);
-      i++;
-    } else flags.set(key!, true);
-  }
-  const url = flags.get('url');
+  const { values, positionals } = readArguments(REDRIVE_CLI, argv, env);
+  if (values.help) return { help: true as const };
+  const url = values.url ?? (env.LOCAL_URL || undefined);
   const parsed = Arguments.safeParse({
-    subscriber: positional[0],
-    local: flags.has('local') || flags.has('url') || Boolean(env.LOCAL_URL),
-    url: typeof url === 'string' ? url : (env.LOCAL_URL ?? `http://localhost:${env.PORT ?? 3000}`),
-    maxPerSecond: flags.get('max-per-second'),
-    wait: flags.has('wait'),
+    subscriber: positionals[0],
+    local: values.local || url !== undefined,
+    url,
+    maxPerSecond: values['max-per-second'],
+    wait: values.wait,
   });
   if (!parsed.success) {
-    throw new Error(
-      `${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}\n` +
-        'Usage: npm run redrive -- <subscriber> [--local [--url http://localhost:3000]] [--max-per-second N] [--wait]',
+    throw new UsageError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; '),
     );
   }
-  return parsed.data;
+  return { help: false as const, ...parsed.data };
 };
 
 const main = async () => {
-  const args = parseArguments(process.argv.slice(2));
-  const outcome = args.local
-    ? await redriveLocally({ subscriber: args.subscriber, url: args.url })
-    : await redriveInAws({
-        subscriber: args.subscriber,
-        client: new SQSClient({}),
-        ...(args.maxPerSecond !== undefined && { maxPerSecond: args.maxPerSecond }),
-        wait: args.wait,
-        log: (line) => console.log(line),
-      });
-  if (args.local) console.log(`Moved ${outcome.moved} message(s) back to the ${args.subscriber} queue.`);
-  else if (outcome.taskHandle) console.log(`Move task started: ${outcome.taskHandle}`);
+  loadDotEnv();
+  const args = withUsage(REDRIVE_CLI, () => parseArguments(process.argv.slice(2)));
+  if (args.help) return;
+  if (args.local) {
+    const url = args.url ?? (await localRuntimeUrl());
+    console.log(`POST ${url}/local/queues/${args.subscriber}/redrive`);
+    const outcome = await redriveLocally({ subscriber: args.subscriber, url });
+    console.log(`Moved ${outcome.moved} message(s) back to the ${args.subscriber} queue.`);
+    return;
+  }
+  const outcome = await redriveInAws({
+    subscriber: args.subscriber,
+    client: new SQSClient({}),
+    ...(args.maxPerSecond !== undefined && { maxPerSecond: args.maxPerSecond }),
+    wait: args.wait,
+    log: (line) => console.log(line),
+  });
+  if (outcome.taskHandle) console.log(`Move task started: ${outcome.taskHandle}`);
 };
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -14,7 +14,7 @@ import { Source } from '#events/envelope.ts';
 import type { SecretGroup } from '#shared/config/secrets.ts';
 
 /**
- * The pipeline topology as data (DESIGN.md §3). `infra/` turns each subscriber into a rule,
+ * The pipeline topology as data (ARCHITECTURE.md, "Decisions"). `infra/` turns each subscriber into a rule,
  * a queue with its DLQ and a function; the local runtime turns each into an in-process
  * subscription with the same pattern and queue semantics. Adding a function means one entry
  * here and one folder in `functions/`.
@@ -230,6 +230,13 @@ export const subscriberNamed = (name: string): Subscriber => {
   const found = subscribers.find((s) => s.name === name);
   if (!found) throw new Error(`No subscriber named "${name}" in the topology`);
   return found;
+};
+
+/** The path the topology serves a webhook on (e.g. `/webhooks/twilio/sms`); throws for an unknown name. */
+export const webhookPath = (name: string): string => {
+  const webhook = webhooks.find((w) => w.name === name);
+  if (!webhook) throw new Error(`The topology has no webhook named ${name}`);
+  return webhook.path;
 };
 
 /** SQS visibility timeout: at least six times the function timeout plus the batching window (Lambda docs). */

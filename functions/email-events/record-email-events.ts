@@ -14,7 +14,7 @@ import {
   SENDGRID_TIMESTAMP_HEADER,
   verifySendGridSignature,
 } from '#shared/inbound/sendgrid-signature.ts';
-import { header, rawBody, requireMethod, WebhookRejection } from '#shared/lambda/http.ts';
+import { header, rawBody, requireMediaType, requireMethod, WebhookRejection } from '#shared/lambda/http.ts';
 import type { LeadStore } from '#shared/ports/lead-store.ts';
 import { type EmailEventAction, readSendGridEvent, SendGridEventBatch } from './sendgrid-events.ts';
 
@@ -147,6 +147,7 @@ export const receiveEmailEvents = async (
   deps: { verification: EventVerification; recorder: EmailEventRecorder; logger: Logger; now?: () => Date },
 ): Promise<EmailEventCounts> => {
   requireMethod(event, 'POST');
+  requireMediaType(event, 'application/json', { allowMissing: true });
   const body = rawBody(event, MAX_BODY_BYTES);
   const { verification } = deps;
   if ('notConfigured' in verification) {

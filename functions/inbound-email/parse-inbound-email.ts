@@ -69,7 +69,7 @@ export class InboundEmailParseError extends Error {
   override readonly name = 'InboundEmailParseError';
   constructor(
     message: string,
-    readonly statusCode: 400 | 413,
+    readonly statusCode: 400 | 413 | 415,
     options?: { cause?: unknown },
   ) {
     super(message, options);
@@ -117,7 +117,7 @@ const RAW_FIELD = 'email';
  *
  * @param body the raw request body (base64-decoded when API Gateway flagged it `isBase64Encoded`)
  * @param contentType the request's `Content-Type` header, with its boundary
- * @throws InboundEmailParseError 400 when not multipart, malformed or without `from`;
+ * @throws InboundEmailParseError 415 when not multipart/form-data; 400 when malformed or without `from`;
  *   413 when over `maxBytes` or over the part/file/field limits
  */
 export const parseSendGridInbound = async (
@@ -125,11 +125,12 @@ export const parseSendGridInbound = async (
   contentType: string,
   limits: InboundEmailLimits,
 ): Promise<ParsedInboundEmail> => {
-  if (!/^multipart\/form-data\s*;/i.test(contentType.trim())) {
-    throw new InboundEmailParseError(
-      `Expected multipart/form-data, got ${contentType || 'no content type'}`,
-      400,
-    );
+  const media = contentType.split(';')[0]!.trim().toLowerCase();
+  if (media !== 'multipart/form-data') {
+    throw new InboundEmailParseError(`Expected multipart/form-data, got ${media || 'no content type'}`, 415);
+  }
+  if (!/;\s*boundary=/i.test(contentType)) {
+    throw new InboundEmailParseError('multipart/form-data without a boundary', 400);
   }
   if (body.length > limits.maxBytes) {
     throw new InboundEmailParseError(`Body of ${body.length} bytes is over ${limits.maxBytes}`, 413);

@@ -99,7 +99,9 @@ export const receiveEmail = async (
   }
 
   const text = extractLeadText({ text: email.text, html: email.html, subject: email.subject });
-  deps.logger.info('Email received', { leadId, correlationId: messageId, from: maskEmail(sender.address) });
+  deps.logger.setCorrelationId(messageId);
+  deps.logger.appendKeys({ leadId });
+  deps.logger.info('Email received', { from: maskEmail(sender.address) });
   return deps.publishInbound({
     version: 1,
     leadId,

@@ -51,12 +51,9 @@ export const receiveSms = async (
 
   const messageId = `sms-${sms.messageSid}`;
   const leadId = leadIdForContact(from);
-  deps.logger.info('Text received', {
-    leadId,
-    correlationId: messageId,
-    channel: sender.channel,
-    from: maskPhone(from),
-  });
+  deps.logger.setCorrelationId(messageId);
+  deps.logger.appendKeys({ leadId });
+  deps.logger.info('Text received', { channel: sender.channel, from: maskPhone(from) });
   return deps.publishInbound({
     version: 1,
     leadId,

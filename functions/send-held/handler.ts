@@ -1,9 +1,6 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
-import { createObservability, MetricName } from '#shared/lambda/observability.ts';
-import { providerSecrets } from '#shared/lambda/provider-secrets.ts';
+import { createObservability, MetricName, observabilityMiddleware } from '#shared/lambda/observability.ts';
 import { announceReplySent } from '#shared/messaging/reply-sent.ts';
 import { eventPublisher } from '#shared/wiring/core.ts';
 import { leadMessenger, smsOnFirstSend } from '#shared/wiring/messaging.ts';
@@ -52,7 +49,5 @@ const sendHeld = async (_event: ScheduledEvent) => {
 };
 
 export const handler = middy<ScheduledEvent, { dispatched: number }>()
-  .use(providerSecrets())
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics, { throwOnEmptyMetrics: false }))
+  .use(observabilityMiddleware({ logger, metrics }))
   .handler(sendHeld);

@@ -2,7 +2,15 @@ import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, type CfnFunction, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import {
+  ApplicationLogLevel,
+  Architecture,
+  type CfnFunction,
+  LoggingFormat,
+  Runtime,
+  SystemLogLevel,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -10,7 +18,14 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { SECRET_ARNS_VARIABLE } from '#shared/config/secrets.ts';
 import { METRICS_NAMESPACE } from '#shared/lambda/observability.ts';
-import { bundleOptions, handlerEntry, NODE_MAJOR, REPO_ROOT } from '../bundling.ts';
+import {
+  type BundledCrm,
+  bundleDefines,
+  bundleOptions,
+  handlerEntry,
+  NODE_MAJOR,
+  REPO_ROOT,
+} from '../bundling.ts';
 
 const RUNTIMES: Record<number, Runtime> = { 22: Runtime.NODEJS_22_X, 24: Runtime.NODEJS_24_X };
 
@@ -54,8 +69,11 @@ export interface LeadlineFunctionProps {
   readonly description: string;
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
-  readonly logLevel: string;
+  /** `leadline:logLevel`: the lowest level of the function's own logs that reaches CloudWatch. */
+  readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   readonly logRetention: RetentionDays;
+  /** `leadline:crm`: a named CRM is the only one bundled (`bundleDefines`). */
+  readonly crm?: BundledCrm;
 }
 
 /**
@@ -98,7 +116,13 @@ export class LeadlineFunction extends NodejsFunction {
       tracing: Tracing.ACTIVE,
       role,
       logGroup,
+      // With JSON logs Lambda filters each line by its level (advanced logging controls, default
+      // INFO) and passes that level as AWS_LAMBDA_LOG_LEVEL, which Powertools' Logger takes over
+      // POWERTOOLS_LOG_LEVEL: so leadline:logLevel must set it, or DEBUG never reaches CloudWatch.
+      // https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-advanced.html#monitoring-cloudwatchlogs-log-level
       loggingFormat: LoggingFormat.JSON,
+      applicationLogLevelV2: ApplicationLogLevel[props.logLevel],
+      systemLogLevelV2: SystemLogLevel.INFO,
       bundling: {
         format: OutputFormat.ESM,
         minify: bundleOptions.minify,
@@ -108,6 +132,7 @@ export class LeadlineFunction extends NodejsFunction {
         mainFields: [...bundleOptions.mainFields],
         banner: bundleOptions.banner,
         externalModules: [...bundleOptions.externalModules],
+        define: bundleDefines(props.crm),
         // The locally installed esbuild (a devDependency): synth needs no Docker.
         forceDockerBundling: false,
       },

@@ -7,13 +7,26 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import * as z from 'zod';
 import { leadIdForContact } from '#shared/domain/contact.ts';
+import { parseCli, UsageError, withUsage } from '../lib/cli.ts';
 import { signedSmsRequest } from '../lib/webhook-requests.ts';
 import { DEV_DEFAULTS, startLocalRuntime } from '../local/runtime.ts';
 
-const { values } = parseArgs({ options: { count: { type: 'string', default: '100' } } });
-const count = Number(values.count);
+const BENCH_CLI = {
+  command: 'npm run bench --',
+  usage: `[--count 100]
+Speed to lead on a local runtime of its own (a temporary data folder, a free port, sandbox
+providers): --count signed SMS from different numbers, one after another; prints the median, p95
+and worst time from the webhook to the reply sent.`,
+  options: { count: { type: 'string', default: '100' }, help: { type: 'boolean', short: 'h' } },
+} as const;
+const { values } = parseCli(BENCH_CLI);
+const count = withUsage(BENCH_CLI, () => {
+  const parsed = z.coerce.number().int().min(1).max(10_000).safeParse(values.count);
+  if (!parsed.success) throw new UsageError(`--count: expected a whole number from 1 to 10000`);
+  return parsed.data;
+});
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;

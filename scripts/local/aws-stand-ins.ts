@@ -49,27 +49,35 @@ export const createTables = async (endpoint: string, tables: TableNames) => {
   client.destroy();
 };
 
-const listen = (server: Server) =>
+const listen = (server: Server, port: number) =>
   new Promise<string>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () =>
+    server.listen(port, '127.0.0.1', () =>
       resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
     );
   });
 
-/** DynamoDB (dynalite, on disk) and S3 (s3rver, on disk), on loopback ports of their own. */
-export const startAwsStandIns = async (options: { dataDir: string; tables: TableNames; bucket: string }) => {
+/**
+ * DynamoDB (dynalite, on disk) and S3 (s3rver, on disk), each on a loopback port of its own: the
+ * one given, else a free one.
+ */
+export const startAwsStandIns = async (options: {
+  dataDir: string;
+  tables: TableNames;
+  bucket: string;
+  ports?: { dynamodb?: number | undefined; s3?: number | undefined };
+}) => {
   const dynamoDir = join(options.dataDir, 'dynamodb');
   const s3Dir = join(options.dataDir, 's3');
   await mkdir(dynamoDir, { recursive: true });
   await mkdir(s3Dir, { recursive: true });
 
   const dynamo = dynalite({ path: dynamoDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const dynamoEndpoint = await listen(dynamo);
+  const dynamoEndpoint = await listen(dynamo, options.ports?.dynamodb ?? 0);
   await createTables(dynamoEndpoint, options.tables);
 
   const s3 = new S3rver({
-    port: 0,
+    port: options.ports?.s3 ?? 0,
     address: '127.0.0.1',
     silent: true,
     directory: s3Dir,

@@ -33,6 +33,12 @@ export interface DurableQueueOptions {
   /** Region and account for the queue's ARN. */
   readonly region?: string;
   readonly accountId?: string;
+  /**
+   * At open, makes the messages in flight visible again at once (their receive count kept): the
+   * process that received them is gone, so nothing will delete them or give them back, and waiting
+   * out the visibility timeout would only delay them. For a queue only one process uses.
+   */
+  readonly releaseInFlight?: boolean;
 }
 
 export interface SendOptions {
@@ -94,6 +100,8 @@ export class DurableQueue {
   readonly deadLetterQueue: DurableQueue | undefined;
   readonly retentionSeconds: number;
   readonly delaySeconds: number;
+  /** How many in-flight messages `releaseInFlight` made visible when the queue was opened. */
+  releasedAtOpen = 0;
 
   private readonly clock: () => number;
   private readonly fsync: boolean;
@@ -140,6 +148,7 @@ export class DurableQueue {
   static async open(options: DurableQueueOptions): Promise<DurableQueue> {
     const queue = new DurableQueue(options);
     await queue.load();
+    if (options.releaseInFlight) await queue.releaseInFlight();
     return queue;
   }
 
@@ -344,6 +353,15 @@ export class DurableQueue {
       await this.persist(message);
       this.notify();
     });
+  }
+
+  private async releaseInFlight(): Promise<void> {
+    const now = this.clock();
+    const inFlight = [...this.messages.values()].filter(
+      (m) => m.receiptHandle !== null && m.receiveCount > 0 && m.visibleAt > now,
+    );
+    for (const message of inFlight) await this.persist({ ...message, visibleAt: now, receiptHandle: null });
+    this.releasedAtOpen = inFlight.length;
   }
 
   private exclusive<T>(operation: () => Promise<T>): Promise<T> {

@@ -58,6 +58,19 @@ export interface LocalRuntimeOptions {
   wrapConsumer?: (name: string, handler: SqsLambdaHandler) => SqsLambdaHandler;
   /** One line per event and per failed batch. */
   trace?: (line: string) => void;
+  /** Fixed loopback ports for the AWS stand-ins (default: free ones), so other tools can attach. */
+  standInPorts?: { dynamodb?: number | undefined; s3?: number | undefined; eventbridge?: number | undefined };
+}
+
+/** Where the AWS stand-ins listen (loopback URLs), and what they hold. */
+export interface StandIns {
+  readonly dynamodb: string;
+  readonly s3: string;
+  readonly eventbridge: string;
+  readonly tables: typeof TABLES;
+  readonly bucket: string;
+  readonly eventBusName: string;
+  readonly region: string;
 }
 
 /** What the runtime subscribes for one topology subscriber: the bus rule, its queues and the poller. */
@@ -103,6 +116,10 @@ export interface LocalRuntime {
   /** What this runtime subscribed (bus patterns, queue and poller settings). */
   subscriptions: readonly LocalSubscription[];
   queues: ReadonlyMap<string, { queue: DurableQueue; deadLetter: DurableQueue; poller: QueuePoller }>;
+  /** The AWS stand-ins the functions reach, for other tools (AWS CLI, NoSQL Workbench) to attach to. */
+  standIns: StandIns;
+  /** Messages in flight when the runtime last stopped (a crash), made visible again at start. */
+  releasedInFlight: number;
   /** Resolves once every queue is empty and no function is running. */
   drain(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -165,6 +182,14 @@ type HttpHandler = (
   context: Context,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
+/** A refusal's reason (its plain-text body, first line), for the request's trace line. */
+const refusalReason = (result: APIGatewayProxyStructuredResultV2): string => {
+  if ((result.statusCode ?? 200) < 400 || typeof result.body !== 'string' || result.isBase64Encoded)
+    return '';
+  const reason = result.body.trim().split('\n')[0]?.slice(0, 160);
+  return reason ? ` ${reason}` : '';
+};
+
 const functionsDir = resolve(import.meta.dirname, '../../functions');
 const importHandler = async <H>(name: string): Promise<H> => {
   const module = (await import(pathToFileURL(join(functionsDir, name, 'handler.ts')).href)) as { handler: H };
@@ -179,8 +204,6 @@ const importHandler = async <H>(name: string): Promise<H> => {
  */
 export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<LocalRuntime> => {
   const trace = options.trace ?? (() => undefined);
-  // Lambda runs a current Node.js; the local machine may run an older one the SDK warns about.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const dataDir = resolve(options.dataDir);
   const lock = await lockDataDir(dataDir);
   // Listening early fixes the port (and so the default public URL); until the functions are
@@ -196,7 +219,13 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
-  const aws = await startAwsStandIns({ dataDir, tables: TABLES, bucket: RAW_BUCKET });
+  await lock.announce(url);
+  const aws = await startAwsStandIns({
+    dataDir,
+    tables: TABLES,
+    bucket: RAW_BUCKET,
+    ports: { dynamodb: options.standInPorts?.dynamodb, s3: options.standInPorts?.s3 },
+  });
 
   const queues = new Map<string, { queue: DurableQueue; deadLetter: DurableQueue; poller: QueuePoller }>();
   const subscriptions = localSubscriptions(options);
@@ -214,6 +243,9 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       ...subscription.queue,
       deadLetterQueue: deadLetter,
       region: LOCAL_REGION,
+      // The data folder's lock says no other runtime polls these queues: what was in flight
+      // belonged to a runtime that is gone.
+      releaseInFlight: true,
     });
     return { queue, deadLetter };
   };
@@ -228,6 +260,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     })),
   );
   const eventBridge = await startEventBridgeStandIn({
+    ...(options.standInPorts?.eventbridge !== undefined && { port: options.standInPorts.eventbridge }),
     region: LOCAL_REGION,
     eventBusName: EVENT_BUS_NAME,
     onEvents: async (envelopes: EventBridgeEnvelope[]) => {
@@ -326,7 +359,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
         region: LOCAL_REGION,
       });
       const result = await webhook.handler(event, context);
-      trace(`http   ${req.method} ${path} → ${result.statusCode}`);
+      trace(`http   ${req.method} ${path} → ${result.statusCode}${refusalReason(result)}`);
       writeHttpApiResult(res, result);
       return;
     }
@@ -343,6 +376,16 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     inspector,
     subscriptions,
     queues,
+    standIns: {
+      dynamodb: aws.dynamoEndpoint,
+      s3: aws.s3Endpoint,
+      eventbridge: eventBridge.url,
+      tables: TABLES,
+      bucket: RAW_BUCKET,
+      eventBusName: EVENT_BUS_NAME,
+      region: LOCAL_REGION,
+    },
+    releasedInFlight: [...opened.values()].reduce((sum, { queue }) => sum + queue.releasedAtOpen, 0),
     drain: async (timeoutMs = 15_000) => {
       // A function's output lands on other queues: drain until a full pass finds all of them idle.
       const deadline = Date.now() + timeoutMs;

@@ -111,7 +111,7 @@ export async function recordSuppressedSend(
 export type ConsentKind = 'message' | 'opt-out-confirmation' | 'opt-in-confirmation';
 
 /**
- * Whether consent lets a message go, given the contact's opt-out state (DESIGN.md §7): nothing
+ * Whether consent lets a message go, given the contact's opt-out state (ARCHITECTURE.md, "Decisions"): nothing
  * goes to an opted-out contact but the one confirmation of the opt-out, which answers exactly the
  * message that opted out (a second STOP gets none), never when the provider answered the person
  * already (Twilio Advanced Opt-Out); an opt-in confirmation answers exactly the message that opted

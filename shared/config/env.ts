@@ -1,8 +1,23 @@
 import * as z from 'zod';
 
-/** Raised at start-up when a setting is missing or malformed; names the variable. */
+/** One setting that is wrong: its variable name and what is wrong with it ("not set", the rule it breaks). */
+export interface SettingProblem {
+  readonly setting: string;
+  readonly problem: string;
+}
+
+/**
+ * Raised at start-up when a setting is missing or malformed; names the variable. `problems` lists
+ * each wrong setting when they are known one by one (`readEnv`), for a caller that shows them all.
+ */
 export class ConfigurationError extends Error {
   override readonly name = 'ConfigurationError';
+  constructor(
+    message: string,
+    readonly problems: readonly SettingProblem[] = [],
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -20,10 +35,14 @@ export const readEnv = <S extends z.ZodRawShape>(
   }
   const parsed = z.object(shape).safeParse(values);
   if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-      .join('; ');
-    throw new ConfigurationError(`Invalid configuration: ${problems}`);
+    const problems = parsed.error.issues.map((i) => {
+      const setting = i.path.join('.') || '(root)';
+      return { setting, problem: values[setting] === undefined ? 'not set' : i.message };
+    });
+    throw new ConfigurationError(
+      `Invalid configuration: ${problems.map((p) => `${p.setting}: ${p.problem}`).join('; ')}`,
+      problems,
+    );
   }
   return parsed.data;
 };

@@ -15,16 +15,20 @@ export const providerChoices = {
   CHAT_PROVIDER: { slack: ['SLACK_WEBHOOK_URL'] },
 } as const satisfies Record<string, Record<string, readonly string[]>>;
 
-type Port = keyof typeof providerChoices;
+export type Port = keyof typeof providerChoices;
 export type ProviderName<P extends Port> = 'sandbox' | keyof (typeof providerChoices)[P];
 
 const present = (env: NodeJS.ProcessEnv, name: string) => (env[name] ?? '') !== '';
 
-/** The provider a port uses: the one named, else the one whose credentials are set, else the sandbox. */
-export const chooseProvider = <P extends Port>(
+/**
+ * The provider a port uses and why: the one named (`SMS_PROVIDER=twilio`), else the one whose
+ * credentials are set, else the sandbox. Throws `ConfigurationError` for an unknown name or two
+ * candidates; does not check that the chosen provider has what it needs (`chooseProvider` does).
+ */
+export const selectProvider = <P extends Port>(
   port: P,
   env: NodeJS.ProcessEnv = process.env,
-): ProviderName<P> => {
+): { provider: ProviderName<P>; because: string } => {
   const choices = providerChoices[port] as Record<string, readonly string[]>;
   const names = ['sandbox', ...Object.keys(choices)];
   const explicit = env[port];
@@ -32,13 +36,7 @@ export const chooseProvider = <P extends Port>(
     if (!names.includes(explicit)) {
       throw new ConfigurationError(`Invalid configuration: ${port}: expected one of ${names.join(', ')}`);
     }
-    const missing = (choices[explicit] ?? []).filter((name) => !present(env, name));
-    if (missing.length > 0) {
-      throw new ConfigurationError(
-        `Invalid configuration: ${port}=${explicit} needs ${missing.join(', ')} (environment, or its secret in the cloud)`,
-      );
-    }
-    return explicit as ProviderName<P>;
+    return { provider: explicit as ProviderName<P>, because: `${port}=${explicit}` };
   }
   const configured = Object.entries(choices).filter(([, signals]) =>
     signals.every((name) => present(env, name)),
@@ -48,7 +46,31 @@ export const chooseProvider = <P extends Port>(
       `Invalid configuration: ${port}: credentials for ${configured.map(([n]) => n).join(' and ')} are both set; name one`,
     );
   }
-  return (configured[0]?.[0] ?? 'sandbox') as ProviderName<P>;
+  const [auto] = configured;
+  return auto
+    ? { provider: auto[0] as ProviderName<P>, because: `${auto[1].join(', ')} set` }
+    : { provider: 'sandbox' as ProviderName<P>, because: 'no provider credentials set' };
+};
+
+/**
+ * The provider a port uses (`selectProvider`); a named provider without its credentials is a
+ * `ConfigurationError` naming them. The full settings are read when the adapter is built (and by
+ * `npm start` before anything starts, `shared/wiring/provider-check.ts`).
+ */
+export const chooseProvider = <P extends Port>(
+  port: P,
+  env: NodeJS.ProcessEnv = process.env,
+): ProviderName<P> => {
+  const { provider } = selectProvider(port, env);
+  const name = String(provider);
+  const signals = (providerChoices[port] as Record<string, readonly string[]>)[name] ?? [];
+  const missing = signals.filter((signal) => !present(env, signal));
+  if (env[port] && missing.length > 0) {
+    throw new ConfigurationError(
+      `Invalid configuration: ${port}=${name} needs ${missing.join(', ')} (environment, or its secret in the cloud)`,
+    );
+  }
+  return provider;
 };
 
 /** OpenAI, for qualification (and reply drafting): the model answers when a key is set. */

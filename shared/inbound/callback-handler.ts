@@ -1,12 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { rejectionResponse } from '#shared/lambda/http.ts';
-import { createObservability, MetricName } from '#shared/lambda/observability.ts';
-import { providerSecrets } from '#shared/lambda/provider-secrets.ts';
+import { createObservability, MetricName, observabilityMiddleware } from '#shared/lambda/observability.ts';
 
 /**
  * The Lambda around every provider webhook: provider secrets, Powertools logging and metrics, and
@@ -35,8 +32,6 @@ export const createCallbackHandler = (options: {
   };
 
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
-    .use(providerSecrets())
-    .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics, { throwOnEmptyMetrics: false }))
+    .use(observabilityMiddleware({ logger, metrics }))
     .handler(receive);
 };

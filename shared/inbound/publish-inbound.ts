@@ -33,7 +33,7 @@ const DEFAULT_CLAIM_MS = 10_000;
 
 /**
  * Accepts an inbound message once per provider message id and publishes `Lead Message Received`
- * (DESIGN.md §6):
+ * (ARCHITECTURE.md, "Decisions"):
  * 1. the event is validated first: a message the event cannot carry is refused with a 4xx
  *    and a reason (413 for a body over the schema's limit), never a 500 the provider retries;
  * 2. the message is stored under its provider-derived id and claimed for this attempt, until

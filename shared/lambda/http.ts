@@ -21,6 +21,24 @@ export const header = (event: APIGatewayProxyEventV2, name: string): string | un
   return undefined;
 };
 
+/** The request's media type, lower-cased and without parameters (`multipart/form-data`); '' when absent. */
+export const mediaType = (event: APIGatewayProxyEventV2): string =>
+  (header(event, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+
+/**
+ * Refuses a request whose media type is not `expected` with 415, naming both (RFC 9110 §15.5.16).
+ * `allowMissing` lets a request without a Content-Type through, for a provider that may omit it.
+ */
+export const requireMediaType = (
+  event: APIGatewayProxyEventV2,
+  expected: string,
+  options: { allowMissing?: boolean } = {},
+) => {
+  const actual = mediaType(event);
+  if (actual === expected || (actual === '' && options.allowMissing)) return;
+  throw new WebhookRejection(415, `Expected ${expected}, got ${actual || 'no content type'}`);
+};
+
 /** The raw request body; API Gateway base64-encodes binary (multipart) bodies. */
 export const rawBody = (event: APIGatewayProxyEventV2, maxBytes: number): Buffer => {
   const body = event.body ?? '';
@@ -58,7 +76,9 @@ export const rejectionResponse = (
   onRejected?: (rejection: WebhookRejection) => void,
 ): APIGatewayProxyStructuredResultV2 => {
   if (error instanceof WebhookRejection) {
-    logger.warn('Webhook rejected', { statusCode: error.statusCode, reason: error.message });
+    // A refusal is the webhook doing its job, not a fault: INFO (the WebhookRejected metric and the
+    // API's 4xx alarm count them); the local terminal shows it on the request's own line instead.
+    logger.info('Webhook rejected', { statusCode: error.statusCode, reason: error.message });
     onRejected?.(error);
     return textResponse(error.statusCode, `${error.message}\n`, undefined, error.headers);
   }

@@ -1,3 +1,4 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import type { MiddlewareObj } from '@middy/core';
 import * as z from 'zod';
@@ -47,9 +48,18 @@ export const loadProviderSecrets = async (
   }
 };
 
-/** middy middleware: provider secrets in the environment before the handler runs. */
-export const providerSecrets = (): MiddlewareObj => ({
+/**
+ * middy middleware: provider secrets in the environment before the handler runs. A failure (Secrets
+ * Manager unreachable, access denied, a malformed secret) is logged with its cause and fails the
+ * invocation, so the event is retried (SQS) or the provider retries (webhooks).
+ */
+export const providerSecrets = (logger: Logger): MiddlewareObj => ({
   before: async () => {
-    await loadProviderSecrets();
+    try {
+      await loadProviderSecrets();
+    } catch (error) {
+      logger.error('Could not load the provider secrets', { error: error as Error });
+      throw error;
+    }
   },
 });

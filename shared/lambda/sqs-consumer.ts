@@ -2,9 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type * as z from 'zod';
@@ -12,8 +10,7 @@ import type { EventDefinition } from '#events/envelope.ts';
 import { EventEnvelope } from '#events/envelope.ts';
 import { PermanentError } from '#shared/ports/errors.ts';
 import { newIdempotencyStore } from '#shared/wiring/core.ts';
-import { createObservability } from './observability.ts';
-import { providerSecrets } from './provider-secrets.ts';
+import { createObservability, observabilityMiddleware } from './observability.ts';
 
 /** An event this consumer accepts, already parsed with its schema. */
 export type Accepted<Defs extends readonly EventDefinition[]> = {
@@ -42,7 +39,7 @@ export const createSqsConsumer = <const Defs extends readonly EventDefinition[]>
   process: (event: Accepted<Defs>) => Promise<void>;
 }) => {
   // Keyed on the fact, not the delivery: a republish after a crash has a new event id but the same
-  // detail, and must not be processed twice (DESIGN.md §6).
+  // detail, and must not be processed twice (ARCHITECTURE.md, "Decisions").
   const idempotency = new IdempotencyConfig({
     eventKeyJmesPath: 'dedupeKey',
     expiresAfterSeconds: 24 * 3600,
@@ -97,7 +94,9 @@ export const createSqsConsumer = <const Defs extends readonly EventDefinition[]>
       throw error;
     }
     const detail = event.detail as { leadId?: string; correlationId?: string };
-    options.logger.appendKeys({ leadId: detail.leadId, correlationId: detail.correlationId });
+    // Powertools' correlation_id key: the inbound message id, on every line this record logs.
+    options.logger.appendKeys({ leadId: detail.leadId });
+    options.logger.setCorrelationId(detail.correlationId);
     try {
       await processOnce(event);
     } catch (error) {
@@ -109,7 +108,7 @@ export const createSqsConsumer = <const Defs extends readonly EventDefinition[]>
       });
       throw error;
     } finally {
-      options.logger.removeKeys(['leadId', 'correlationId']);
+      options.logger.removeKeys(['leadId', 'correlation_id']);
     }
   };
 
@@ -146,9 +145,7 @@ export const createConsumerHandler = <const Defs extends readonly EventDefinitio
     process: (event) => options.process(event, { logger, metrics }),
   });
   return middy<SQSEvent, SQSBatchResponse>()
-    .use(providerSecrets())
-    .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics, { throwOnEmptyMetrics: false }))
+    .use(observabilityMiddleware({ logger, metrics }))
     .before((request) => options.onInvoke?.(request.context))
     .handler(consume);
 };

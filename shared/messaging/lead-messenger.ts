@@ -67,7 +67,7 @@ const UNCONFIRMED_REASON =
   'the send was interrupted and the provider cannot say whether it went out: not sent again (at most once)';
 
 /**
- * The one path every message to a lead takes (DESIGN.md §6, §7). Opt-out is checked here, in
+ * The one path every message to a lead takes (ARCHITECTURE.md, "Decisions"). Opt-out is checked here, in
  * the sending path itself, and so are quiet hours. Each inbound message gets at most one answer:
  * the answer's item (`out-<inbound id>`) is claimed before the provider is called and completed
  * after, so a retried caller finds it and sends nothing. A claim left by a crash is resolved on

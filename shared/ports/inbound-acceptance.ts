@@ -28,7 +28,7 @@ export type InboundClaim =
   | { state: 'in-progress'; until: string };
 
 /**
- * The webhook's durable record of what it accepted (DESIGN.md §6): the inbound message item
+ * The webhook's durable record of what it accepted (ARCHITECTURE.md, "Decisions"): the inbound message item
  * itself, written before the event is published, is the once-only record for its provider id,
  * for as long as the message is kept (no expiry).
  */

@@ -17,6 +17,7 @@ import {
 } from '../../functions/email-events/record-email-events.ts';
 import { eventWebhookSigner, sendGridEvent, startSendGridFake } from '../fakes/sendgrid-fake.ts';
 import { startTestDynamo, TEST_TABLES } from '../support/dynamo.ts';
+import { invoked } from '../support/lambda.ts';
 
 const profile = BusinessProfile.parse(demoBusinessProfile);
 const logger = new Logger({ serviceName: 'email-events', logLevel: 'SILENT' });
@@ -132,19 +133,21 @@ describe('the SendGrid Event Webhook, against DynamoDB and a SendGrid fake', () 
         return realStore.recordEmailDelivery(...args);
       },
     });
-    messenger = new LeadMessenger({
-      store,
-      sms: {
-        send: () => Promise.reject(new Error('no SMS in these tests')),
-        findSent: async () => null,
-      },
-      email: new SendGridEmailSender({ apiKey: 'SG.test', baseUrl: sendgrid.url }),
-      profile,
-      identity: { smsNumber: '+15125550100', emailFrom: 'hello@leadline.example' },
-    });
+    messenger = invoked(
+      new LeadMessenger({
+        store,
+        sms: {
+          send: () => Promise.reject(new Error('no SMS in these tests')),
+          findSent: async () => null,
+        },
+        email: new SendGridEmailSender({ apiKey: 'SG.test', baseUrl: sendgrid.url }),
+        profile,
+        identity: { smsNumber: '+15125550100', emailFrom: 'hello@leadline.example' },
+      }),
+    );
   });
   beforeEach(() => {
-    recorder = new EmailEventRecorder({ store, persistenceStore: persistence() });
+    recorder = invoked(new EmailEventRecorder({ store, persistenceStore: persistence() }));
     deliveryWrites = 0;
   });
   afterAll(async () => {

@@ -7,6 +7,7 @@ import { PermanentError, TransientError } from '#shared/ports/errors.ts';
 import type { Lead } from '#shared/ports/lead-store.ts';
 import type { EmailSender, SentLookup, SmsSender } from '#shared/ports/outbound.ts';
 import { startTestDynamo, TEST_TABLES } from '../support/dynamo.ts';
+import { invoked } from '../support/lambda.ts';
 
 const profile = BusinessProfile.parse(demoBusinessProfile);
 const strictProfile = BusinessProfile.parse({
@@ -56,14 +57,16 @@ describe('the lead messenger, against DynamoDB', () => {
   let leadCounter = 0;
 
   const messenger = (p = profile) =>
-    new LeadMessenger({
-      store,
-      sms,
-      email,
-      profile: p,
-      identity: { smsNumber: '+15125550100', emailFrom: 'hello@leadline.example' },
-      clock: () => now,
-    });
+    invoked(
+      new LeadMessenger({
+        store,
+        sms,
+        email,
+        profile: p,
+        identity: { smsNumber: '+15125550100', emailFrom: 'hello@leadline.example' },
+        clock: () => now,
+      }),
+    );
 
   const newLead = async (): Promise<Lead> => {
     leadCounter += 1;

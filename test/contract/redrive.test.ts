@@ -1,6 +1,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deadLetterQueueName, queueName } from '../../infra/names.ts';
+import { UsageError } from '../../scripts/lib/cli.ts';
 import { parseArguments, redriveInAws } from '../../scripts/redrive.ts';
 import { type FakeRequest, HttpFake } from '../fakes/http-fake.ts';
 
@@ -103,9 +104,10 @@ describe('npm run redrive arguments', () => {
       local: false,
       wait: false,
     });
-    expect(parseArguments(['crm-sync', '--local'], { PORT: '3005' })).toMatchObject({
+    expect(parseArguments(['crm-sync', '--local'], {})).toMatchObject({ local: true, url: undefined });
+    expect(parseArguments(['notify', '--url', 'http://127.0.0.1:4001'], {})).toMatchObject({
       local: true,
-      url: 'http://localhost:3005',
+      url: 'http://127.0.0.1:4001',
     });
     expect(parseArguments(['notify'], { LOCAL_URL: 'http://127.0.0.1:4000' })).toMatchObject({
       local: true,
@@ -117,7 +119,18 @@ describe('npm run redrive arguments', () => {
     });
   });
 
-  it('names the subscribers when given an unknown one', () => {
+  it('answers --help with the usage, whatever else is given', () => {
+    expect(parseArguments(['--help'], {})).toEqual({ help: true });
+    expect(parseArguments(['notify', '-h'], {})).toEqual({ help: true });
+  });
+
+  it('names the mistake: an unknown subscriber, option or argument, a missing subscriber', () => {
     expect(() => parseArguments(['nobody'], {})).toThrow(/expected one of the subscribers: .*qualify/);
+    expect(() => parseArguments(['notify', '--lcoal'], {})).toThrow(
+      /unknown option --lcoal \(did you mean --local\?\)/,
+    );
+    expect(() => parseArguments(['notify', 'crm-sync'], {})).toThrow(/unexpected argument "crm-sync"/);
+    expect(() => parseArguments([], {})).toThrow(/missing <subscriber>/);
+    expect(() => parseArguments(['notify', '--max-per-second', '0'], {})).toThrow(UsageError);
   });
 });

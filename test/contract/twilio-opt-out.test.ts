@@ -12,6 +12,7 @@ import {
   twilioError,
 } from '../fakes/twilio-fake.ts';
 import { startTestDynamo, TEST_TABLES } from '../support/dynamo.ts';
+import { invoked } from '../support/lambda.ts';
 
 const profile = BusinessProfile.parse(demoBusinessProfile);
 /** 10:30pm and 8:00am on a Tuesday in Chicago. */
@@ -27,19 +28,21 @@ describe('the lead messenger when Twilio says the recipient unsubscribed (21610)
   let counter = 0;
 
   const messenger = () =>
-    new LeadMessenger({
-      store,
-      sms: new TwilioSmsSender({
-        accountSid: TEST_ACCOUNT_SID,
-        authToken: TEST_AUTH_TOKEN,
-        apiBaseUrl: twilio.url,
-        statusCallbackUrl: 'https://leads.example.com/webhooks/twilio/status',
+    invoked(
+      new LeadMessenger({
+        store,
+        sms: new TwilioSmsSender({
+          accountSid: TEST_ACCOUNT_SID,
+          authToken: TEST_AUTH_TOKEN,
+          apiBaseUrl: twilio.url,
+          statusCallbackUrl: 'https://leads.example.com/webhooks/twilio/status',
+        }),
+        email: { send: async () => ({ providerMessageId: 'unused' }), findSent: async () => null },
+        profile,
+        identity: { smsNumber: '+15125550100', emailFrom: 'hello@leadline.example' },
+        clock: () => now,
       }),
-      email: { send: async () => ({ providerMessageId: 'unused' }), findSent: async () => null },
-      profile,
-      identity: { smsNumber: '+15125550100', emailFrom: 'hello@leadline.example' },
-      clock: () => now,
-    });
+    );
 
   const newLead = async (): Promise<Lead> => {
     counter += 1;

@@ -16,6 +16,7 @@ import {
   TEST_AUTH_TOKEN,
 } from '../fakes/twilio-fake.ts';
 import { startTestDynamo, TEST_TABLES } from '../support/dynamo.ts';
+import { invoked } from '../support/lambda.ts';
 
 const PUBLIC_BASE_URL = 'https://leads.example.com';
 const STATUS_PATH = '/webhooks/twilio/status';
@@ -71,19 +72,21 @@ describe('Twilio status callbacks, recorded on the replies sent through the twil
   let counter = 0;
 
   const messenger = () =>
-    new LeadMessenger({
-      store,
-      sms: new TwilioSmsSender({
-        accountSid: TEST_ACCOUNT_SID,
-        authToken: TEST_AUTH_TOKEN,
-        apiBaseUrl: twilio.url,
-        statusCallbackUrl: `${PUBLIC_BASE_URL}${STATUS_PATH}`,
+    invoked(
+      new LeadMessenger({
+        store,
+        sms: new TwilioSmsSender({
+          accountSid: TEST_ACCOUNT_SID,
+          authToken: TEST_AUTH_TOKEN,
+          apiBaseUrl: twilio.url,
+          statusCallbackUrl: `${PUBLIC_BASE_URL}${STATUS_PATH}`,
+        }),
+        email: { send: async () => ({ providerMessageId: 'unused' }), findSent: async () => null },
+        profile,
+        identity: { smsNumber: '+15125550100', emailFrom: 'hello@leadline.example' },
+        clock: () => DAYTIME,
       }),
-      email: { send: async () => ({ providerMessageId: 'unused' }), findSent: async () => null },
-      profile,
-      identity: { smsNumber: '+15125550100', emailFrom: 'hello@leadline.example' },
-      clock: () => DAYTIME,
-    });
+    );
 
   const newLead = async (): Promise<Lead> => {
     counter += 1;

@@ -99,7 +99,7 @@ describe('a lead emailing the business, on the local runtime', () => {
     expect(leads.some((l) => l.contact === 'mallory@example.net')).toBe(false);
   });
 
-  it('refuses a body that is not multipart with 400', async () => {
+  it('refuses a body that is not multipart with 415 (unsupported media type), as the README says', async () => {
     const response = await fetch(`${pipeline.runtime.url}/webhooks/sendgrid/inbound`, {
       method: 'POST',
       headers: {
@@ -108,7 +108,7 @@ describe('a lead emailing the business, on the local runtime', () => {
       },
       body: JSON.stringify({ from: 'x@example.com' }),
     });
-    expect(response.status).toBe(400);
+    expect(response.status).toBe(415);
     expect(await response.text()).toMatch(/multipart/i);
   });
 

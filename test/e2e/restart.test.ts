@@ -1,21 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signedSmsRequest } from '../../scripts/lib/webhook-requests.ts';
 import { DEV_DEFAULTS } from '../../scripts/local/runtime.ts';
+import { freePort } from '../support/net.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
-
-const freePort = () =>
-  new Promise<number>((done) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
 
 const until = async <T>(
   probe: () => Promise<T | undefined>,

@@ -2,7 +2,14 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BundleReport, bundleAll, ESM_REQUIRE_BANNER, topologyFunctions } from '../../infra/bundling.ts';
+import {
+  type BundledCrm,
+  type BundleReport,
+  bundleAll,
+  ESM_REQUIRE_BANNER,
+  esbuildOptionsFor,
+  topologyFunctions,
+} from '../../infra/bundling.ts';
 
 describe('the function bundles (as the stack builds them)', () => {
   let outdir: string;
@@ -34,5 +41,30 @@ describe('the function bundles (as the stack builds them)', () => {
     for (const report of reports.filter((r) => r.kind === 'webhook')) {
       expect(report.bytes, report.name).toBeLessThanOrEqual(report.budget!);
     }
+  });
+
+  it('bundles only the CRM leadline:crm names into crm-sync, and both for auto', async () => {
+    const { build } = await import('esbuild');
+    const packagesIn = async (crm: BundledCrm) => {
+      const result = await build({
+        ...esbuildOptionsFor('crm-sync', join(outdir, `crm-${crm}`), crm),
+        sourcemap: false,
+        minify: false,
+        write: false,
+      });
+      const inputs = Object.values(result.metafile!.outputs).flatMap((output) =>
+        Object.entries(output.inputs).flatMap(([path, { bytesInOutput }]) =>
+          bytesInOutput > 0 ? [path] : [],
+        ),
+      );
+      return {
+        jsforce: inputs.some((path) => path.includes('node_modules/jsforce/')),
+        hubspot: inputs.some((path) => path.includes('node_modules/@hubspot/api-client/')),
+      };
+    };
+    expect(await packagesIn('auto')).toEqual({ jsforce: true, hubspot: true });
+    expect(await packagesIn('salesforce')).toEqual({ jsforce: true, hubspot: false });
+    expect(await packagesIn('hubspot')).toEqual({ jsforce: false, hubspot: true });
+    expect(await packagesIn('sandbox')).toEqual({ jsforce: false, hubspot: false });
   });
 });

@@ -1,6 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { catalog } from '#events/catalog.ts';
 import { Source } from '#events/envelope.ts';
 import { SECRET_ARNS_VARIABLE, secretGroupNames } from '#shared/config/secrets.ts';
 import { METRICS_NAMESPACE } from '#shared/lambda/observability.ts';
@@ -122,8 +123,15 @@ describe('the synthesized stack', () => {
       expect(fn.Architectures).toEqual(['arm64']);
       expect(fn.Handler).toBe('index.handler');
       expect(fn.TracingConfig).toEqual({ Mode: 'Active' });
-      const logGroup = (fn.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
-      expect(resources[logGroup]!.Properties.RetentionInDays).toBeGreaterThan(0);
+      const logging = fn.LoggingConfig as { LogGroup: { Ref: string } };
+      expect(resources[logging.LogGroup.Ref]!.Properties.RetentionInDays).toBeGreaterThan(0);
+      // cdk.json's leadline:logLevel, as Lambda's own filter (Powertools takes it over its own).
+      expect(logging, name).toMatchObject({
+        LogFormat: 'JSON',
+        ApplicationLogLevel: 'INFO',
+        SystemLogLevel: 'INFO',
+      });
+      expect(envOf(name).POWERTOOLS_LOG_LEVEL, name).toBe('INFO');
       expect(envOf(name)).toMatchObject({
         POWERTOOLS_SERVICE_NAME: name,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
@@ -316,9 +324,11 @@ describe('least privilege', () => {
       ]),
     );
     for (const entry of [...webhooks, ...subscribers, ...scheduled]) {
+      // One statement per secret, or one over several (IAM policy minimization merges them).
       const granted = policyStatementsOf(entry.name)
         .filter((s) => actionsOf(s).includes('secretsmanager:GetSecretValue'))
-        .map((s) => secretIds.get((s.Resource as { Ref: string }).Ref));
+        .flatMap((s) => [s.Resource].flat() as { Ref: string }[])
+        .map((resource) => secretIds.get(resource.Ref));
       expect(granted.sort(), entry.name).toEqual([...entry.secrets].sort());
       const arns = envOf(entry.name)[SECRET_ARNS_VARIABLE];
       if (entry.secrets.length === 0) expect(arns, entry.name).toBeUndefined();
@@ -360,5 +370,61 @@ describe('cdk-nag in the app', () => {
         new Queue(stack, 'CarelessQueue');
       }),
     ).rejects.toThrow(/AwsSolutions-SQS4/);
+  });
+});
+
+describe('the stack with leadline:logLevel set', () => {
+  it('sets Lambda’s application log level from it, so DEBUG lines reach CloudWatch', async () => {
+    const debug = await synthesize({ 'leadline:logLevel': 'DEBUG' });
+    const functions = debug.template.findResources('AWS::Lambda::Function') as Record<string, Resource>;
+    expect(Object.keys(functions)).toHaveLength(topologyFunctions().length);
+    for (const [id, fn] of Object.entries(functions)) {
+      expect(fn.Properties.LoggingConfig, id).toMatchObject({
+        LogFormat: 'JSON',
+        ApplicationLogLevel: 'DEBUG',
+      });
+      expect(
+        (fn.Properties.Environment as { Variables: Record<string, string> }).Variables,
+        id,
+      ).toMatchObject({
+        POWERTOOLS_LOG_LEVEL: 'DEBUG',
+      });
+    }
+  });
+});
+
+describe('what the stack offers operators and other teams', () => {
+  it('saves the Logs Insights queries "everything for a lead" and "errors by function" over every function’s logs', () => {
+    const queries = Object.values(template.findResources('AWS::Logs::QueryDefinition')) as Resource[];
+    const named = (name: string) => queries.find((q) => q.Properties.Name === name)?.Properties;
+    const functionLogGroups = [...synthesized.stack.functions.values()].map((fn) =>
+      synthesized.stack.resolve(fn.logGroup.logGroupName),
+    );
+    const forLead = named('Leadline/Everything for a lead');
+    const errors = named('Leadline/Errors by function');
+    for (const query of [forLead, errors]) {
+      expect(query).toBeDefined();
+      expect(query!.LogGroupNames).toEqual(expect.arrayContaining(functionLogGroups));
+      expect(query!.LogGroupNames).toHaveLength(functionLogGroups.length);
+    }
+    expect(forLead!.QueryString).toMatch(/filter leadId = "ld_0+"/);
+    expect(forLead!.QueryString).toMatch(/correlation_id/);
+    expect(errors!.QueryString).toMatch(/filter level = "ERROR"/);
+    expect(errors!.QueryString).toMatch(/stats count\(\*\) as errors.* by functionName/);
+  });
+
+  it('registers every catalog event as JSON Schema in an EventBridge schema registry', () => {
+    template.resourceCountIs('AWS::EventSchemas::Registry', 1);
+    const schemas = Object.values(template.findResources('AWS::EventSchemas::Schema')) as Resource[];
+    expect(schemas.map((s) => s.Properties.SchemaName).sort()).toEqual(
+      Object.values(catalog)
+        .map((e) => `${e.source}@${e.detailType.replaceAll(' ', '')}`)
+        .sort(),
+    );
+    for (const schema of schemas) {
+      expect(schema.Properties.Type).toBe('JSONSchemaDraft4');
+      const content = JSON.parse(schema.Properties.Content as string) as { $schema: string };
+      expect(content.$schema).toBe('http://json-schema.org/draft-04/schema#');
+    }
   });
 });

@@ -18,6 +18,7 @@ export const startTestDynamo = async () => {
   const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   return {
+    endpoint,
     client,
     documents,
     stop: async () => {

@@ -16,7 +16,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
  * A message's key holds its id and nothing else: an inbound id comes from the provider
  * (`sms-<MessageSid>`, `email-<hash of Message-ID>`), an answer's from the message it answers
  * (`out-<inbound id>`), so a redelivery, a republish after a crash or a retried send finds the
- * item the first attempt wrote instead of writing a second one (DESIGN.md §6).
+ * item the first attempt wrote instead of writing a second one (ARCHITECTURE.md, "Decisions").
  */
 export const leadKey = (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'LEAD' });
 

@@ -12,7 +12,7 @@ export class EventBridgePublisher implements EventPublisher {
   ) {}
 
   async publish<S extends z.ZodType>(event: EventDefinition<S>, detail: z.input<S>): Promise<void> {
-    // Producers validate before publishing (DESIGN.md §5): a bad event fails here, not downstream.
+    // Producers validate before publishing (ARCHITECTURE.md, "Decisions"): a bad event fails here, not downstream.
     const valid = event.schema.parse(detail);
     const result = await this.client.send(
       new PutEventsCommand({

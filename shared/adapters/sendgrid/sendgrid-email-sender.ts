@@ -162,15 +162,19 @@ const toProviderError = (error: unknown) => {
   );
 };
 
-/** Built from the settings when `EMAIL_PROVIDER` is `sendgrid`; the key arrives with the `sendgrid` secret. */
-export const sendGridEmailSenderFromEnv = (env: NodeJS.ProcessEnv = process.env) => {
-  const settings = readEnv(
+/** SendGrid's settings; the key arrives with the `sendgrid` secret. Throws `ConfigurationError`. */
+export const readSendGridSettings = (env: NodeJS.ProcessEnv = process.env) =>
+  readEnv(
     {
       SENDGRID_API_KEY: z.string().min(1),
       SENDGRID_API_BASE_URL: z.url().optional(),
     },
     env,
   );
+
+/** Built from the settings when `EMAIL_PROVIDER` is `sendgrid`. */
+export const sendGridEmailSenderFromEnv = (env: NodeJS.ProcessEnv = process.env) => {
+  const settings = readSendGridSettings(env);
   return new SendGridEmailSender({
     apiKey: settings.SENDGRID_API_KEY,
     baseUrl: settings.SENDGRID_API_BASE_URL,

@@ -132,15 +132,19 @@ export const slackPayload = (message: ChatMessage): IncomingWebhookSendArguments
   return { text, blocks };
 };
 
-/** Reads the webhook URL (secret group `slack`) and its timeout, when the chat poster is first built. */
-export const slackChatPosterFromEnv = (env: NodeJS.ProcessEnv = process.env): SlackWebhookChatPoster => {
-  const settings = readEnv(
+/** The webhook URL (secret group `slack`) and its timeout. Throws `ConfigurationError`. */
+export const readSlackSettings = (env: NodeJS.ProcessEnv = process.env) =>
+  readEnv(
     {
       SLACK_WEBHOOK_URL: z.url({ protocol: /^https?$/ }),
       SLACK_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3_000),
     },
     env,
   );
+
+/** The chat poster from the settings, when it is first built. */
+export const slackChatPosterFromEnv = (env: NodeJS.ProcessEnv = process.env): SlackWebhookChatPoster => {
+  const settings = readSlackSettings(env);
   return new SlackWebhookChatPoster({
     webhookUrl: settings.SLACK_WEBHOOK_URL,
     timeoutMs: settings.SLACK_TIMEOUT_MS,

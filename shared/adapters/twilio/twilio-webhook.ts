@@ -1,7 +1,7 @@
 // Only the webhooks module: importing the root `twilio` package would bundle ~3.7 MB.
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { getExpectedTwilioSignature, validateRequest } from 'twilio/lib/webhooks/webhooks.js';
-import { header, rawBody, requireMethod, WebhookRejection } from '#shared/lambda/http.ts';
+import { header, rawBody, requireMediaType, requireMethod, WebhookRejection } from '#shared/lambda/http.ts';
 
 /** Header carrying Twilio's signature (API Gateway lower-cases header names). */
 export const TWILIO_SIGNATURE_HEADER = 'x-twilio-signature';
@@ -54,10 +54,7 @@ export const readSignedTwilioForm = (
   options: { authToken: string; publicBaseUrl: string; maxBytes: number },
 ): Record<string, string> => {
   requireMethod(event, 'POST');
-  const contentType = header(event, 'content-type') ?? '';
-  if (!contentType.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
-    throw new WebhookRejection(415, 'Expected application/x-www-form-urlencoded');
-  }
+  requireMediaType(event, 'application/x-www-form-urlencoded');
   const params = parseTwilioForm(rawBody(event, options.maxBytes).toString('utf8'));
 
   const signature = header(event, TWILIO_SIGNATURE_HEADER);

@@ -182,6 +182,23 @@ describe('DurableQueue', () => {
     expect(sent.messageId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('makes messages left in flight visible at once when reopened with releaseInFlight, delayed ones staying delayed', async () => {
+    const queue = await open({ name: 'q', visibilityTimeoutSeconds: 180 });
+    await queue.send('in flight');
+    await queue.send('later', { delaySeconds: 60 });
+    const [taken] = await queue.receive(1);
+    await queue.close();
+
+    now += 1_000;
+    const reopened = await open({ name: 'q', visibilityTimeoutSeconds: 180, releaseInFlight: true });
+    expect(reopened.releasedAtOpen).toBe(1);
+    expect(reopened.stats()).toEqual({ visible: 1, inFlight: 0, delayed: 1 });
+    // the old receipt handle belonged to the process that is gone
+    expect(await reopened.delete(taken!.receiptHandle)).toBe(false);
+    const [again] = await reopened.receive(10);
+    expect(again).toMatchObject({ messageId: taken!.messageId, body: 'in flight', receiveCount: 2 });
+  });
+
   it('keeps the receive count across a reopen so a poison message still reaches the dead-letter queue', async () => {
     const { queue } = await openWithDlq(2);
     await queue.send('poison');

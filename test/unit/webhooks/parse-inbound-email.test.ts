@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  decodeField,
   type InboundEmailLimits,
   InboundEmailParseError,
   parseSendGridInbound,
@@ -171,6 +172,14 @@ describe('parseSendGridInbound, default mode', () => {
     expect(email.from).toBe('"Zoë Müller" <zoe@prospect.example>');
   });
 
+  it('reads bytes 0x80–0x9F under any Latin-1 label as windows-1252, as the WHATWG Encoding Standard says', () => {
+    // “Quote” – 5€… ™ (Outlook labels such text iso-8859-1 but writes windows-1252 punctuation)
+    const bytes = Buffer.from([0x93, 0x51, 0x94, 0x20, 0x96, 0x20, 0x35, 0x80, 0x85, 0x20, 0x99]);
+    for (const label of ['iso-8859-1', 'ISO-8859-1', 'latin1', 'us-ascii', 'windows-1252', 'cp1252']) {
+      expect(decodeField(bytes, label), label).toBe('\u201cQ\u201d \u2013 5\u20ac\u2026 \u2122');
+    }
+  });
+
   it('reads fields as UTF-8 when no charset is given', async () => {
     const fields = defaultModeFields({ text: 'Größe: 120 m² – schnell bitte' });
     delete fields.charsets;
@@ -333,11 +342,16 @@ describe('parseSendGridInbound, "send raw" mode', () => {
 });
 
 describe('parseSendGridInbound, refusals', () => {
-  it('refuses a body that is not multipart/form-data with 400', async () => {
-    const error = await parseError(
-      parseSendGridInbound(Buffer.from('from=a%40b.example'), 'application/x-www-form-urlencoded', LIMITS),
-    );
-    expect(error.statusCode).toBe(400);
+  it('refuses a body that is not multipart/form-data with 415, naming the type it got', async () => {
+    for (const [body, type] of [
+      ['from=a%40b.example', 'application/x-www-form-urlencoded'],
+      ['{"from":"a@b.example","text":"hi"}', 'application/json'],
+      ['{"from":"a@b.example"}', ''],
+    ] as const) {
+      const error = await parseError(parseSendGridInbound(Buffer.from(body), type, LIMITS));
+      expect(error.statusCode, type).toBe(415);
+      expect(error.message, type).toBe(`Expected multipart/form-data, got ${type || 'no content type'}`);
+    }
   });
 
   it('refuses multipart without a boundary with 400', async () => {
