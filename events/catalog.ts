@@ -77,6 +77,8 @@ export const LeadScored = defineEvent(
     /** `none` for a lead scored for the first time. */
     previousGrade: z.union([Grade, z.literal('none')]),
     meeting: MeetingIntent,
+    /** Why the lead scored so, in words (the console's timeline shows them). */
+    reasons: z.array(z.string().max(300)).max(20).optional(),
   }),
 );
 

@@ -55,6 +55,7 @@ export const scoreQualifiedLead = async (
     grade: result.grade,
     previousGrade,
     meeting: event.meeting,
+    reasons: result.reasons,
   });
   return { score: result.score, grade: result.grade, previousGrade };
 };

@@ -4,7 +4,6 @@ import {
   GetCommand,
   PutCommand,
   paginateQuery,
-  paginateScan,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -23,6 +22,7 @@ import type {
   MessageRef,
   OptOutState,
 } from '#shared/ports/lead-store.ts';
+import { LEADS_BY_ACTIVITY } from './lead-table.ts';
 
 /**
  * Single-table layout:
@@ -449,20 +449,24 @@ export class DynamoLeadStore implements LeadStore {
     }
   }
 
+  /** Every lead, latest activity first, through the leads-by-activity index (no table scan). */
   async listLeads(): Promise<Lead[]> {
     const leads: Lead[] = [];
-    const pages = paginateScan(
+    const pages = paginateQuery(
       { client: this.documents },
       {
         TableName: this.tableName,
-        FilterExpression: 'sk = :lead',
-        ExpressionAttributeValues: { ':lead': 'LEAD' },
+        IndexName: LEADS_BY_ACTIVITY.indexName,
+        KeyConditionExpression: '#kind = :lead',
+        ExpressionAttributeNames: { '#kind': LEADS_BY_ACTIVITY.partitionKey },
+        ExpressionAttributeValues: { ':lead': LEADS_BY_ACTIVITY.leadKind },
+        ScanIndexForward: false,
       },
     );
     for await (const page of pages) {
       for (const item of page.Items ?? []) leads.push(strip<Lead & Record<string, unknown>>(item));
     }
-    return leads.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+    return leads;
   }
 
   private async queryPrefix(leadId: string, prefix: string): Promise<Record<string, unknown>[]> {
