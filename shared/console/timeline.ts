@@ -102,9 +102,7 @@ const describers: Record<string, (facts: Facts, ctx: Context) => Described> = {
     title: `Replied by ${channelWord(f)}`,
     details: [
       ...(str(f.purpose) ? [String(f.purpose).replace(/[-_]/g, ' ')] : []),
-      ...(typeof f.speedToLeadMs === 'number'
-        ? [`first reply, ${formatDuration(f.speedToLeadMs)} after the first message`]
-        : []),
+      ...(typeof f.speedToLeadMs === 'number' ? [`speed to lead: ${formatDuration(f.speedToLeadMs)}`] : []),
       ...(f.composedBy === 'openai'
         ? ['drafted by OpenAI, checked']
         : f.composedBy === 'template'

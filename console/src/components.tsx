@@ -1,0 +1,69 @@
+import type { ComponentChildren } from 'preact';
+import type { Grade, Tone } from '#shared/console/views.ts';
+import { ApiError } from './api.ts';
+
+export const GradeBadge = ({ grade, score }: { grade?: Grade; score?: number }) =>
+  grade ? (
+    <span class={`badge grade-${grade}`} title={`Score ${score ?? '–'} of 100`}>
+      {grade}
+      {score !== undefined && <span class="score"> {score}</span>}
+    </span>
+  ) : (
+    <span class="badge muted">not scored</span>
+  );
+
+export const ToneBadge = ({
+  tone,
+  children,
+  title,
+}: {
+  tone: Tone;
+  children: ComponentChildren;
+  title?: string;
+}) => (
+  <span class={`badge tone-${tone}`} title={title}>
+    {children}
+  </span>
+);
+
+export const ChannelIcon = ({ channel }: { channel: 'sms' | 'email' }) => (
+  <span class="channel" title={channel === 'sms' ? 'Text message' : 'Email'}>
+    {channel === 'sms' ? 'SMS' : 'Email'}
+  </span>
+);
+
+export const Failure = ({ error, retry }: { error: Error; retry?: () => void }) => (
+  <div class="failure" role="alert">
+    <strong>
+      {error instanceof ApiError && error.status === 401 ? 'Signed out' : 'Could not load this'}
+    </strong>
+    <span> {error.message}</span>
+    {retry && (
+      <button type="button" class="link" onClick={retry}>
+        Try again
+      </button>
+    )}
+  </div>
+);
+
+export const Empty = ({ children }: { children: ComponentChildren }) => <div class="empty">{children}</div>;
+
+export const Section = ({
+  title,
+  aside,
+  children,
+  class: className,
+}: {
+  title: string;
+  aside?: ComponentChildren;
+  children: ComponentChildren;
+  class?: string;
+}) => (
+  <section class={`panel ${className ?? ''}`}>
+    <header class="panel-head">
+      <h2>{title}</h2>
+      {aside}
+    </header>
+    {children}
+  </section>
+);
