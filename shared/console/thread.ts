@@ -1,4 +1,5 @@
 import { formatSlot } from '#shared/domain/slots.ts';
+import { isSmsDeliveryFailure } from '#shared/domain/sms-delivery.ts';
 import type { LeadMessage } from '#shared/ports/lead-store.ts';
 import type { ThreadMessage, Tone } from './views.ts';
 
@@ -41,6 +42,13 @@ const outboundFate = (message: LeadMessage, timeZone: string): Fate => {
   const sms = message.smsDelivery;
   if (sms) {
     if (sms.status === 'delivered' || sms.status === 'read') return { status: sms.status, tone: 'good' };
+    if (isSmsDeliveryFailure(sms.status)) {
+      return {
+        status: sms.status,
+        ...(sms.errorCode && { statusDetail: `Twilio error ${sms.errorCode}` }),
+        tone: 'bad',
+      };
+    }
     return { status: sms.status, tone: 'neutral' };
   }
   const email = message.emailDelivery;

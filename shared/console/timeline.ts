@@ -1,4 +1,5 @@
 import type { BusinessProfile } from '#shared/config/business-profile.ts';
+import { isSmsDeliveryFailure } from '#shared/domain/sms-delivery.ts';
 import type { ConsentEntry, RecordedEvent } from '#shared/ports/lead-history.ts';
 import type { Lead, LeadMessage, Meeting } from '#shared/ports/lead-store.ts';
 import { formatDuration, INTENT_LABELS } from './format.ts';
@@ -197,7 +198,7 @@ const messageItems = (messages: readonly LeadMessage[], ctx: Context): Ranked[] 
         });
       }
       const sms = m.smsDelivery;
-      if (sms && ['delivered', 'read', 'undelivered', 'failed', 'canceled'].includes(sms.status)) {
+      if (sms && (sms.status === 'delivered' || sms.status === 'read' || isSmsDeliveryFailure(sms.status))) {
         const good = sms.status === 'delivered' || sms.status === 'read';
         items.push({
           ...base,
