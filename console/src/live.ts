@@ -31,15 +31,33 @@ export const useLiveSource = (config: ConsoleConfig): Live => {
       const interval = window.setInterval(bump, POLL_MS);
       return () => window.clearInterval(interval);
     }
-    const source = new EventSource('/local/live');
-    source.addEventListener('change', bump);
-    source.onopen = () => {
-      setLive((l) => ({ ...l, status: 'live' }));
-      // Whatever happened while disconnected.
-      bump();
+    // A hidden tab lets go of its stream: browsers allow six connections per host over HTTP/1.1,
+    // and every open console tab would otherwise hold one.
+    let source: EventSource | undefined;
+    const connect = () => {
+      source?.close();
+      source = new EventSource('/local/live');
+      source.addEventListener('change', bump);
+      source.onopen = () => {
+        setLive((l) => ({ ...l, status: 'live' }));
+        // Whatever happened while disconnected.
+        bump();
+      };
+      source.onerror = () => setLive((l) => ({ ...l, status: 'offline' }));
     };
-    source.onerror = () => setLive((l) => ({ ...l, status: 'offline' }));
-    return () => source.close();
+    const onVisibility = () => {
+      if (document.visibilityState === 'visible') connect();
+      else {
+        source?.close();
+        source = undefined;
+      }
+    };
+    if (document.visibilityState === 'visible') connect();
+    document.addEventListener('visibilitychange', onVisibility);
+    return () => {
+      document.removeEventListener('visibilitychange', onVisibility);
+      source?.close();
+    };
   }, [config.mode]);
   return live;
 };

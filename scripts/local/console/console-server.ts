@@ -99,6 +99,10 @@ export const createLocalConsole = (options: {
   publicBaseUrl: string;
 }): LocalConsole => {
   const { live } = options;
+  // A message reaches a dead-letter queue on a later receive, with no function running: say so too.
+  for (const [subscriber, { deadLetter }] of options.queues) {
+    deadLetter.subscribe(() => live.publish({ type: 'dead-letter', subscriber }));
+  }
   let files: Promise<Map<string, ConsoleFile>> | undefined;
   const consoleFiles = () =>
     (files ??= buildConsole().then((built) => new Map(built.map((file) => [file.path, file]))));

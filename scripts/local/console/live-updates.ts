@@ -3,7 +3,7 @@ import type { SqsLambdaHandler } from '../queue-poller.ts';
 
 /** What changed, for the console to refetch what it shows. */
 export interface LiveUpdate {
-  type: 'event' | 'webhook' | 'batch' | 'redrive';
+  type: 'event' | 'webhook' | 'batch' | 'redrive' | 'dead-letter';
   leadId?: string;
   detailType?: string;
   subscriber?: string;
