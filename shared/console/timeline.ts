@@ -137,10 +137,7 @@ const describeUnknown = (event: RecordedEvent): Described => ({
   tone: 'neutral',
 });
 
-/**
- * Where an item stands among others of the same second: EventBridge times have whole seconds, and
- * one message's events often share one, so they are ordered as the pipeline runs.
- */
+/** Where an item stands among those that follow from the same inbound message: the pipeline's order. */
 const STAGE: Record<string, number> = {
   'Lead Message Received': 0,
   consent: 1,
@@ -157,7 +154,11 @@ const STAGE: Record<string, number> = {
   'Rep Notified': 5,
 };
 
-type Ranked = TimelineItem & { rank: number };
+/**
+ * `group`: the inbound message the item follows from (the events' correlationId, a reply's
+ * `inReplyTo`); `startedAt`: when that message came, to the millisecond (its `receivedAt`).
+ */
+type Ranked = TimelineItem & { rank: number; group?: string; startedAt?: string };
 
 /** What happened to outbound messages that no event tells: held, suppressed, failed, delivered, bounced. */
 const messageItems = (messages: readonly LeadMessage[], ctx: Context): Ranked[] =>
@@ -165,7 +166,11 @@ const messageItems = (messages: readonly LeadMessage[], ctx: Context): Ranked[] 
     .filter((m) => m.direction === 'out')
     .flatMap((m): Ranked[] => {
       const what = m.channel === 'sms' ? 'Text' : 'Email';
-      const base = { source: 'message' as const, rank: STAGE.message! };
+      const base = {
+        source: 'message' as const,
+        rank: STAGE.message!,
+        ...(m.inReplyTo && { group: m.inReplyTo }),
+      };
       const items: Ranked[] = [];
       if (m.status === 'held' || (m.status === 'sending' && m.sendAt)) {
         items.push({
@@ -298,19 +303,34 @@ export const buildTimeline = (input: {
 }): TimelineItem[] => {
   const ctx: Context = { timeZone: input.lead.timeZone, profile: input.profile };
   const ranked: Ranked[] = [
-    ...input.events.map((event) => ({
-      at: event.at,
-      source: 'event' as const,
-      rank: STAGE[event.detailType] ?? 6,
-      ...(describers[event.detailType]?.(event.facts, ctx) ?? describeUnknown(event)),
-    })),
+    ...input.events.map(
+      (event): Ranked => ({
+        at: event.at,
+        source: 'event',
+        rank: STAGE[event.detailType] ?? 6,
+        group: event.correlationId,
+        ...(str(event.facts.receivedAt) && { startedAt: String(event.facts.receivedAt) }),
+        ...(describers[event.detailType]?.(event.facts, ctx) ?? describeUnknown(event)),
+      }),
+    ),
     ...(input.events.length === 0 ? storedItems(input.lead, input.meetings, ctx) : []),
     ...messageItems(input.messages, ctx),
     ...consentItems(input.consent),
   ];
-  // Whole seconds first (EventBridge's precision), then the pipeline's order within a second.
-  const second = (iso: string) => iso.slice(0, 19);
+  // EventBridge times have whole seconds, and one message's events often share one: items are
+  // grouped by the inbound message they follow from, groups in the order the messages came, and
+  // within a group in the pipeline's order.
+  // A group starts when its message came (to the millisecond) or, without it, at its first item.
+  const groupStart = new Map<string, string>();
+  for (const item of ranked) if (item.group && item.startedAt) groupStart.set(item.group, item.startedAt);
+  const precise = new Set(groupStart.keys());
+  for (const item of ranked) {
+    if (!item.group || precise.has(item.group)) continue;
+    const known = groupStart.get(item.group);
+    if (!known || item.at < known) groupStart.set(item.group, item.at);
+  }
+  const when = (item: Ranked) => (item.group ? groupStart.get(item.group)! : item.at);
   return ranked
-    .sort((a, b) => second(a.at).localeCompare(second(b.at)) || a.rank - b.rank || a.at.localeCompare(b.at))
-    .map(({ rank: _rank, ...item }) => item);
+    .sort((a, b) => when(a).localeCompare(when(b)) || a.rank - b.rank || a.at.localeCompare(b.at))
+    .map(({ rank: _rank, group: _group, startedAt: _startedAt, ...item }) => item);
 };

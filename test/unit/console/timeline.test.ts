@@ -46,6 +46,33 @@ describe("a lead's timeline", () => {
     ]);
   });
 
+  it('keeps what each of two messages of one second caused together, in the order the messages came', () => {
+    const second = '2026-11-21T15:04:05Z';
+    const of = (correlationId: string, receivedAt?: string) => ({
+      correlationId,
+      messageId: correlationId,
+      ...(receivedAt && { receivedAt }),
+    });
+    const first = of('sms-SM1', '2026-11-21T15:04:05.100Z');
+    const answer = of('sms-SM2', '2026-11-21T15:04:05.800Z');
+    const events = [
+      recorded(LeadScored, second, { ...of('sms-SM2'), score: 100 }),
+      recorded(LeadMessageReceived, second, { ...answer, body: '2' }),
+      recorded(LeadQualified, second, { ...of('sms-SM2'), intent: 'reply' }),
+      recorded(LeadScored, second, { ...of('sms-SM1'), score: 90 }),
+      recorded(LeadQualified, second, of('sms-SM1')),
+      recorded(LeadMessageReceived, second, first),
+    ].map((event) => ({ ...event, correlationId: String(event.facts.messageId) }));
+    expect(timeline({ events }).map((i) => i.title)).toEqual([
+      'Text received',
+      'Qualified: new enquiry',
+      'Scored 90 · hot',
+      'Text received',
+      'Qualified: reply',
+      'Scored 100 · hot',
+    ]);
+  });
+
   it('says what qualify decided and by which qualifier, the score with its reasons, and a grade change', () => {
     const [qualified, scored] = timeline({
       events: [
