@@ -36,13 +36,22 @@ export const bundleOptions = {
   externalModules: ['@aws-sdk/*'],
 } as const;
 
-export type FunctionKind = 'webhook' | 'subscriber' | 'scheduled';
+export type FunctionKind = 'webhook' | 'subscriber' | 'scheduled' | 'api';
 
 /** Every function in the topology, with its kind: what the bundle check and the tests iterate. */
 export const topologyFunctions = (): { name: string; kind: FunctionKind }[] => [
   ...webhooks.map((w) => ({ name: w.name, kind: 'webhook' as const })),
   ...subscribers.map((s) => ({ name: s.name, kind: 'subscriber' as const })),
   ...scheduled.map((s) => ({ name: s.name, kind: 'scheduled' as const })),
+];
+
+/**
+ * Every function the stack bundles: the topology's, and the console's read API
+ * (`infra/constructs/console.ts`), which is no pipeline step and gets its grants there.
+ */
+export const bundledFunctions = (): { name: string; kind: FunctionKind }[] => [
+  ...topologyFunctions(),
+  { name: 'console-api', kind: 'api' },
 ];
 
 /** The handler file of a topology entry (`functions/<name>/handler.ts`, exporting `handler`). */
@@ -85,11 +94,11 @@ export interface BundleReport {
   budget?: number;
 }
 
-/** Bundles every topology function as the stack does, into `outdir/<name>/index.mjs`; resolves with each size. */
+/** Bundles every function as the stack does, into `outdir/<name>/index.mjs`; resolves with each size. */
 export const bundleAll = async (outdir: string): Promise<BundleReport[]> => {
   const { build } = await import('esbuild');
   return Promise.all(
-    topologyFunctions().map(async ({ name, kind }) => {
+    bundledFunctions().map(async ({ name, kind }) => {
       const result = await build(esbuildOptionsFor(name, join(outdir, name)));
       const [, output] = Object.entries(result.metafile!.outputs).find(([path]) => path.endsWith('.mjs'))!;
       return {

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BundleReport, bundleAll, ESM_REQUIRE_BANNER, topologyFunctions } from '../../infra/bundling.ts';
+import { type BundleReport, bundleAll, bundledFunctions, ESM_REQUIRE_BANNER } from '../../infra/bundling.ts';
 
 describe('the function bundles (as the stack builds them)', () => {
   let outdir: string;
@@ -15,9 +15,9 @@ describe('the function bundles (as the stack builds them)', () => {
     await rm(outdir, { recursive: true, force: true });
   });
 
-  it('bundles every function in the topology into an ESM file that exports its handler', async () => {
+  it('bundles every function (the topology and the console API) into an ESM file that exports its handler', async () => {
     expect(reports.map((r) => r.name).sort()).toEqual(
-      topologyFunctions()
+      bundledFunctions()
         .map((f) => f.name)
         .sort(),
     );
