@@ -79,6 +79,7 @@ const emailUrl = new URL(`${publicUrl}/webhooks/sendgrid/inbound`);
 
 console.log(`
 Leadline is running locally on ${runtime.url} (data in ${resolve(LEADLINE_DATA_DIR)})
+Console:   ${runtime.url}/   (leads, conversations, pipeline health; try it with the simulated phone)
 Providers: ${providerLine}
            (sandbox ones record to ${runtime.url}/local/outbox; set a provider's credentials to use it, see .env.example)
 
