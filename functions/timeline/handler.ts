@@ -1,4 +1,5 @@
 import { catalog } from '#events/catalog.ts';
+import { MetricName } from '#shared/lambda/observability.ts';
 import { createConsumerHandler } from '#shared/lambda/sqs-consumer.ts';
 import { leadHistory } from '#shared/wiring/history.ts';
 import { toRecordedEvent } from './record-event.ts';
@@ -7,7 +8,8 @@ import { toRecordedEvent } from './record-event.ts';
 export const handler = createConsumerHandler({
   name: 'timeline',
   accepts: Object.values(catalog),
-  process: async (event) => {
+  process: async (event, { metrics }) => {
     await leadHistory().record(toRecordedEvent(event));
+    metrics.addMetric(MetricName.LeadEventsRecorded, 'Count', 1);
   },
 });

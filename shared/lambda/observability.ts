@@ -40,4 +40,5 @@ export const MetricName = {
   MediaSkipped: 'MediaSkipped',
   EmailEventsRecorded: 'EmailEventsRecorded',
   EmailAddressesUnreachable: 'EmailAddressesUnreachable',
+  LeadEventsRecorded: 'LeadEventsRecorded',
 } as const;
