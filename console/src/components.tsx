@@ -32,19 +32,27 @@ export const ChannelIcon = ({ channel }: { channel: 'sms' | 'email' }) => (
   </span>
 );
 
-export const Failure = ({ error, retry }: { error: Error; retry?: () => void }) => (
-  <div class="failure" role="alert">
-    <strong>
-      {error instanceof ApiError && error.status === 401 ? 'Signed out' : 'Could not load this'}
-    </strong>
-    <span> {error.message}</span>
-    {retry && (
-      <button type="button" class="link" onClick={retry}>
-        Try again
-      </button>
-    )}
-  </div>
-);
+/** What went wrong, and a way on: "Try again", or "Sign in again" once the session has ended (a reload signs in). */
+export const Failure = ({ error, retry }: { error: Error; retry?: () => void }) => {
+  const signedOut = error instanceof ApiError && error.status === 401;
+  return (
+    <div class="failure" role="alert">
+      <strong>{signedOut ? 'Signed out' : 'Could not load this'}</strong>
+      <span> {error.message}</span>
+      {signedOut ? (
+        <button type="button" class="link" onClick={() => window.location.reload()}>
+          Sign in again
+        </button>
+      ) : (
+        retry && (
+          <button type="button" class="link" onClick={retry}>
+            Try again
+          </button>
+        )
+      )}
+    </div>
+  );
+};
 
 export const Empty = ({ children }: { children: ComponentChildren }) => <div class="empty">{children}</div>;
 
