@@ -35,7 +35,7 @@ export const toCrmRecord = (
 export const syncLead = async (
   trigger: { detailType: string; detail: { leadId: string; correlationId: string } },
   deps: { store: LeadStore; crm: Crm; publisher: EventPublisher; now?: () => Date },
-): Promise<{ crmId: string; created: boolean }> => {
+): Promise<{ crmId: string; created: boolean; recordUrl?: string }> => {
   const { leadId, correlationId } = trigger.detail;
   const lead = await deps.store.getLead(leadId);
   if (!lead) throw new PermanentError(`Lead ${leadId} not found`);
@@ -60,6 +60,7 @@ export const syncLead = async (
     crmId: result.crmId,
     created: result.created,
     trigger: trigger.detailType,
+    ...(result.recordUrl && { recordUrl: result.recordUrl }),
   });
   return result;
 };

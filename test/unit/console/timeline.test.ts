@@ -110,13 +110,15 @@ describe("a lead's timeline", () => {
     });
   });
 
-  it('links a booking page and a CRM record when the event carries one, and nothing else', () => {
-    const [offered, synced] = timeline({
+  it('links the booking page and the CRM record an event carries, and nothing that is not a web address', () => {
+    const salesforce = 'https://brightside.my.salesforce.com/lightning/r/Lead/00Q1/view';
+    const [offered, synced, updated] = timeline({
       events: [
         recorded(MeetingSlotsOffered, SAME_SECOND, bookingLinkOffered),
+        recorded(LeadSyncedToCrm, SAME_SECOND, { crm: 'salesforce', crmId: '00Q1', recordUrl: salesforce }),
         {
-          ...recorded(LeadSyncedToCrm, SAME_SECOND),
-          facts: { crm: 'salesforce', crmId: '00Q1', created: true, recordUrl: 'javascript:alert(1)' },
+          ...recorded(LeadSyncedToCrm, '2026-11-21T15:04:07Z'),
+          facts: { crm: 'salesforce', crmId: '00Q1', created: false, recordUrl: 'javascript:alert(1)' },
         },
       ],
     });
@@ -124,8 +126,13 @@ describe("a lead's timeline", () => {
       title: 'Sent the booking link',
       link: { href: bookingLinkOffered.bookingUrl },
     });
-    expect(synced).toMatchObject({ title: 'Created in Salesforce', details: ['record 00Q1'] });
-    expect(synced).not.toHaveProperty('link');
+    expect(synced).toMatchObject({
+      title: 'Created in Salesforce',
+      details: ['record 00Q1', 'after: Lead Scored'],
+      link: { href: salesforce, label: 'open in the CRM' },
+    });
+    expect(updated).toMatchObject({ title: 'Updated in Salesforce' });
+    expect(updated).not.toHaveProperty('link');
   });
 
   it('tells what became of outbound messages: held until when, suppressed and why, delivered, bounced', () => {
