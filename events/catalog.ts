@@ -158,7 +158,10 @@ export const LeadSyncedToCrm = defineEvent(
     created: z.boolean(),
     trigger: z.string().min(1),
     /** Where a person opens the record in the CRM, when the adapter knows it. */
-    recordUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+    recordUrl: z
+      .url({ protocol: /^https?$/ })
+      .max(2048)
+      .optional(),
   }),
 );
 

@@ -137,7 +137,10 @@ export class SalesforceCrm implements Crm {
 
   /** The record in Lightning Experience (the org's own domain redirects to its Lightning host). */
   #recordUrl(id: string): string {
-    const instance = (this.#connection.instanceUrl || this.#settings.SALESFORCE_INSTANCE_URL).replace(/\/$/, '');
+    const instance = (this.#connection.instanceUrl || this.#settings.SALESFORCE_INSTANCE_URL).replace(
+      /\/$/,
+      '',
+    );
     return `${instance}/lightning/r/${this.#settings.SALESFORCE_OBJECT}/${encodeURIComponent(id)}/view`;
   }
 
