@@ -93,6 +93,8 @@ export const LeadScored = defineEvent(
     meeting: MeetingIntent,
     /** This message reports an emergency the lead had not reported before: a rep is alerted at once. */
     emergency: z.boolean().default(false),
+    /** Why the lead scored so, in words (the console's timeline shows them). */
+    reasons: z.array(z.string().max(300)).max(20).optional(),
   }),
 );
 
@@ -192,6 +194,11 @@ export const LeadSyncedToCrm = defineEvent(
     crmId: z.string().min(1),
     created: z.boolean(),
     trigger: z.string().min(1),
+    /** Where a person opens the record in the CRM, when the adapter knows it. */
+    recordUrl: z
+      .url({ protocol: /^https?$/ })
+      .max(2048)
+      .optional(),
   }),
   (detail) => `${detail.correlationId}#${detail.trigger}`,
 );

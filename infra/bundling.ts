@@ -47,13 +47,22 @@ export type BundledCrm = 'auto' | ProviderName<'CRM_PROVIDER'>;
 export const bundleDefines = (crm: BundledCrm = 'auto'): Record<string, string> =>
   crm === 'auto' ? {} : { 'process.env.LEADLINE_BUNDLED_CRM': JSON.stringify(crm) };
 
-export type FunctionKind = 'webhook' | 'subscriber' | 'scheduled';
+export type FunctionKind = 'webhook' | 'subscriber' | 'scheduled' | 'api';
 
 /** Every function in the topology, with its kind: what the bundle check and the tests iterate. */
 export const topologyFunctions = (): { name: string; kind: FunctionKind }[] => [
   ...webhooks.map((w) => ({ name: w.name, kind: 'webhook' as const })),
   ...subscribers.map((s) => ({ name: s.name, kind: 'subscriber' as const })),
   ...scheduled.map((s) => ({ name: s.name, kind: 'scheduled' as const })),
+];
+
+/**
+ * Every function the stack bundles: the topology's, and the console's read API
+ * (`infra/constructs/console.ts`), which is no pipeline step and gets its grants there.
+ */
+export const bundledFunctions = (): { name: string; kind: FunctionKind }[] => [
+  ...topologyFunctions(),
+  { name: 'console-api', kind: 'api' },
 ];
 
 /** The handler file of a topology entry (`functions/<name>/handler.ts`, exporting `handler`). */
@@ -98,13 +107,13 @@ export interface BundleReport {
 }
 
 /**
- * Bundles every topology function as the stack does for `crm` (`leadline:crm`), into
+ * Bundles every function as the stack does for `crm` (`leadline:crm`), into
  * `outdir/<name>/index.mjs`; resolves with each size.
  */
 export const bundleAll = async (outdir: string, crm: BundledCrm = 'auto'): Promise<BundleReport[]> => {
   const { build } = await import('esbuild');
   return Promise.all(
-    topologyFunctions().map(async ({ name, kind }) => {
+    bundledFunctions().map(async ({ name, kind }) => {
       const result = await build(esbuildOptionsFor(name, join(outdir, name), crm));
       const [, output] = Object.entries(result.metafile!.outputs).find(([path]) => path.endsWith('.mjs'))!;
       return {

@@ -124,6 +124,16 @@ export const LeadlineConfig = z.object({
   rawPayloadRetentionDays: z.coerce.number().int().min(1).default(90),
   /** How long the bus's archive keeps events for replay. */
   eventArchiveRetentionDays: z.coerce.number().int().min(1).default(30),
+  /**
+   * The console's sign-in page is `https://<prefix>.auth.<region>.amazoncognito.com`: the prefix is
+   * unique across AWS (default: `leadline-<account id>`). Cognito refuses "aws", "amazon" and "cognito" in it.
+   */
+  consoleDomainPrefix: emptyAsUndefined(
+    z
+      .string()
+      .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'expected lower-case letters, digits and hyphens')
+      .refine((prefix) => !/aws|amazon|cognito/.test(prefix), 'may not contain "aws", "amazon" or "cognito"'),
+  ),
   logRetentionDays: z.coerce
     .number()
     .refine((d) => (logRetentionDays as readonly number[]).includes(d), {

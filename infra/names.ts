@@ -1,5 +1,7 @@
 import { EVENT_BUS_NAME } from '#shared/pipeline.ts';
 
+export { deadLetterQueueName, queueName } from '#shared/pipeline.ts';
+
 /**
  * Physical names the stack gives what people and scripts look up by name: the bus (from the
  * topology), each subscriber's queue and dead-letter queue, and the provider secrets. One
@@ -7,8 +9,6 @@ import { EVENT_BUS_NAME } from '#shared/pipeline.ts';
  */
 export const PREFIX = EVENT_BUS_NAME;
 
-export const queueName = (subscriber: string) => `${PREFIX}-${subscriber}`;
-export const deadLetterQueueName = (subscriber: string) => `${PREFIX}-${subscriber}-dlq`;
 export const secretName = (group: string) => `${PREFIX}/${group}`;
 
 /** `crm-sync` → `CrmSync`: construct ids, output names. */

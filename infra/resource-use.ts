@@ -22,10 +22,11 @@ export const RESOURCE_MODULES: Record<
   keyof ResourceUse,
   { files?: readonly string[]; packages?: readonly string[] }
 > = {
-  // The lead store, and the sandbox adapters that keep their records in the leads table.
+  // The lead store, the leads' recorded history, and the sandbox adapters that keep their records in the leads table.
   leadsTable: {
     files: [
       'shared/adapters/aws/dynamo-lead-store.ts',
+      'shared/adapters/aws/dynamo-lead-history.ts',
       'shared/adapters/sandbox/sandbox-outbox.ts',
       'shared/adapters/sandbox/sandbox-crm.ts',
       'shared/adapters/sandbox/sandbox-calendar.ts',

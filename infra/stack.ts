@@ -10,7 +10,7 @@ import {
 } from 'aws-cdk-lib';
 import { HttpApi, type HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, type EventPattern, Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -27,10 +27,12 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { catalog } from '#events/catalog.ts';
 import { Source } from '#events/envelope.ts';
+import { LEADS_BY_ACTIVITY } from '#shared/adapters/aws/lead-table.ts';
 import { type SecretGroup, secretGroupNames, secretGroups } from '#shared/config/secrets.ts';
 import { scheduled, subscribers, visibilityTimeoutSeconds, webhooks } from '#shared/pipeline.ts';
 import type { BundledCrm } from './bundling.ts';
 import type { ResolvedLeadlineConfig } from './config.ts';
+import { LeadlineConsole } from './constructs/console.ts';
 import { LeadlineEventSchemas } from './constructs/event-schemas.ts';
 import { LeadlineFunction } from './constructs/leadline-function.ts';
 import { LeadlineLogQueries } from './constructs/log-queries.ts';
@@ -73,6 +75,13 @@ export class LeadlineStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryption.AWS_MANAGED,
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // The console lists leads through this index, newest activity first (shared/adapters/aws/lead-table.ts).
+    leadsTable.addGlobalSecondaryIndex({
+      indexName: LEADS_BY_ACTIVITY.indexName,
+      partitionKey: { name: LEADS_BY_ACTIVITY.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: LEADS_BY_ACTIVITY.sortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.ALL,
     });
     const idempotencyTable = new Table(this, 'IdempotencyTable', {
       partitionKey: { name: 'id', type: AttributeType.STRING },
@@ -285,6 +294,28 @@ export class LeadlineStack extends Stack {
       });
       return { entry, fn };
     });
+
+    // --- Console: the browser app on CloudFront, Cognito sign-in, the read API (infra/constructs/console.ts)
+    const leadlineConsole = new LeadlineConsole(this, 'Console', {
+      leadsTable,
+      queues: subscriberResources.map(({ entry, queue, deadLetterQueue }) => ({
+        name: entry.name,
+        queue,
+        deadLetterQueue,
+      })),
+      settings: {
+        LEADS_TABLE_NAME: leadsTable.tableName,
+        IDEMPOTENCY_TABLE_NAME: idempotencyTable.tableName,
+        EVENT_BUS_NAME: bus.eventBusName,
+        BUSINESS_PROFILE: settings.BUSINESS_PROFILE,
+      },
+      accessLogsBucket,
+      domainPrefix: config.consoleDomainPrefix ?? `${PREFIX}-${this.account}`,
+      apiThrottle: config.apiThrottle,
+      logLevel: config.logLevel,
+      logRetention,
+    });
+    this.functions.set('console-api', leadlineConsole.function);
 
     // --- Alarms and dashboard ---------------------------------------------------------------
     const alarmTopic = new Topic(this, 'AlarmTopic', {

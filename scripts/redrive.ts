@@ -12,16 +12,10 @@
  *   while it runs.
  */
 import { pathToFileURL } from 'node:url';
-import {
-  GetQueueAttributesCommand,
-  GetQueueUrlCommand,
-  ListMessageMoveTasksCommand,
-  SQSClient,
-  StartMessageMoveTaskCommand,
-} from '@aws-sdk/client-sqs';
+import { ListMessageMoveTasksCommand, SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
-import { subscribers } from '#shared/pipeline.ts';
-import { deadLetterQueueName, queueName } from '../infra/names.ts';
+import { startDeadLetterMove } from '#shared/adapters/aws/sqs-queue-health.ts';
+import { deadLetterQueueName, subscribers } from '#shared/pipeline.ts';
 import { localRuntimeUrl, readArguments, UsageError, withUsage } from './lib/cli.ts';
 import { loadDotEnv } from './lib/load-dotenv.ts';
 
@@ -34,16 +28,6 @@ export interface RedriveOutcome {
   status?: string;
 }
 
-const queueArnAndDepth = async (client: SQSClient, name: string) => {
-  const { QueueUrl } = await client.send(new GetQueueUrlCommand({ QueueName: name }));
-  const { Attributes } = await client.send(
-    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn', 'ApproximateNumberOfMessages'] }),
-  );
-  const arn = Attributes?.QueueArn;
-  if (!arn) throw new Error(`SQS did not return the ARN of ${name}`);
-  return { arn, depth: Number(Attributes?.ApproximateNumberOfMessages ?? 0) };
-};
-
 /** Starts an SQS message-move task from the subscriber's DLQ to its queue; with `wait`, follows it to its end. */
 export const redriveInAws = async (options: {
   subscriber: string;
@@ -54,26 +38,18 @@ export const redriveInAws = async (options: {
   log?: (line: string) => void;
 }): Promise<RedriveOutcome> => {
   const log = options.log ?? (() => undefined);
-  const [queue, deadLetter] = await Promise.all([
-    queueArnAndDepth(options.client, queueName(options.subscriber)),
-    queueArnAndDepth(options.client, deadLetterQueueName(options.subscriber)),
-  ]);
-  if (deadLetter.depth === 0) {
+  const { queue, deadLetter, taskHandle } = await startDeadLetterMove(options.client, options.subscriber, {
+    ...(options.maxPerSecond !== undefined && { maxPerSecond: options.maxPerSecond }),
+  });
+  if (deadLetter.visible === 0) {
     log(`${deadLetterQueueName(options.subscriber)} is empty: nothing to redrive.`);
     return { subscriber: options.subscriber, messages: 0 };
   }
-  log(`Moving about ${deadLetter.depth} message(s) from ${deadLetter.arn} to ${queue.arn}`);
-  const { TaskHandle } = await options.client.send(
-    new StartMessageMoveTaskCommand({
-      SourceArn: deadLetter.arn,
-      DestinationArn: queue.arn,
-      ...(options.maxPerSecond !== undefined && { MaxNumberOfMessagesPerSecond: options.maxPerSecond }),
-    }),
-  );
+  log(`Moving about ${deadLetter.visible} message(s) from ${deadLetter.arn} to ${queue.arn}`);
   const outcome: RedriveOutcome = {
     subscriber: options.subscriber,
-    messages: deadLetter.depth,
-    ...(TaskHandle && { taskHandle: TaskHandle }),
+    messages: deadLetter.visible,
+    ...(taskHandle && { taskHandle }),
   };
   if (!options.wait) return outcome;
   for (;;) {

@@ -195,6 +195,14 @@ export const subscribers: readonly Subscriber[] = [
     timeoutSeconds: 60,
     secrets: ['twilio'],
   },
+  {
+    ...consumerDefaults,
+    name: 'timeline',
+    description: "Records every event in its lead's history, for the console's timeline.",
+    // Everything on the bus: the history is the console's read model, not a pipeline step.
+    pattern: { source: [Source.inbound, Source.pipeline] },
+    batchSize: 10,
+  },
 ];
 
 /** A function run on a schedule (an EventBridge Scheduler rule in the cloud, a timer locally). */
@@ -243,3 +251,7 @@ export const webhookPath = (name: string): string => {
 export const visibilityTimeoutSeconds = (s: Subscriber) => 6 * s.timeoutSeconds + s.maxBatchingWindowSeconds;
 
 export const EVENT_BUS_NAME = 'leadline';
+
+/** A subscriber's SQS queue and dead-letter queue names (fixed: one Leadline per account and region). */
+export const queueName = (subscriber: string) => `${EVENT_BUS_NAME}-${subscriber}`;
+export const deadLetterQueueName = (subscriber: string) => `${EVENT_BUS_NAME}-${subscriber}-dlq`;

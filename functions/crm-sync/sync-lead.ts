@@ -41,7 +41,7 @@ export const toCrmRecord = (
 export const syncLead = async (
   trigger: { detailType: string; detail: { leadId: string; correlationId: string } },
   deps: { store: LeadStore; crm: Crm; publisher: EventPublisher; now?: () => Date },
-): Promise<{ crmId: string; created: boolean } | { skipped: string }> => {
+): Promise<{ crmId: string; created: boolean; recordUrl?: string } | { skipped: string }> => {
   const { leadId, correlationId } = trigger.detail;
   const lead = await deps.store.getLead(leadId);
   if (!lead) throw new PermanentError(`Lead ${leadId} not found`);
@@ -67,6 +67,7 @@ export const syncLead = async (
     crmId: result.crmId,
     created: result.created,
     trigger: trigger.detailType,
+    ...(result.recordUrl && { recordUrl: result.recordUrl }),
   });
   return result;
 };

@@ -55,6 +55,7 @@ export const scoreQualifiedLead = async (
     previousGrade,
     meeting: event.meeting,
     emergency: event.emergency,
+    reasons: result.reasons,
   });
   return { score: result.score, grade: result.grade, previousGrade };
 };

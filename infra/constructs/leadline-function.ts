@@ -169,10 +169,13 @@ export class LeadlineFunction extends NodejsFunction {
     });
   }
 
-  /** The leads table (`LEADS_TABLE_NAME`): leads, messages, meetings, opt-outs and the sandbox records. */
+  /**
+   * The leads table (`LEADS_TABLE_NAME`): leads, messages, meetings, opt-outs and the sandbox
+   * records. The table itself, not its index: only the console lists leads (`constructs/console.ts`).
+   */
   useLeadsTable(table: ITable): this {
     this.addEnvironment('LEADS_TABLE_NAME', table.tableName);
-    table.grant(this, ...LEADS_TABLE_ACTIONS);
+    this.addToRolePolicy(new PolicyStatement({ actions: LEADS_TABLE_ACTIONS, resources: [table.tableArn] }));
     return this;
   }
 

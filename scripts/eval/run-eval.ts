@@ -2,24 +2,43 @@
  * `npm run eval`: reads the labelled lead messages (`scripts/eval/data`) with the rules qualifier,
  * and with OpenAI too when OPENAI_API_KEY is set, and prints the accuracy of each field on the
  * tuning set and on the held-out set. `--verbose` lists every wrong reading; `--set tune` (or
- * `holdout`) reads one set only.
+ * `holdout`) reads one set only (`--help` says more).
  * Exits 1 when the rules miss the target (≥ 90% on intent, service and urgency, no emergency missed).
  */
-import { parseArgs } from 'node:util';
 import { createOpenAiClient } from '#shared/adapters/openai/client.ts';
 import { OpenAiQualifier, RulesQualifier } from '#shared/adapters/qualifier/index.ts';
 import type { Qualifier } from '#shared/ports/qualifier.ts';
+import { parseCli, UsageError, withUsage } from '../lib/cli.ts';
 import { loadDotEnv } from '../lib/load-dotenv.ts';
 import { evaluate, FIELDS, type SetResult } from './evaluate.ts';
 import { loadSet, type SetName } from './labelled-set.ts';
 import { TARGET } from './target.ts';
 
 loadDotEnv();
-const { values } = parseArgs({
+const EVAL_CLI = {
+  command: 'npm run eval --',
+  usage: `[--verbose] [--set tune|holdout|all]
+Reads the labelled lead messages (scripts/eval/data) with the rules qualifier, and with OpenAI too
+when OPENAI_API_KEY is set, and prints the accuracy of each field on each set. Exits 1 when the
+rules miss the target (≥ ${TARGET.accuracy * 100}% on ${TARGET.fields.join(', ')}, no emergency missed).
+  --verbose      list every wrong reading
+  --set <name>   the set to read: tune, holdout, or all (both, the default); may be repeated`,
   options: {
     verbose: { type: 'boolean', default: false },
     set: { type: 'string', multiple: true },
+    help: { type: 'boolean', short: 'h' },
   },
+} as const;
+const { values } = parseCli(EVAL_CLI);
+const SET_NAMES = ['tune', 'holdout'] as const satisfies readonly SetName[];
+const sets = withUsage(EVAL_CLI, () => {
+  const chosen = new Set<SetName>();
+  for (const given of values.set ?? ['all']) {
+    if (given === 'all') for (const name of SET_NAMES) chosen.add(name);
+    else if ((SET_NAMES as readonly string[]).includes(given)) chosen.add(given as SetName);
+    else throw new UsageError(`--set ${given}: expected tune, holdout or all`);
+  }
+  return SET_NAMES.filter((name) => chosen.has(name));
 });
 
 const percent = (share: number) => `${(share * 100).toFixed(1)}%`.padStart(7);
@@ -48,9 +67,6 @@ if (apiKey) {
   console.log('OPENAI_API_KEY is not set: the rules qualifier only.\n');
 }
 
-const sets = (values.set ?? ['tune', 'holdout']).filter(
-  (set): set is SetName => set === 'tune' || set === 'holdout',
-);
 const header = `${'qualifier'.padEnd(24)} ${'set'.padEnd(8)} ${'n'.padStart(4)} ${FIELDS.map((f) => f.padStart(9)).join(' ')}  emergencies`;
 const rows: string[] = [];
 let missedTarget = false;

@@ -2,9 +2,18 @@ import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+} from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
+import { LEADS_BY_ACTIVITY } from '#shared/adapters/aws/lead-table.ts';
 
 export const LOCAL_REGION = 'us-east-1';
 // s3rver accepts only its own key pair; dynalite and the EventBridge stand-in accept any.
@@ -16,23 +25,58 @@ export interface TableNames {
 }
 
 /**
- * The tables as the stack defines them: the leads table keyed (pk, sk), the idempotency table
- * keyed by Powertools' `id`.
+ * A leads table made before the index existed (an older `.data/`) is rebuilt with it: dynalite
+ * accepts UpdateTable's index creation but never builds the index, so the items are copied out,
+ * the table re-created and the items put back (AWS builds a new index itself).
+ */
+const addMissingLeadIndex = async (
+  client: DynamoDBClient,
+  definition: CreateTableCommandInput & { TableName: string },
+) => {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: definition.TableName }));
+  if (Table?.GlobalSecondaryIndexes?.some((i) => i.IndexName === LEADS_BY_ACTIVITY.indexName)) return;
+  const documents = DynamoDBDocumentClient.from(client);
+  const items: Record<string, unknown>[] = [];
+  for await (const page of paginateScan({ client: documents }, { TableName: definition.TableName })) {
+    items.push(...(page.Items ?? []));
+  }
+  await client.send(new DeleteTableCommand({ TableName: definition.TableName }));
+  await client.send(new CreateTableCommand({ ...definition, BillingMode: 'PAY_PER_REQUEST' }));
+  for (const item of items)
+    await documents.send(new PutCommand({ TableName: definition.TableName, Item: item }));
+};
+
+/**
+ * The tables as the stack defines them: the leads table keyed (pk, sk) with its index of leads by
+ * activity (`shared/adapters/aws/lead-table.ts`), the idempotency table keyed by Powertools' `id`.
  */
 export const createTables = async (endpoint: string, tables: TableNames) => {
   const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const leadsTable = {
+    TableName: tables.leads,
+    AttributeDefinitions: [
+      { AttributeName: 'pk', AttributeType: 'S' as const },
+      { AttributeName: 'sk', AttributeType: 'S' as const },
+      { AttributeName: LEADS_BY_ACTIVITY.partitionKey, AttributeType: 'S' as const },
+      { AttributeName: LEADS_BY_ACTIVITY.sortKey, AttributeType: 'S' as const },
+    ],
+    KeySchema: [
+      { AttributeName: 'pk', KeyType: 'HASH' as const },
+      { AttributeName: 'sk', KeyType: 'RANGE' as const },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: LEADS_BY_ACTIVITY.indexName,
+        KeySchema: [
+          { AttributeName: LEADS_BY_ACTIVITY.partitionKey, KeyType: 'HASH' as const },
+          { AttributeName: LEADS_BY_ACTIVITY.sortKey, KeyType: 'RANGE' as const },
+        ],
+        Projection: { ProjectionType: 'ALL' as const },
+      },
+    ],
+  };
   const definitions = [
-    {
-      TableName: tables.leads,
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' as const },
-        { AttributeName: 'sk', AttributeType: 'S' as const },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' as const },
-        { AttributeName: 'sk', KeyType: 'RANGE' as const },
-      ],
-    },
+    leadsTable,
     {
       TableName: tables.idempotency,
       AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' as const }],
@@ -44,6 +88,7 @@ export const createTables = async (endpoint: string, tables: TableNames) => {
       await client.send(new CreateTableCommand({ ...definition, BillingMode: 'PAY_PER_REQUEST' }));
     } catch (error) {
       if (!(error instanceof ResourceInUseException)) throw error;
+      if (definition === leadsTable) await addMissingLeadIndex(client, leadsTable);
     }
   }
   client.destroy();

@@ -265,6 +265,20 @@ export class DurableQueue {
     return { visible, inFlight, delayed };
   }
 
+  /**
+   * When the oldest message in the queue was sent (epoch ms), in flight or not; undefined when
+   * empty. What SQS reports as ApproximateAgeOfOldestMessage.
+   */
+  oldestSentTimestamp(): number | undefined {
+    const now = this.clock();
+    let oldest: number | undefined;
+    for (const message of this.messages.values()) {
+      if (this.isExpired(message, now)) continue;
+      if (oldest === undefined || message.sentTimestamp < oldest) oldest = message.sentTimestamp;
+    }
+    return oldest;
+  }
+
   /** Earliest time (epoch ms) at which some message is or becomes visible; undefined when empty. */
   nextVisibleAt(): number | undefined {
     let next: number | undefined;

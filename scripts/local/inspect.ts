@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as z from 'zod';
 import { documentClient } from '#shared/adapters/aws/clients.ts';
 import { DynamoLeadStore } from '#shared/adapters/aws/dynamo-lead-store.ts';
-import { SandboxOutbox } from '#shared/adapters/sandbox/sandbox-outbox.ts';
+import { OUTBOX_KINDS, type OutboxFilter, SandboxOutbox } from '#shared/adapters/sandbox/sandbox-outbox.ts';
 import { buildConsentReport, type ConsentReport, timelineToCsv } from '#shared/compliance/consent-report.ts';
 import { normaliseContact } from '#shared/domain/contact.ts';
 import { displayedStatus } from '#shared/domain/lead-status.ts';
@@ -19,7 +20,7 @@ export interface QueueView {
 export interface Inspector {
   leads(): Promise<LeadView[]>;
   lead(leadId: string): Promise<LeadView | undefined>;
-  outbox(): ReturnType<SandboxOutbox['list']>;
+  outbox(filter?: OutboxFilter): ReturnType<SandboxOutbox['list']>;
   /** A contact's consent report (state, ledger and messages); undefined for something that is no contact. */
   consent(contact: string): Promise<ConsentReport | undefined>;
   queues(): QueueView[];
@@ -27,6 +28,25 @@ export interface Inspector {
   redrive(subscriber: string): Promise<number>;
   handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void>;
 }
+
+/**
+ * `/local/outbox?kind=sms&to=+15125550123&since=2026-11-21T15:00:00Z`: `to` is matched as recorded,
+ * a phone number or email in any usual form first normalised (E.164, lower case).
+ */
+const OutboxQuery = z.object({
+  kind: z.enum(OUTBOX_KINDS).optional(),
+  to: z
+    .string()
+    .trim()
+    .min(1)
+    .max(320)
+    .transform((to) => normaliseContact(to)?.value ?? to)
+    .optional(),
+  since: z.iso
+    .datetime({ offset: true })
+    .transform((since) => new Date(since).toISOString())
+    .optional(),
+});
 
 const json = (res: ServerResponse, status: number, body: unknown) => {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
@@ -83,7 +103,7 @@ export const createInspector = (options: {
       );
     },
     lead: view,
-    outbox: () => outboxOf().list(),
+    outbox: (filter) => outboxOf().list(filter),
     consent: async (raw) => {
       const contact = normaliseContact(raw);
       return contact ? buildConsentReport(leadStore(), contact.value) : undefined;
@@ -127,7 +147,17 @@ export const createInspector = (options: {
         const lead = await view(decodeURIComponent(leadMatch[1]!));
         return lead ? json(res, 200, lead) : json(res, 404, { message: `No lead ${leadMatch[1]}` });
       }
-      if (path === '/local/outbox') return json(res, 200, await inspector.outbox());
+      if (path === '/local/outbox') {
+        const query = OutboxQuery.safeParse(
+          Object.fromEntries(new URL(req.url ?? '/', 'http://localhost').searchParams),
+        );
+        if (!query.success) {
+          return json(res, 400, {
+            message: query.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+          });
+        }
+        return json(res, 200, await inspector.outbox(query.data));
+      }
       const consentMatch = /^\/local\/consent\/([^/]+?)(\.csv)?$/.exec(path);
       if (consentMatch) {
         const raw = decodeURIComponent(consentMatch[1]!);
@@ -142,7 +172,7 @@ export const createInspector = (options: {
           '/health',
           '/local/leads',
           '/local/leads/{leadId}',
-          '/local/outbox',
+          '/local/outbox?kind=&to=&since=',
           '/local/consent/{phone or email}[.csv]',
           '/local/queues',
           'POST /local/queues/{subscriber}/redrive',

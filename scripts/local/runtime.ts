@@ -21,6 +21,8 @@ import {
 import { PayloadTooLargeError, readBody, toHttpApiEvent, writeHttpApiResult } from './api-gateway.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startAwsStandIns } from './aws-stand-ins.ts';
 import { LocalBus } from './bus.ts';
+import { createLocalConsole } from './console/console-server.ts';
+import { LiveUpdates, observeBatches } from './console/live-updates.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { DurableQueue } from './durable-queue.ts';
 import type { EventPattern } from './event-pattern.ts';
@@ -259,6 +261,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       queue: opened.get(s.name)!.queue,
     })),
   );
+  // The console hears of every change (server-sent events): events on the bus, webhooks, batches.
+  const live = new LiveUpdates();
   const eventBridge = await startEventBridgeStandIn({
     ...(options.standInPorts?.eventbridge !== undefined && { port: options.standInPorts.eventbridge }),
     region: LOCAL_REGION,
@@ -270,6 +274,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
         trace(
           `event  ${envelope['detail-type']} (lead ${String(leadId)}) → ${matched.join(', ') || 'no subscriber'}`,
         );
+        live.publish({ type: 'event', detailType: envelope['detail-type'], leadId: String(leadId) });
       }
     },
   });
@@ -302,13 +307,24 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
   });
 
   const inspector = createInspector({ tableName: TABLES.leads, queues: opened });
+  const localConsole = createLocalConsole({
+    live,
+    tableName: TABLES.leads,
+    queues: opened,
+    url,
+    publicBaseUrl,
+  });
 
   for (const subscription of subscriptions) {
     const { queue, deadLetter } = opened.get(subscription.name)!;
     const handler = await importHandler<SqsLambdaHandler>(subscription.name);
     const poller = new QueuePoller({
       queue,
-      handler: options.wrapConsumer?.(subscription.name, handler) ?? handler,
+      handler: observeBatches(
+        live,
+        subscription.name,
+        options.wrapConsumer?.(subscription.name, handler) ?? handler,
+      ),
       ...subscription.poller,
       functionName: `leadline-${subscription.name}`,
       queueArn: `arn:aws:sqs:${LOCAL_REGION}:000000000000:${subscription.name}`,
@@ -361,8 +377,10 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       const result = await webhook.handler(event, context);
       trace(`http   ${req.method} ${path} → ${result.statusCode}${refusalReason(result)}`);
       writeHttpApiResult(res, result);
+      live.publish({ type: 'webhook' });
       return;
     }
+    if (await localConsole.handle(req, res, path)) return;
     await inspector.handle(req, res, path);
   };
 

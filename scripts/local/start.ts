@@ -145,6 +145,7 @@ const recovered =
 
 console.log(`
 Leadline is running locally on ${runtime.url} (data in ${resolve(LEADLINE_DATA_DIR)})
+Console:   ${runtime.url}/   (leads, conversations, pipeline health; try it with the simulated phone)
 Providers: ${providerLine}
            (sandbox ones record to ${runtime.url}/local/outbox; set a provider's credentials to use it, see .env.example)
 ${recovered}

@@ -71,4 +71,5 @@ export const MetricName = {
   MediaSkipped: 'MediaSkipped',
   EmailEventsRecorded: 'EmailEventsRecorded',
   EmailAddressesUnreachable: 'EmailAddressesUnreachable',
+  LeadEventsRecorded: 'LeadEventsRecorded',
 } as const;

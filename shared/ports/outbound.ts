@@ -99,7 +99,8 @@ export interface CrmLeadRecord {
 
 export interface Crm {
   readonly provider: string;
-  upsertLead(record: CrmLeadRecord): Promise<{ crmId: string; created: boolean }>;
+  /** `recordUrl`: where a person opens the record in the CRM, when the CRM's address is known. */
+  upsertLead(record: CrmLeadRecord): Promise<{ crmId: string; created: boolean; recordUrl?: string }>;
 }
 
 export interface BusySlot {

@@ -38,7 +38,9 @@ describe('SalesforceCrm (jsforce against a Salesforce fake)', () => {
     const second = await crm.upsertLead(crmLeadRecord({ status: 'booked' }));
 
     expect(first.created).toBe(true);
-    expect(second).toEqual({ crmId: first.crmId, created: false });
+    // The link the console's timeline offers: the record in Lightning, on the org's instance.
+    const recordUrl = `${salesforce.url}/lightning/r/Lead/${first.crmId}/view`;
+    expect(second).toEqual({ crmId: first.crmId, created: false, recordUrl });
     expect(salesforce.recordsOf('Lead')).toHaveLength(1);
     const upserts = salesforce.http.requestsTo('PATCH', LEAD_PATH);
     const last = upserts.at(-1);
@@ -167,7 +169,7 @@ describe('SalesforceCrm (jsforce against a Salesforce fake)', () => {
 
     const again = await crm.upsertLead(crmLeadRecord());
 
-    expect(again).toEqual({ crmId, created: false });
+    expect(again).toMatchObject({ crmId, created: false });
     expect(salesforce.http.requestsTo('GET', LEAD_PATH).at(-1)?.url).toContain('?fields=Id');
   });
 

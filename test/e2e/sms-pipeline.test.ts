@@ -230,7 +230,16 @@ describe('a lead texting the business, on the local runtime', () => {
       deadLettered: number;
     }>;
     expect(queues.map((q) => q.subscriber).sort()).toEqual(
-      ['archive-media', 'auto-respond', 'calendar', 'crm-sync', 'notify', 'qualify', 'score'].sort(),
+      [
+        'archive-media',
+        'auto-respond',
+        'calendar',
+        'crm-sync',
+        'notify',
+        'qualify',
+        'score',
+        'timeline',
+      ].sort(),
     );
     for (const queue of queues) {
       expect(queue.visible).toBe(0);

@@ -6,9 +6,9 @@ import {
   type BundledCrm,
   type BundleReport,
   bundleAll,
+  bundledFunctions,
   ESM_REQUIRE_BANNER,
   esbuildOptionsFor,
-  topologyFunctions,
 } from '../../infra/bundling.ts';
 
 describe('the function bundles (as the stack builds them)', () => {
@@ -22,9 +22,9 @@ describe('the function bundles (as the stack builds them)', () => {
     await rm(outdir, { recursive: true, force: true });
   });
 
-  it('bundles every function in the topology into an ESM file that exports its handler', async () => {
+  it('bundles every function (the topology and the console API) into an ESM file that exports its handler', async () => {
     expect(reports.map((r) => r.name).sort()).toEqual(
-      topologyFunctions()
+      bundledFunctions()
         .map((f) => f.name)
         .sort(),
     );

@@ -58,4 +58,16 @@ describe('the deployment configuration (CDK context)', () => {
     expect(attempt).toThrow(/SMS_PROVIDER: expected one of sandbox, twilio/);
     expect(attempt).toThrow(/leadline:alarmMail: unknown setting/);
   });
+
+  it("takes the console's sign-in domain prefix only as Cognito accepts it", () => {
+    expect(read({ 'leadline:consoleDomainPrefix': 'brightside-leads' }).consoleDomainPrefix).toBe(
+      'brightside-leads',
+    );
+    expect(read({}).consoleDomainPrefix).toBeUndefined();
+    for (const prefix of ['Brightside', 'my-aws-console', '-leads', 'leads_console']) {
+      expect(() => read({ 'leadline:consoleDomainPrefix': prefix }), prefix).toThrow(
+        /leadline:consoleDomainPrefix:/,
+      );
+    }
+  });
 });

@@ -1,11 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import {
-  DeleteCommand,
-  paginateQuery,
-  paginateScan,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, paginateQuery, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Channel } from '#events/envelope.ts';
 import type { ConsentLedgerEntry } from '#shared/compliance/consent-ledger.ts';
 import { isSmsDeliveryFailure, type SmsDelivery, smsDeliveryRanks } from '#shared/domain/sms-delivery.ts';
@@ -38,6 +32,7 @@ import {
   setExpression,
   strip,
 } from './dynamo-table.ts';
+import { LEADS_BY_ACTIVITY } from './lead-table.ts';
 
 const providerMessageKey = (providerMessageId: string) => ({
   pk: `PROVIDERMSG#${providerMessageId}`,
@@ -653,20 +648,24 @@ export class DynamoLeadStore implements LeadStore {
     }
   }
 
+  /** Every lead, latest activity first, through the leads-by-activity index (no table scan). */
   async listLeads(): Promise<Lead[]> {
     const leads: Lead[] = [];
-    const pages = paginateScan(
+    const pages = paginateQuery(
       { client: this.documents },
       {
         TableName: this.tableName,
-        FilterExpression: 'sk = :lead',
-        ExpressionAttributeValues: { ':lead': 'LEAD' },
+        IndexName: LEADS_BY_ACTIVITY.indexName,
+        KeyConditionExpression: '#kind = :lead',
+        ExpressionAttributeNames: { '#kind': LEADS_BY_ACTIVITY.partitionKey },
+        ExpressionAttributeValues: { ':lead': LEADS_BY_ACTIVITY.leadKind },
+        ScanIndexForward: false,
       },
     );
     for await (const page of pages) {
       for (const item of page.Items ?? []) leads.push(strip<Lead & Record<string, unknown>>(item));
     }
-    return leads.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+    return leads;
   }
 
   /** Items of one partition whose sort key starts with `prefix`, in sort-key order. */

@@ -126,13 +126,22 @@ export class SalesforceCrm implements Crm {
     });
   }
 
-  async upsertLead(record: CrmLeadRecord): Promise<{ crmId: string; created: boolean }> {
+  async upsertLead(record: CrmLeadRecord): Promise<{ crmId: string; created: boolean; recordUrl: string }> {
     const saved = await this.#call(() => this.#upsertRecord(record));
     const entries = conversationEntries(record);
     if (this.#settings.SALESFORCE_LOG_TASKS && entries.length > 0) {
       await this.#call(() => this.#upsertTasks(saved.id, entries));
     }
-    return { crmId: saved.id, created: saved.created };
+    return { crmId: saved.id, created: saved.created, recordUrl: this.#recordUrl(saved.id) };
+  }
+
+  /** The record in Lightning Experience (the org's own domain redirects to its Lightning host). */
+  #recordUrl(id: string): string {
+    const instance = (this.#connection.instanceUrl || this.#settings.SALESFORCE_INSTANCE_URL).replace(
+      /\/$/,
+      '',
+    );
+    return `${instance}/lightning/r/${this.#settings.SALESFORCE_OBJECT}/${encodeURIComponent(id)}/view`;
   }
 
   async #upsertRecord(record: CrmLeadRecord): Promise<{ id: string; created: boolean }> {

@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 
-export type OutboxKind = 'sms' | 'email' | 'slack' | 'crm' | 'booking' | 'booking-cancelled';
+export const OUTBOX_KINDS = ['sms', 'email', 'slack', 'crm', 'booking', 'booking-cancelled'] as const;
+export type OutboxKind = (typeof OUTBOX_KINDS)[number];
+
+export interface OutboxFilter {
+  kind?: OutboxKind;
+  to?: string;
+  /** ISO 8601 UTC. */
+  since?: string;
+}
 
 export interface OutboxEntry {
   id: string;
@@ -37,17 +45,31 @@ export class SandboxOutbox {
     return full;
   }
 
-  /** Entries oldest first; with `since`, only those recorded at or after it. */
-  async list(options: { since?: Date } = {}): Promise<OutboxEntry[]> {
+  /**
+   * What was recorded, oldest first; only entries of `kind`, to `to` (exactly as recorded: E.164
+   * phone, lower-cased email, channel or record id) and at or after `since` (ISO 8601 UTC) when given.
+   */
+  async list(filter: OutboxFilter = {}): Promise<OutboxEntry[]> {
+    const conditions = [...(filter.kind ? ['#kind = :kind'] : []), ...(filter.to ? ['#to = :to'] : [])];
     const entries: OutboxEntry[] = [];
     const pages = paginateQuery(
       { client: this.documents },
       {
         TableName: this.tableName,
-        KeyConditionExpression: options.since ? 'pk = :pk AND sk >= :since' : 'pk = :pk',
+        // The sort key starts with the time it was recorded, so `since` is a key condition.
+        KeyConditionExpression: filter.since ? 'pk = :pk AND sk >= :since' : 'pk = :pk',
+        ...(conditions.length > 0 && {
+          FilterExpression: conditions.join(' AND '),
+          ExpressionAttributeNames: {
+            ...(filter.kind && { '#kind': 'kind' }),
+            ...(filter.to && { '#to': 'to' }),
+          },
+        }),
         ExpressionAttributeValues: {
           ':pk': 'OUTBOX',
-          ...(options.since && { ':since': options.since.toISOString() }),
+          ...(filter.since && { ':since': filter.since }),
+          ...(filter.kind && { ':kind': filter.kind }),
+          ...(filter.to && { ':to': filter.to }),
         },
         ConsistentRead: true,
       },

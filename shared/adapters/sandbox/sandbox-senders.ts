@@ -43,7 +43,7 @@ const findRecorded = async (
   kind: OutboxKind,
   lookup: SentLookup,
 ): Promise<SentMessage | null> => {
-  const entry = (await outbox.list({ since: lookup.since })).find(
+  const entry = (await outbox.list({ since: lookup.since.toISOString() })).find(
     (e) => e.kind === kind && e.to === lookup.to && e.details.reference === lookup.reference,
   );
   const providerMessageId = entry?.details.providerMessageId;

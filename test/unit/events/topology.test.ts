@@ -16,9 +16,12 @@ import { allEvents, sampleEnvelope } from '#events/samples.ts';
 import { subscribers, visibilityTimeoutSeconds } from '#shared/pipeline.ts';
 import { assertValidEventPattern, matchesEventPattern } from '../../../scripts/local/event-pattern.ts';
 
+/** The timeline takes every event (the console's history); the pipeline steps are routed. */
+const HISTORY = 'timeline';
+
 const routedTo = (envelope: unknown) =>
   subscribers
-    .filter((s) => matchesEventPattern(s.pattern as never, envelope))
+    .filter((s) => s.name !== HISTORY && matchesEventPattern(s.pattern as never, envelope))
     .map((s) => s.name)
     .sort();
 
@@ -26,6 +29,16 @@ describe('the event catalog and the topology', () => {
   it('has a sample of every event that its schema accepts', () => {
     for (const event of allEvents) {
       expect(() => sampleEnvelope(event as never)).not.toThrow();
+    }
+  });
+
+  it("records every event of the catalog in its lead's history", () => {
+    const timeline = subscribers.find((s) => s.name === HISTORY)!;
+    for (const event of allEvents) {
+      expect(
+        matchesEventPattern(timeline.pattern as never, sampleEnvelope(event as never)),
+        event.detailType,
+      ).toBe(true);
     }
   });
 
