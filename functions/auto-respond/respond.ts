@@ -8,6 +8,7 @@ import type {
   MeetingCancelled,
   MeetingSlotsOffered,
 } from '#events/catalog.ts';
+import { now as clockNow } from '#shared/clock.ts';
 import type { BusinessProfile } from '#shared/config/business-profile.ts';
 import { upcomingMeeting } from '#shared/domain/facts.ts';
 import { missingDetails, type ReplyContext, type ReplyKind } from '#shared/domain/reply.ts';
@@ -82,7 +83,7 @@ export const respond = async (
     patienceMs: deps.settlePatienceMs,
   });
   for (let round = 1; ; round++) {
-    const awaited = awaitedInBurst(messages, detail.messageId, deps.now?.() ?? new Date());
+    const awaited = awaitedInBurst(messages, detail.messageId, deps.now?.() ?? clockNow());
     if (awaited.length > 0) {
       // Answering now could answer twice (an action still to come) or miss facts: later, once read.
       throw new TransientError(
@@ -145,7 +146,7 @@ const compose = async (
   const q = lead.qualification;
   const { known } = lead;
   const meetings = await deps.store.getMeetings(lead.leadId);
-  const now = new Date(answered?.at ?? Date.now());
+  const now = answered?.at ? new Date(answered.at) : clockNow();
   // The meeting this message cancelled or released, for "your visit on … is cancelled".
   const released = meetings.find((m) => m.cancelled?.messageId === detail.messageId);
   const context: ReplyContext = {

@@ -1,5 +1,6 @@
 import type * as z from 'zod';
 import { type LeadScored, MeetingBooked, MeetingCancelled, MeetingSlotsOffered } from '#events/catalog.ts';
+import { now as clockNow } from '#shared/clock.ts';
 import type { BusinessProfile } from '#shared/config/business-profile.ts';
 import { assignRep } from '#shared/domain/assign-rep.ts';
 import { upcomingMeeting } from '#shared/domain/facts.ts';
@@ -93,7 +94,7 @@ export const offerOrBook = async (event: Scored, deps: CalendarDeps): Promise<Ca
         end: slot.end,
         repId,
         calendarEventId: eventId,
-        bookedAt: (deps.now?.() ?? new Date()).toISOString(),
+        bookedAt: (deps.now?.() ?? clockNow()).toISOString(),
       });
       await deps.store.updateLead(lead.leadId, { status: 'booked', offeredSlots: [] });
       await deps.publisher.publish(MeetingBooked, {
@@ -123,7 +124,7 @@ const offer = async (
   calendar: CalendarPort,
   reason: 'requested' | 'slot-taken' | 'no-match' | 'rescheduled',
 ): Promise<CalendarOutcome> => {
-  const from = deps.now?.() ?? new Date();
+  const from = deps.now?.() ?? clockNow();
   // What the lead asked for ("Tuesday afternoon") when they asked for a meeting or a move.
   const q = lead.qualification;
   const preference: SlotPreference | undefined =
@@ -197,7 +198,7 @@ const changeMeeting = async (
   calendar: CalendarPort,
   change: 'cancel' | 'reschedule',
 ): Promise<CalendarOutcome> => {
-  const now = deps.now?.() ?? new Date();
+  const now = deps.now?.() ?? clockNow();
   const meetings = await deps.store.getMeetings(lead.leadId);
   const target: Meeting | undefined =
     meetings.find((m) => m.cancelled?.messageId === event.messageId) ?? upcomingMeeting(meetings, now);

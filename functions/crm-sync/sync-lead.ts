@@ -1,4 +1,5 @@
 import { LeadSyncedToCrm } from '#events/catalog.ts';
+import { now } from '#shared/clock.ts';
 import { displayedStatus, hasEnquired } from '#shared/domain/lead-status.ts';
 import { PermanentError } from '#shared/ports/errors.ts';
 import type { EventPublisher } from '#shared/ports/event-publisher.ts';
@@ -56,7 +57,7 @@ export const syncLead = async (
     crm: {
       provider: deps.crm.provider,
       id: result.crmId,
-      syncedAt: (deps.now?.() ?? new Date()).toISOString(),
+      syncedAt: (deps.now?.() ?? now()).toISOString(),
     },
   });
   await deps.publisher.publish(LeadSyncedToCrm, {

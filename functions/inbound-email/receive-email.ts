@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { now } from '#shared/clock.ts';
 import { maskEmail, parseEmailAddress, parseMailboxes } from '#shared/domain/email-address.ts';
 import { extractLeadText } from '#shared/domain/email-text.ts';
 import { leadIdOf } from '#shared/domain/lead-id.ts';
@@ -69,7 +70,7 @@ export const receiveEmail = async (
   const providerMessageId = email.messageId ?? `sha256:${createHash('sha256').update(body).digest('hex')}`;
   const messageId = `email-${createHash('sha256').update(providerMessageId).digest('hex').slice(0, 24)}`;
   const leadId = leadIdOf(sender.address);
-  const receivedAt = (deps.now?.() ?? new Date()).toISOString();
+  const receivedAt = (deps.now?.() ?? now()).toISOString();
   const day = receivedAt.slice(0, 10).replaceAll('-', '/');
 
   const rawPayloadKey = `inbound/email/${day}/${messageId}/payload.multipart`;

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { readSignedTwilioForm } from '#shared/adapters/twilio/twilio-webhook.ts';
+import { now } from '#shared/clock.ts';
 import { leadIdForContact, maskPhone, normalisePhone } from '#shared/domain/contact.ts';
 import { readTextingSender } from '#shared/domain/texting-address.ts';
 import type { InboundMessage, PublishOutcome } from '#shared/inbound/publish-inbound.ts';
@@ -65,7 +66,7 @@ export const receiveSms = async (
     from,
     to: normalisePhone(sms.to.replace(/^whatsapp:/i, '')) ?? sms.to,
     body: sms.body,
-    receivedAt: (deps.now?.() ?? new Date()).toISOString(),
+    receivedAt: (deps.now?.() ?? now()).toISOString(),
     media: sms.media,
     ...(sms.optOutType && { optOutType: sms.optOutType }),
     ...(sms.fromState && { fromState: sms.fromState }),

@@ -1,5 +1,6 @@
 import type * as z from 'zod';
 import { type LeadScored, type MeetingBooked, type MeetingCancelled, RepNotified } from '#events/catalog.ts';
+import { now } from '#shared/clock.ts';
 import { decideRepNotifyTime } from '#shared/compliance/rep-notify-hours.ts';
 import type { BusinessProfile, Rep } from '#shared/config/business-profile.ts';
 import { assignRep } from '#shared/domain/assign-rep.ts';
@@ -210,7 +211,7 @@ export const notifyRep = async (
       const to = rep.phone;
       if (!to) throw new PermanentError(`Rep ${rep.id} wants SMS but has no phone`);
       const when = decideRepNotifyTime({
-        now: deps.now?.() ?? new Date(),
+        now: deps.now?.() ?? now(),
         rep,
         profile: deps.profile,
         alert,

@@ -1,5 +1,6 @@
 import type * as z from 'zod';
 import { type LeadQualified, LeadScored } from '#events/catalog.ts';
+import { now } from '#shared/clock.ts';
 import type { BusinessProfile } from '#shared/config/business-profile.ts';
 import { assignRep } from '#shared/domain/assign-rep.ts';
 import type { Qualification } from '#shared/domain/qualification.ts';
@@ -37,7 +38,7 @@ export const scoreQualifiedLead = async (
     result = scoreFacts(current, messages, deps.profile);
     previousGrade = current.score?.grade ?? 'none';
     return {
-      score: { ...result, at: (deps.now?.() ?? new Date()).toISOString() },
+      score: { ...result, at: (deps.now?.() ?? now()).toISOString() },
       ...(!current.assignedRepId && {
         assignedRepId: assignRep(deps.profile, current.known.service ?? current.qualification?.service).id,
       }),

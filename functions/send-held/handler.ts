@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
+import { now } from '#shared/clock.ts';
 import { createObservability, MetricName, observabilityMiddleware } from '#shared/lambda/observability.ts';
 import { announceReplySent } from '#shared/messaging/reply-sent.ts';
 import { eventPublisher } from '#shared/wiring/core.ts';
@@ -17,7 +18,7 @@ const sendHeld = async (_event: ScheduledEvent) => {
     smsNumber: identitySettings().BUSINESS_SMS_NUMBER,
     publisher: eventPublisher(),
     logger,
-    now: new Date(),
+    now: now(),
   });
   if (repTexts > 0) metrics.addMetric(MetricName.RepsNotified, 'Count', repTexts);
   const dispatched = await leadMessenger().dispatchHeld();

@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod';
 import { readSignedTwilioForm } from '#shared/adapters/twilio/twilio-webhook.ts';
+import { now } from '#shared/clock.ts';
 import { recordConsentSignal } from '#shared/compliance/consent-record.ts';
 import { maskPhone, normalisePhone } from '#shared/domain/contact.ts';
 import { isSmsDeliveryStatus, type SmsDeliveryStatus } from '#shared/domain/sms-delivery.ts';
@@ -75,7 +76,7 @@ export const recordStatus = async (
     return { outcome: 'ignored' };
   }
 
-  const at = (deps.now?.() ?? new Date()).toISOString();
+  const at = (deps.now?.() ?? now()).toISOString();
   const { outcome, message } = await deps.store.recordSmsDelivery(messageSid, {
     status,
     at,

@@ -9,6 +9,7 @@ import type {
   Context,
   ScheduledEvent,
 } from 'aws-lambda';
+import { now } from '#shared/clock.ts';
 import {
   EVENT_BUS_NAME,
   type Subscriber,
@@ -29,7 +30,9 @@ import type { EventPattern } from './event-pattern.ts';
 import { type EventBridgeEnvelope, startEventBridgeStandIn } from './eventbridge-stand-in.ts';
 import { createInspector, type Inspector } from './inspect.ts';
 import { lambdaContext } from './lambda-context.ts';
+import { handleClockRequest, type LocalClock, openLocalClock } from './local-clock.ts';
 import { type PollerLogEntry, QueuePoller, type SqsLambdaHandler } from './queue-poller.ts';
+import { type SchedulerStandIn, startSchedulerStandIn } from './scheduler-stand-in.ts';
 
 /** Settings a developer gets when none are configured; never used by a deployed stack. */
 export const DEV_DEFAULTS = {
@@ -60,6 +63,11 @@ export interface LocalRuntimeOptions {
   wrapConsumer?: (name: string, handler: SqsLambdaHandler) => SqsLambdaHandler;
   /** One line per event and per failed batch. */
   trace?: (line: string) => void;
+  /**
+   * Where the pipeline's clock starts (ISO 8601): a test of a follow-up cadence starts on a known
+   * weekday morning. Only forward: a data folder whose clock is past it keeps its own.
+   */
+  clockStart?: string;
   /** Fixed loopback ports for the AWS stand-ins (default: free ones), so other tools can attach. */
   standInPorts?: { dynamodb?: number | undefined; s3?: number | undefined; eventbridge?: number | undefined };
 }
@@ -120,6 +128,10 @@ export interface LocalRuntime {
   queues: ReadonlyMap<string, { queue: DurableQueue; deadLetter: DurableQueue; poller: QueuePoller }>;
   /** The AWS stand-ins the functions reach, for other tools (AWS CLI, NoSQL Workbench) to attach to. */
   standIns: StandIns;
+  /** The pipeline's clock: read it, move it forward (due timers fire, scheduled functions run). */
+  clock: LocalClock;
+  /** The EventBridge Scheduler stand-in's pending one-time schedules (timers). */
+  schedules: SchedulerStandIn;
   /** Messages in flight when the runtime last stopped (a crash), made visible again at start. */
   releasedInFlight: number;
   /** Resolves once every queue is empty and no function is running. */
@@ -132,6 +144,7 @@ type ScheduledHandler = (event: ScheduledEvent, context: Context) => Promise<unk
 /** Runs each scheduled function at start and then at its rate, never two runs of one at once. */
 const startSchedules = async (options: LocalRuntimeOptions, trace: (line: string) => void) => {
   const timers: NodeJS.Timeout[] = [];
+  const runs: Array<() => void> = [];
   const running = new Set<Promise<void>>();
   for (const fn of scheduled) {
     const handler = await importHandler<ScheduledHandler>(fn.name);
@@ -139,7 +152,7 @@ const startSchedules = async (options: LocalRuntimeOptions, trace: (line: string
     const run = () => {
       if (busy) return;
       busy = true;
-      const time = new Date();
+      const time = now();
       const event: ScheduledEvent = {
         version: '0',
         id: randomUUID(),
@@ -169,9 +182,16 @@ const startSchedules = async (options: LocalRuntimeOptions, trace: (line: string
       running.add(done);
     };
     run();
+    runs.push(run);
     timers.push(setInterval(run, 1000 * (options.scheduleIntervalSeconds ?? scheduleIntervalSeconds(fn))));
   }
   return {
+    /** Runs every scheduled function once now (as its next tick would), waiting for the runs. */
+    runAll: async () => {
+      await Promise.all(running);
+      for (const run of runs) run();
+      await Promise.all(running);
+    },
     stop: async () => {
       for (const timer of timers) clearInterval(timer);
       await Promise.all(running);
@@ -267,16 +287,25 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     ...(options.standInPorts?.eventbridge !== undefined && { port: options.standInPorts.eventbridge }),
     region: LOCAL_REGION,
     eventBusName: EVENT_BUS_NAME,
-    onEvents: async (envelopes: EventBridgeEnvelope[]) => {
-      for (const envelope of envelopes) {
-        const matched = await bus.publish(envelope);
-        const leadId = (envelope.detail as { leadId?: unknown }).leadId;
-        trace(
-          `event  ${envelope['detail-type']} (lead ${String(leadId)}) → ${matched.join(', ') || 'no subscriber'}`,
-        );
-        live.publish({ type: 'event', detailType: envelope['detail-type'], leadId: String(leadId) });
-      }
-    },
+    onEvents: (envelopes: EventBridgeEnvelope[]) => publishToBus(envelopes),
+  });
+
+  const clock = await openLocalClock(dataDir, options.clockStart);
+  const publishToBus = async (envelopes: EventBridgeEnvelope[]) => {
+    for (const envelope of envelopes) {
+      const matched = await bus.publish(envelope);
+      const leadId = (envelope.detail as { leadId?: unknown }).leadId;
+      trace(
+        `event  ${envelope['detail-type']} (lead ${String(leadId)}) → ${matched.join(', ') || 'no subscriber'}`,
+      );
+      live.publish({ type: 'event', detailType: envelope['detail-type'], leadId: String(leadId) });
+    }
+  };
+  const scheduler = await startSchedulerStandIn({
+    dir: join(dataDir, 'schedules'),
+    region: LOCAL_REGION,
+    onEvents: publishToBus,
+    logger: (message, error) => trace(`failed scheduler: ${message}: ${(error as Error).message}`),
   });
 
   const publicBaseUrl = options.publicBaseUrl ?? url;
@@ -290,6 +319,10 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     AWS_ENDPOINT_URL_DYNAMODB: aws.dynamoEndpoint,
     AWS_ENDPOINT_URL_S3: aws.s3Endpoint,
     AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.url,
+    AWS_ENDPOINT_URL_SCHEDULER: scheduler.url,
+    SCHEDULER_GROUP_NAME: EVENT_BUS_NAME,
+    SCHEDULER_TARGET_ROLE_ARN: `arn:aws:iam::000000000000:role/${EVENT_BUS_NAME}-scheduler`,
+    EVENT_BUS_ARN: `arn:aws:events:${LOCAL_REGION}:000000000000:event-bus/${EVENT_BUS_NAME}`,
     S3_FORCE_PATH_STYLE: 'true',
     // The S3 stand-in does not decode aws-chunked uploads; only send checksums S3 requires.
     AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
@@ -307,6 +340,18 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
   });
 
   const inspector = createInspector({ tableName: TABLES.leads, queues: opened });
+  // Set once the scheduled functions are loaded: moving the clock runs them too.
+  let runScheduled = async () => undefined as void;
+  const localClock: LocalClock = {
+    ...clock,
+    advance: async (ms) => {
+      const moved = await clock.advance(ms);
+      const fired = await scheduler.fireDue();
+      await runScheduled();
+      trace(`clock  now ${moved.now} (+${ms} ms): ${fired} timer(s) fired`);
+      return { ...moved, fired };
+    },
+  };
   const localConsole = createLocalConsole({
     live,
     tableName: TABLES.leads,
@@ -381,17 +426,21 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       return;
     }
     if (await localConsole.handle(req, res, path)) return;
+    if (await handleClockRequest(req, res, path, localClock, scheduler)) return;
     await inspector.handle(req, res, path);
   };
 
   for (const { poller } of queues.values()) poller.start();
   const schedules = await startSchedules(options, trace);
+  runScheduled = schedules.runAll;
   handleRequest = serve;
 
   return {
     url,
     port,
     inspector,
+    clock: localClock,
+    schedules: scheduler,
     subscriptions,
     queues,
     standIns: {
@@ -426,6 +475,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
         server.closeAllConnections();
       });
       await schedules.stop();
+      await scheduler.close();
       for (const { poller } of queues.values()) await poller.stop();
       await eventBridge.close();
       for (const { queue, deadLetter } of queues.values()) {

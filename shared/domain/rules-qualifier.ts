@@ -1,3 +1,4 @@
+import { now } from '#shared/clock.ts';
 import { decideConsentKeyword } from '#shared/compliance/consent-keywords.ts';
 import { findEmailInText, findPhoneInText } from '#shared/domain/contact.ts';
 import {
@@ -73,7 +74,7 @@ export function qualifyByRules(input: QualificationInput): Qualification {
   if (isWrongNumber(body, service)) return empty('wrong_number');
 
   const timeZone = input.timeZone ?? 'UTC';
-  const receivedAt = input.receivedAt ? new Date(input.receivedAt) : new Date();
+  const receivedAt = input.receivedAt ? new Date(input.receivedAt) : now();
   const questions = readQuestions(read);
   const timing = readTiming(read, {
     language: LEXICON_LANGUAGES.has(language) ? (language as LexiconLanguage) : 'en',

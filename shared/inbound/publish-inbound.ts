@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
 import { LeadMessageReceived } from '#events/catalog.ts';
+import { now as clockNow } from '#shared/clock.ts';
 import { attachmentsAsMedia } from '#shared/domain/mail/attachments.ts';
 import { consentKeyword } from '#shared/domain/opt-out.ts';
 import { WebhookRejection } from '#shared/lambda/http.ts';
@@ -52,7 +53,7 @@ export const createInboundPublisher = (deps: {
   clock?: () => Date;
 }) => {
   let context: Context | undefined;
-  const now = () => deps.clock?.() ?? new Date();
+  const now = () => deps.clock?.() ?? clockNow();
 
   const publish = async (message: InboundMessage): Promise<PublishOutcome> => {
     const parsed = LeadMessageReceived.schema.safeParse(message);

@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import type { Channel } from '#events/envelope.ts';
+import { now } from '#shared/clock.ts';
 import {
   consentAllows,
   recordConsentSignal,
@@ -223,7 +224,7 @@ export class LeadMessenger {
   }
 
   private now() {
-    return this.deps.clock?.() ?? new Date();
+    return this.deps.clock?.() ?? now();
   }
 
   private claimUntil(): Date {

@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DeleteCommand, paginateQuery, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Channel } from '#events/envelope.ts';
+import { now } from '#shared/clock.ts';
 import type { ConsentLedgerEntry } from '#shared/compliance/consent-ledger.ts';
 import { isSmsDeliveryFailure, type SmsDelivery, smsDeliveryRanks } from '#shared/domain/sms-delivery.ts';
 import type {
@@ -69,7 +70,7 @@ export class DynamoLeadStore implements LeadStore {
   constructor(
     documents: DynamoDBDocumentClient,
     tableName: string,
-    private readonly clock: () => Date = () => new Date(),
+    private readonly clock: () => Date = now,
   ) {
     this.table = new LeadsTable(documents, tableName);
     this.documents = documents;

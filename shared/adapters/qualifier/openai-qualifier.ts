@@ -3,6 +3,7 @@ import { zodResponseFormat } from 'openai/helpers/zod';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { toOpenAiError } from '#shared/adapters/openai/errors.ts';
 import { clip, DATA_CLOSE, DATA_OPEN, leadDataMessage } from '#shared/adapters/openai/lead-data.ts';
+import { now } from '#shared/clock.ts';
 import { Qualification, type QualificationInput } from '#shared/domain/qualification.ts';
 import { PermanentError } from '#shared/ports/errors.ts';
 import type { QualificationResult, Qualifier } from '#shared/ports/qualifier.ts';
@@ -95,7 +96,7 @@ function withinContext(input: QualificationInput, qualification: Qualification):
 
 /** When the message arrived, as a person in the business's zone would say it. */
 function arrival(input: QualificationInput): string {
-  const at = input.receivedAt ? new Date(input.receivedAt) : new Date();
+  const at = input.receivedAt ? new Date(input.receivedAt) : now();
   const timeZone = input.timeZone ?? 'UTC';
   const local = new Intl.DateTimeFormat('en-US', {
     timeZone,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { now } from '#shared/clock.ts';
 
 export const OUTBOX_KINDS = ['sms', 'email', 'slack', 'crm', 'booking', 'booking-cancelled'] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
@@ -31,7 +32,7 @@ export class SandboxOutbox {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly clock: () => Date = () => new Date(),
+    private readonly clock: () => Date = now,
   ) {}
 
   async record(entry: Omit<OutboxEntry, 'id' | 'at'> & { id?: string }): Promise<OutboxEntry> {
