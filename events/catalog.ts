@@ -209,9 +209,54 @@ export const RepNotified = defineEvent(
   DetailBase.extend({
     repId: z.string().min(1),
     via: z.enum(['slack', 'email', 'sms']),
-    reason: z.enum(['hot-lead', 'emergency', 'meeting-booked', 'meeting-cancelled', 'meeting-moved']),
+    reason: z.enum([
+      'hot-lead',
+      'emergency',
+      'meeting-booked',
+      'meeting-cancelled',
+      'meeting-moved',
+      'missed-call',
+    ]),
   }),
   (detail) => `${detail.correlationId}#${detail.repId}#${detail.reason}`,
+);
+
+/** How Twilio says a forwarded call ended without anyone answering (`<Dial>`'s `DialCallStatus`). */
+export const MissedDialStatus = z.enum(['no-answer', 'busy', 'failed', 'canceled']);
+
+export const CallMissed = defineEvent(
+  Source.inbound,
+  'Call Missed',
+  DetailBase.extend({
+    /** `call-<CallSid>`: one missed call, whatever Twilio retries. */
+    messageId: z.string().min(1),
+    callSid: z.string().min(1),
+    /** The caller, E.164. */
+    from: z.string().min(1),
+    /** The business number called. */
+    to: z.string().min(1),
+    dialCallStatus: MissedDialStatus,
+    receivedAt: z.iso.datetime(),
+    /** US state the carrier reports for the caller, for the lead's time zone. */
+    fromState: z.string().max(50).optional(),
+  }),
+);
+
+export const MissedCallHandled = defineEvent(
+  Source.pipeline,
+  'Missed Call Handled',
+  DetailBase.extend({
+    messageId: z.string().min(1),
+    channel: Channel,
+    /** The rep who owns the caller. */
+    repId: z.string().min(1),
+    /**
+     * What the caller got: a text now, a text held for the calling window, nothing because they
+     * opted out (or the text was refused), or nothing because the number takes no texts (a landline).
+     */
+    textBack: z.enum(['sent', 'held', 'suppressed', 'not-textable']),
+    reason: z.string().max(500).optional(),
+  }),
 );
 
 export const catalog = {
@@ -227,6 +272,8 @@ export const catalog = {
   ReplySent,
   LeadSyncedToCrm,
   RepNotified,
+  CallMissed,
+  MissedCallHandled,
 } as const;
 
 export type EventName = keyof typeof catalog;

@@ -83,6 +83,24 @@ const defaults = {
   },
   'Lead Synced To CRM': { ...base, crm: 'sandbox', crmId: 'crm-1', created: true, trigger: 'Lead Scored' },
   'Rep Notified': { ...base, repId: 'rep-dana', via: 'slack', reason: 'hot-lead' },
+  'Call Missed': {
+    ...base,
+    correlationId: 'call-CA0123456789',
+    messageId: 'call-CA0123456789',
+    callSid: 'CA0123456789',
+    from: '+15125550123',
+    to: '+15125550100',
+    dialCallStatus: 'no-answer',
+    receivedAt: '2026-11-21T15:04:05.000Z',
+  },
+  'Missed Call Handled': {
+    ...base,
+    correlationId: 'call-CA0123456789',
+    messageId: 'call-CA0123456789',
+    channel: 'sms',
+    repId: 'rep-dana',
+    textBack: 'sent',
+  },
 } as const;
 
 /** Overrides for `Meeting Slots Offered` when the business uses a booking link: no slots, the link. */

@@ -1,4 +1,5 @@
 import {
+  CallMissed,
   HelpRequested,
   LeadMessageReceived,
   LeadOptedIn,
@@ -8,6 +9,7 @@ import {
   MeetingBooked,
   MeetingCancelled,
   MeetingSlotsOffered,
+  MissedCallHandled,
   ReplySent,
 } from '#events/catalog.ts';
 import { Source } from '#events/envelope.ts';
@@ -73,6 +75,24 @@ export const webhooks: readonly Webhook[] = [
     name: 'sms-status',
     method: 'POST',
     path: '/webhooks/twilio/status',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    secrets: ['twilio'],
+  },
+  {
+    // Twilio Voice: a call to the business number is forwarded to the business's line.
+    name: 'voice',
+    method: 'POST',
+    path: '/webhooks/twilio/voice',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    secrets: ['twilio'],
+  },
+  {
+    // Twilio's <Dial action>: how the forwarded call ended; a missed one is texted back.
+    name: 'dial-status',
+    method: 'POST',
+    path: '/webhooks/twilio/voice/dial-status',
     timeoutSeconds: 10,
     memoryMb: 512,
     secrets: ['twilio'],
@@ -177,10 +197,19 @@ export const subscribers: readonly Subscriber[] = [
         },
         // An emergency reported in a lead that was hot already still reaches a person at once.
         { 'detail-type': types(LeadScored), detail: { emergency: [true] } },
-        { 'detail-type': types(MeetingBooked, MeetingCancelled) },
+        { 'detail-type': types(MeetingBooked, MeetingCancelled, MissedCallHandled) },
       ],
     },
     secrets: ['slack', 'sendgrid', 'twilio'],
+  },
+  {
+    ...consumerDefaults,
+    name: 'missed-call',
+    description: 'Texts back a caller nobody answered, once per call, and tells the rep.',
+    pattern: { source: [Source.inbound], 'detail-type': types(CallMissed) },
+    // One call at a time, like replies: a slow provider never holds a batch of callers.
+    batchSize: 1,
+    secrets: ['twilio'],
   },
   {
     ...consumerDefaults,

@@ -1,4 +1,4 @@
-import { LeadScored, MeetingBooked, MeetingCancelled } from '#events/catalog.ts';
+import { LeadScored, MeetingBooked, MeetingCancelled, MissedCallHandled } from '#events/catalog.ts';
 import { MetricName } from '#shared/lambda/observability.ts';
 import { createConsumerHandler } from '#shared/lambda/sqs-consumer.ts';
 import { chatOnFirstPost } from '#shared/wiring/chat.ts';
@@ -12,7 +12,7 @@ const profile = businessProfile();
 
 export const handler = createConsumerHandler({
   name: 'notify',
-  accepts: [LeadScored, MeetingBooked, MeetingCancelled],
+  accepts: [LeadScored, MeetingBooked, MeetingCancelled, MissedCallHandled],
   process: async (event, { logger, metrics }) => {
     const { rep, heldUntil } = await notifyRep(event, {
       store: leadStore(),

@@ -1,5 +1,11 @@
 import type * as z from 'zod';
-import { type LeadScored, type MeetingBooked, type MeetingCancelled, RepNotified } from '#events/catalog.ts';
+import {
+  type LeadScored,
+  type MeetingBooked,
+  type MeetingCancelled,
+  type MissedCallHandled,
+  RepNotified,
+} from '#events/catalog.ts';
 import { now } from '#shared/clock.ts';
 import { decideRepNotifyTime } from '#shared/compliance/rep-notify-hours.ts';
 import type { BusinessProfile, Rep } from '#shared/config/business-profile.ts';
@@ -13,7 +19,17 @@ import type { ChatMessage, ChatPoster, EmailSender, SmsSender } from '#shared/po
 export type NotifyTrigger =
   | { detailType: 'Lead Scored'; detail: z.infer<(typeof LeadScored)['schema']> }
   | { detailType: 'Meeting Booked'; detail: z.infer<(typeof MeetingBooked)['schema']> }
-  | { detailType: 'Meeting Cancelled'; detail: z.infer<(typeof MeetingCancelled)['schema']> };
+  | { detailType: 'Meeting Cancelled'; detail: z.infer<(typeof MeetingCancelled)['schema']> }
+  | { detailType: 'Missed Call Handled'; detail: z.infer<(typeof MissedCallHandled)['schema']> };
+
+/** What the rep is asked to do after a missed call, by what the caller got. */
+const MISSED_CALL_NEXT: Readonly<Record<z.infer<(typeof MissedCallHandled)['schema']>['textBack'], string>> =
+  {
+    sent: 'We texted them back; call them when you can.',
+    held: 'We will text them when the calling window opens; call them back if you can.',
+    suppressed: 'They get no texts from us (opted out, or the text was refused): call them back.',
+    'not-textable': 'Their number takes no texts (a landline): call them back.',
+  };
 
 export interface RepChannels {
   chat: ChatPoster;
@@ -84,6 +100,19 @@ export const repMessage = (
   profile: BusinessProfile,
 ): { subject: string; text: string; card: NonNullable<ChatMessage['card']> } => {
   const { who, contact, facts } = describeLead(lead, profile);
+  if (trigger.detailType === 'Missed Call Handled') {
+    const subject = `Missed call: ${who === 'New lead' ? contact : who}`;
+    const text = `Missed call from ${who === 'New lead' ? contact : `${who} (${contact})`}. ${MISSED_CALL_NEXT[trigger.detail.textBack]}`;
+    return {
+      subject,
+      text: `${text}${facts ? `\n${facts}` : ''}`,
+      card: {
+        title: subject,
+        fields: leadFields(lead, profile),
+        lines: [MISSED_CALL_NEXT[trigger.detail.textBack]],
+      },
+    };
+  }
   if (trigger.detailType === 'Meeting Booked' || trigger.detailType === 'Meeting Cancelled') {
     const when = formatSlot({ start: new Date(trigger.detail.start) }, profile.timeZone);
     const { subject, text } =
@@ -153,6 +182,8 @@ const notificationReason = (trigger: NotifyTrigger, lead: Lead) => {
         : ('meeting-moved' as const);
     case 'Lead Scored':
       return scoredReason(lead, trigger.detail.emergency);
+    case 'Missed Call Handled':
+      return 'missed-call' as const;
   }
 };
 

@@ -42,6 +42,7 @@ export const handler = createConsumerHandler({
       1,
     );
     if (outcome.isNewLead) metrics.addMetric(MetricName.LeadsReceived, 'Count', 1);
+    if (outcome.recoversMissedCall) metrics.addMetric(MetricName.MissedCallsRecovered, 'Count', 1);
     if (outcome.intent === 'opt_out') metrics.addMetric(MetricName.OptOuts, 'Count', 1);
     logger.info('Message qualified', { intent: outcome.intent, qualifiedBy: outcome.qualifiedBy });
   },

@@ -41,6 +41,8 @@ export interface QualifyOutcome {
   intent: MessageIntent;
   qualifiedBy: QualificationResult['qualifiedBy'];
   isNewLead: boolean;
+  /** The first text of a caller whose call nobody answered: a missed call recovered. */
+  recoversMissedCall?: boolean;
 }
 
 /**
@@ -197,7 +199,21 @@ export const qualifyMessage = async (
     isNewLead,
     emergency: isNewEmergency(knownBefore, result.qualification),
   });
-  return { intent, qualifiedBy: result.qualifiedBy, isNewLead };
+  const recoversMissedCall =
+    recorded.source === 'missed-call' &&
+    !messages.some(
+      (m) =>
+        m.direction === 'in' &&
+        m.messageId !== message.messageId &&
+        !m.messageId.startsWith('call-') &&
+        m.at <= message.receivedAt,
+    );
+  return {
+    intent,
+    qualifiedBy: result.qualifiedBy,
+    isNewLead,
+    ...(recoversMissedCall && { recoversMissedCall }),
+  };
 };
 
 /**

@@ -55,7 +55,10 @@ export const recordStatus = async (
   deps: {
     authToken: string;
     publicBaseUrl: string;
-    store: Pick<LeadStore, 'recordSmsDelivery' | 'changeOptOut' | 'recordConsentEvent'>;
+    store: Pick<
+      LeadStore,
+      'recordSmsDelivery' | 'changeOptOut' | 'recordConsentEvent' | 'setEmailUnreachable'
+    >;
     logger: Logger;
     now?: () => Date;
   },
@@ -106,5 +109,18 @@ export const recordStatus = async (
       deps.logger.info('Contact opted out at the carrier', { messageSid, contact: maskPhone(contact) });
     }
   }
+  // A landline (30006) never takes a text: nothing starts a text to it again (a missed call from
+  // it is not texted back) until the person texts the business themselves.
+  if (errorCode === LANDLINE_OR_UNREACHABLE_CARRIER && contact) {
+    await deps.store.setEmailUnreachable({
+      contact,
+      at,
+      reason: 'Twilio 30006: landline or unreachable carrier',
+      providerEventId: `sms-status-${messageSid}`,
+    });
+  }
   return { outcome, status };
 };
+
+/** https://www.twilio.com/docs/api/errors/30006 */
+const LANDLINE_OR_UNREACHABLE_CARRIER = '30006';

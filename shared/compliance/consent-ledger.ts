@@ -17,6 +17,7 @@ export type ConsentSignal =
   | 'sendgrid-spam-report'
   | 'sendgrid-bounce'
   | 'inbound-message'
+  | 'inbound-call'
   | 'sending-path';
 
 export type ConsentEvent =

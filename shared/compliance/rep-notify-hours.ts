@@ -2,7 +2,13 @@ import type { BusinessProfile, Rep } from '#shared/config/business-profile.ts';
 import { isWithinQuietHours, nextLocalTime } from '#shared/domain/quiet-hours.ts';
 
 /** What a rep is told about (`Rep Notified`'s reasons). */
-export type RepAlert = 'hot-lead' | 'emergency' | 'meeting-booked' | 'meeting-cancelled' | 'meeting-moved';
+export type RepAlert =
+  | 'hot-lead'
+  | 'emergency'
+  | 'meeting-booked'
+  | 'meeting-cancelled'
+  | 'meeting-moved'
+  | 'missed-call';
 
 /**
  * When an SMS notification may reach a rep: at once inside the rep's `notifyHours` (in the rep's

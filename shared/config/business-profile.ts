@@ -1,7 +1,9 @@
 import * as z from 'zod';
+import { ConversationTemplateOverrides } from '#shared/domain/conversation/templates.ts';
 import { ReplyTemplateOverrides } from '#shared/domain/reply/templates.ts';
 import { isValidTimeZone } from '#shared/domain/time.ts';
 
+const E164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'expected an E.164 number such as +15125550100');
 const Time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24h)');
 const Weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 
@@ -121,6 +123,7 @@ export const BusinessProfile = z.object({
         'meeting-cancelled',
         'meeting-moved',
         'urgent-lead',
+        'missed-call',
       ]),
     )
     .default(['emergency']),
@@ -129,6 +132,18 @@ export const BusinessProfile = z.object({
    * net that stops two robots answering each other, however they are written.
    */
   automaticAnswersPerDay: z.number().int().min(1).max(100).default(10),
+  /**
+   * Missed-call text-back: calls to the business number (Twilio Voice webhook) ring `forwardTo`,
+   * the business's own line, for `ringSeconds`; a call nobody answers gets a text back.
+   */
+  missedCalls: z
+    .object({
+      forwardTo: E164.optional(),
+      ringSeconds: z.number().int().min(5).max(120).default(20),
+    })
+    .default({ ringSeconds: 20 }),
+  /** Texts Leadline starts itself (missed-call text-back, follow-ups, reminders), per language. */
+  conversationTemplates: ConversationTemplateOverrides.optional(),
   /** WhatsApp through Twilio (`shared/messaging/whatsapp-window.ts`). */
   whatsapp: z
     .object({

@@ -1,12 +1,14 @@
-import type { Context } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
 import { LeadMessageReceived } from '#events/catalog.ts';
+import type { EventDefinition } from '#events/envelope.ts';
 import { now as clockNow } from '#shared/clock.ts';
 import { attachmentsAsMedia } from '#shared/domain/mail/attachments.ts';
 import { consentKeyword } from '#shared/domain/opt-out.ts';
 import { WebhookRejection } from '#shared/lambda/http.ts';
 import type { EventPublisher } from '#shared/ports/event-publisher.ts';
-import type { InboundAcceptance } from '#shared/ports/inbound-acceptance.ts';
+import type { AcceptedInbound, InboundAcceptance } from '#shared/ports/inbound-acceptance.ts';
+import type { LeadMessage } from '#shared/ports/lead-store.ts';
 
 export type InboundMessage = z.input<(typeof LeadMessageReceived)['schema']>;
 
@@ -16,6 +18,8 @@ export interface PublishOutcome {
   duplicate: boolean;
   /** The consent keyword put in force before answering, if the message carried one. */
   consent?: 'opt_out' | 'opt_in' | 'help';
+  /** The webhook's answer when it is not the handler's usual one (TwiML that depends on the request). */
+  response?: APIGatewayProxyStructuredResultV2;
 }
 
 /**
@@ -55,13 +59,43 @@ export const createInboundPublisher = (deps: {
   let context: Context | undefined;
   const now = () => deps.clock?.() ?? clockNow();
 
+  /**
+   * Steps 2 and 4 for any inbound fact: stores `record` under its provider-derived id and claims
+   * it, runs `deliver` (which publishes) with what is stored, then marks it published. A repeat
+   * of a published record is a `duplicate`; one held by another attempt throws
+   * `InboundInProgressError`; a failure releases the claim and is thrown.
+   */
+  const acceptOnce = async (
+    record: AcceptedInbound,
+    deliver: (stored: LeadMessage) => Promise<void>,
+  ): Promise<{ duplicate: boolean }> => {
+    const started = now();
+    const claim = await deps.acceptance.claim(record, {
+      now: started,
+      claimMs: context?.getRemainingTimeInMillis() || DEFAULT_CLAIM_MS,
+    });
+    if (claim.state === 'published') return { duplicate: true };
+    if (claim.state === 'in-progress') {
+      const seconds = Math.max(1, Math.ceil((Date.parse(claim.until) - started.getTime()) / 1000));
+      throw new InboundInProgressError(seconds);
+    }
+    const ref = { leadId: record.leadId, messageId: record.messageId };
+    try {
+      await deliver(claim.message);
+      await deps.acceptance.markPublished(ref);
+      return { duplicate: false };
+    } catch (error) {
+      await deps.acceptance.release(ref).catch(() => undefined);
+      throw error;
+    }
+  };
+
   const publish = async (message: InboundMessage): Promise<PublishOutcome> => {
     const parsed = LeadMessageReceived.schema.safeParse(message);
     if (!parsed.success) throw unfitMessage(parsed.error);
     const detail = parsed.data;
-
-    const started = now();
-    const claim = await deps.acceptance.claim(
+    let consent: PublishOutcome['consent'];
+    const { duplicate } = await acceptOnce(
       {
         leadId: detail.leadId,
         messageId: detail.messageId,
@@ -75,38 +109,43 @@ export const createInboundPublisher = (deps: {
           detail.media.length > 0 && { media: attachmentsAsMedia(detail.media) }),
         ...(detail.automated && { automated: true }),
       },
-      { now: started, claimMs: context?.getRemainingTimeInMillis() || DEFAULT_CLAIM_MS },
+      async (stored) => {
+        // A take-over keeps the first attempt's receive time: it is part of what was accepted.
+        const accepted = { ...detail, receivedAt: stored.at };
+        consent = consentKeyword(accepted) ?? undefined;
+        if (consent === 'opt_out' || consent === 'opt_in') {
+          await deps.acceptance.setOptOut({
+            contact: accepted.from,
+            optedOut: consent === 'opt_out',
+            at: accepted.receivedAt,
+            channel: accepted.channel,
+            messageId: accepted.messageId,
+          });
+        }
+        await deps.publisher.publish(LeadMessageReceived, accepted);
+      },
     );
-    if (claim.state === 'published') return { messageId: detail.messageId, duplicate: true };
-    if (claim.state === 'in-progress') {
-      const seconds = Math.max(1, Math.ceil((Date.parse(claim.until) - started.getTime()) / 1000));
-      throw new InboundInProgressError(seconds);
-    }
-    // A take-over keeps the first attempt's receive time: it is part of what was accepted.
-    const accepted = { ...detail, receivedAt: claim.message.at };
-    const ref = { leadId: detail.leadId, messageId: detail.messageId };
-    try {
-      const consent = consentKeyword(accepted);
-      if (consent === 'opt_out' || consent === 'opt_in') {
-        await deps.acceptance.setOptOut({
-          contact: accepted.from,
-          optedOut: consent === 'opt_out',
-          at: accepted.receivedAt,
-          channel: accepted.channel,
-          messageId: accepted.messageId,
-        });
-      }
-      await deps.publisher.publish(LeadMessageReceived, accepted);
-      await deps.acceptance.markPublished(ref);
-      return { messageId: detail.messageId, duplicate: false, ...(consent && { consent }) };
-    } catch (error) {
-      await deps.acceptance.release(ref).catch(() => undefined);
-      throw error;
-    }
+    return { messageId: detail.messageId, duplicate, ...(consent && { consent }) };
+  };
+
+  /**
+   * Accepts another inbound fact once per provider id (a missed call: `call-<CallSid>`), stored
+   * as `record` in its lead's conversation, and publishes `event` with `detail` (validated first:
+   * a detail the event cannot carry is refused with a 400 and the field).
+   */
+  const publishOnce = async <S extends z.ZodType>(
+    event: EventDefinition<S>,
+    detail: z.input<S>,
+    record: AcceptedInbound,
+  ): Promise<{ duplicate: boolean }> => {
+    const parsed = event.schema.safeParse(detail);
+    if (!parsed.success) throw unfitMessage(parsed.error);
+    return acceptOnce(record, () => deps.publisher.publish(event, detail));
   };
 
   return {
     publish,
+    publishOnce,
     /** The claim then lasts as long as the invocation may run, as Powertools idempotency's does. */
     registerLambdaContext: (lambdaContext: Context) => {
       context = lambdaContext;
@@ -120,3 +159,5 @@ const unfitMessage = (error: z.ZodError): WebhookRejection => {
   const tooLong = error.issues.some((issue) => issue.code === 'too_big' && issue.origin === 'string');
   return new WebhookRejection(tooLong ? 413 : 400, `The message cannot be accepted: ${problems.join('; ')}`);
 };
+
+export type InboundPublisher = ReturnType<typeof createInboundPublisher>;

@@ -9,6 +9,7 @@ import {
   createInboundPublisher,
   InboundInProgressError,
   type InboundMessage,
+  type InboundPublisher,
   type PublishOutcome,
 } from './publish-inbound.ts';
 
@@ -24,8 +25,13 @@ export const createWebhookHandler = (options: {
   name: string;
   receive: (
     event: APIGatewayProxyEventV2,
-    deps: { publishInbound: (message: InboundMessage) => Promise<PublishOutcome>; logger: Logger },
-  ) => Promise<PublishOutcome>;
+    deps: {
+      publishInbound: (message: InboundMessage) => Promise<PublishOutcome>;
+      publishOnce: InboundPublisher['publishOnce'];
+      logger: Logger;
+    },
+  ) => Promise<PublishOutcome | { nothingPublished: APIGatewayProxyStructuredResultV2 }>;
+  /** The answer to a request that was accepted; a receive may pick its own (`response`). */
   accepted: APIGatewayProxyStructuredResultV2;
 }) => {
   const inboundPublisher = createInboundPublisher({
@@ -37,14 +43,20 @@ export const createWebhookHandler = (options: {
     name: options.name,
     receive: async (event, { logger, metrics }) => {
       try {
-        const outcome = await options.receive(event, { publishInbound: inboundPublisher.publish, logger });
+        const outcome = await options.receive(event, {
+          publishInbound: inboundPublisher.publish,
+          publishOnce: inboundPublisher.publishOnce,
+          logger,
+        });
+        // A request that carries nothing to publish (a call that was answered) is answered as it says.
+        if ('nothingPublished' in outcome) return outcome.nothingPublished;
         metrics.addMetric(
           outcome.duplicate ? MetricName.DuplicateWebhooks : MetricName.InboundMessages,
           'Count',
           1,
         );
         if (outcome.consent === 'opt_out') metrics.addMetric(MetricName.OptOuts, 'Count', 1);
-        return undefined;
+        return outcome.response;
       } catch (error) {
         if (!(error instanceof InboundInProgressError)) throw error;
         metrics.addMetric(MetricName.DuplicateWebhooks, 'Count', 1);

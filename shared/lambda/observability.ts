@@ -72,4 +72,9 @@ export const MetricName = {
   EmailEventsRecorded: 'EmailEventsRecorded',
   EmailAddressesUnreachable: 'EmailAddressesUnreachable',
   LeadEventsRecorded: 'LeadEventsRecorded',
+  /** Calls to the business number nobody answered. */
+  MissedCalls: 'MissedCalls',
+  MissedCallsTextedBack: 'MissedCallsTextedBack',
+  /** A caller whose call was missed wrote back: the lead is won back into a conversation. */
+  MissedCallsRecovered: 'MissedCallsRecovered',
 } as const;

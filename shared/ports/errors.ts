@@ -33,3 +33,11 @@ export class TransientError extends Error {
 export class RecipientOptedOutError extends PermanentError {
   override readonly name: string = 'RecipientOptedOutError';
 }
+
+/**
+ * The number cannot take texts (Twilio 21614: not a mobile number, i.e. a landline): nothing
+ * should try to text it again until the person texts the business themselves.
+ */
+export class RecipientNotTextableError extends PermanentError {
+  override readonly name: string = 'RecipientNotTextableError';
+}

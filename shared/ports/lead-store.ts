@@ -21,6 +21,8 @@ export interface Lead {
   /** The contact that identifies the lead: E.164 phone or lower-cased email. */
   contact: string;
   channel: Channel;
+  /** How the lead first reached the business, when it was not a message: a call nobody answered. */
+  source?: 'missed-call';
   phone?: string;
   email?: string;
   name?: string;

@@ -1,6 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { twilioSignature } from '#shared/adapters/twilio/twilio-webhook.ts';
+import { addCalendarDays, atLocalMinutes, localParts, parseHhMm } from '#shared/domain/time.ts';
 import { inboundEmailRequest, newMessageSid, signedSmsRequest } from '../../scripts/lib/webhook-requests.ts';
 import {
   DEV_DEFAULTS,
@@ -10,6 +12,19 @@ import {
 } from '../../scripts/local/runtime.ts';
 
 export const BUSINESS_NUMBER = '+15125550100';
+
+/**
+ * The next Tuesday at `time` in `timeZone` (ISO 8601, UTC), at least a day ahead: a clock start
+ * inside business hours and every calling window, so business-initiated texts go at once.
+ */
+export const nextTuesdayAt = (time: string, timeZone = 'America/Chicago'): string => {
+  const today = localParts(new Date(Date.now() + 86_400_000), timeZone);
+  for (let days = 0; days < 8; days++) {
+    const date = addCalendarDays(today, days);
+    if (date.weekday === 'tue') return atLocalMinutes(date, parseHhMm(time), timeZone).toISOString();
+  }
+  throw new Error('no Tuesday within a week');
+};
 
 export interface TestPipeline {
   runtime: LocalRuntime;
@@ -24,6 +39,10 @@ export interface TestPipeline {
     messageId?: string;
     auth?: string;
   }): Promise<Response>;
+  /** Posts a signed Twilio Voice webhook (`voice` or `dial-status`) with these call parameters. */
+  call(path: 'voice' | 'voice/dial-status', params: Record<string, string>): Promise<Response>;
+  /** Moves the pipeline's clock forward (timers fire), then waits for the pipeline to settle. */
+  advance(ms: number): Promise<void>;
   /** Waits until every queue is empty and no function runs. */
   settle(): Promise<void>;
   stop(options?: { keepData?: boolean }): Promise<void>;
@@ -66,6 +85,26 @@ export const startTestPipeline = async (
         ...emailOptions,
       });
       return fetch(request.url, request.init);
+    },
+    call: (path, params) => {
+      const url = `${runtime.url}/webhooks/twilio/${path}`;
+      return fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': twilioSignature({
+            authToken: options.env?.TWILIO_AUTH_TOKEN ?? DEV_DEFAULTS.TWILIO_AUTH_TOKEN,
+            url,
+            params,
+          }),
+        },
+        body: new URLSearchParams(params).toString(),
+      });
+    },
+    advance: async (ms) => {
+      await runtime.drain(20_000);
+      await runtime.clock.advance(ms);
+      await runtime.drain(20_000);
     },
     settle: () => runtime.drain(20_000),
     stop: async (stopOptions = {}) => {

@@ -15,7 +15,12 @@ import {
   providerError,
   type RetryBudget,
 } from '#shared/adapters/provider-call.ts';
-import { PermanentError, RecipientOptedOutError, type TransientError } from '#shared/ports/errors.ts';
+import {
+  PermanentError,
+  RecipientNotTextableError,
+  RecipientOptedOutError,
+  type TransientError,
+} from '#shared/ports/errors.ts';
 import type {
   OutgoingText,
   SentLookup,
@@ -65,6 +70,8 @@ const PERMANENT_CODES: Record<number, string> = {
   21612: 'the To number cannot be reached from this sender',
   21614: 'the To number is not a mobile number',
 };
+/** The recipient's number is a landline (or another line that takes no texts). */
+const NOT_A_MOBILE = 21614;
 /** The recipient replied STOP to this sender; Twilio blocks every text until they reply START. */
 const UNSUBSCRIBED_RECIPIENT = 21610;
 
@@ -102,6 +109,9 @@ export const twilioSendError = (
       });
     }
     const known = code === undefined ? undefined : PERMANENT_CODES[code];
+    if (code === NOT_A_MOBILE) {
+      return new RecipientNotTextableError(`twilio ${status}: ${known} (Twilio ${code})`, { cause: error });
+    }
     if (known) return new PermanentError(`twilio ${status}: ${known} (Twilio ${code})`, { cause: error });
     return providerError({
       provider: 'twilio',
