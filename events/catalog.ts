@@ -259,6 +259,69 @@ export const MissedCallHandled = defineEvent(
   }),
 );
 
+/** Where a lead's conversation stands (ARCHITECTURE.md, "Conversations"): moved only by events. */
+export const ConversationStage = z.enum([
+  'new',
+  'engaged',
+  'qualified',
+  'meeting_offered',
+  'booked',
+  'handed_to_rep',
+  'won',
+  'lost',
+  'opted_out',
+]);
+export type ConversationStage = z.infer<typeof ConversationStage>;
+
+export const ConversationStageChanged = defineEvent(
+  Source.pipeline,
+  'Conversation Stage Changed',
+  DetailBase.extend({
+    from: ConversationStage.nullable(),
+    to: ConversationStage,
+    /** The event that moved it (its detail-type). */
+    trigger: z.string().min(1),
+  }),
+  (detail) => `${detail.correlationId}#${detail.trigger}#${detail.to}`,
+);
+
+export const FollowUpDue = defineEvent(
+  Source.pipeline,
+  'Follow-Up Due',
+  DetailBase.extend({
+    /** The outbound message the lead has not answered, which the follow-ups follow. */
+    anchor: z.string().min(1),
+    /** 1-based step of the business's cadence. */
+    step: z.number().int().min(1).max(10),
+  }),
+  (detail) => `${detail.anchor}#${detail.step}`,
+);
+
+export const FollowUpSent = defineEvent(
+  Source.pipeline,
+  'Follow-Up Sent',
+  DetailBase.extend({
+    anchor: z.string().min(1),
+    step: z.number().int().min(1).max(10),
+    outboundMessageId: z.string().min(1),
+    /** sent, or held for the calling window (send-held sends it). */
+    status: z.enum(['sent', 'held']),
+    /** The last step of the cadence: nothing follows it. */
+    last: z.boolean(),
+  }),
+  (detail) => detail.outboundMessageId,
+);
+
+export const MeetingReminderDue = defineEvent(
+  Source.pipeline,
+  'Meeting Reminder Due',
+  DetailBase.extend({
+    meetingId: z.string().min(1),
+    reminder: z.enum(['day-before', 'hour-before', 'after-meeting']),
+  }),
+  (detail) => `${detail.meetingId}#${detail.reminder}`,
+);
+
 export const catalog = {
   LeadMessageReceived,
   LeadQualified,
@@ -274,6 +337,10 @@ export const catalog = {
   RepNotified,
   CallMissed,
   MissedCallHandled,
+  ConversationStageChanged,
+  FollowUpDue,
+  FollowUpSent,
+  MeetingReminderDue,
 } as const;
 
 export type EventName = keyof typeof catalog;

@@ -93,6 +93,17 @@ const defaults = {
     dialCallStatus: 'no-answer',
     receivedAt: '2026-11-21T15:04:05.000Z',
   },
+  'Conversation Stage Changed': { ...base, from: 'new', to: 'engaged', trigger: 'Reply Sent' },
+  'Follow-Up Due': { ...base, anchor: 'out-sms-SM0123456789', step: 1 },
+  'Follow-Up Sent': {
+    ...base,
+    anchor: 'out-sms-SM0123456789',
+    step: 1,
+    outboundMessageId: 'out-fu1-out-sms-SM0123456789',
+    status: 'sent',
+    last: false,
+  },
+  'Meeting Reminder Due': { ...base, meetingId: 'mtg-evt-1', reminder: 'day-before' },
   'Missed Call Handled': {
     ...base,
     correlationId: 'call-CA0123456789',

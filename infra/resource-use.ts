@@ -15,6 +15,8 @@ export interface ResourceUse {
   readonly idempotencyTable: boolean;
   readonly bus: boolean;
   readonly rawBucket: boolean;
+  /** EventBridge Scheduler one-time schedules (timers). */
+  readonly timers: boolean;
 }
 
 /** What reaches each resource: our modules (paths from the repository root) or packages (import paths). */
@@ -36,6 +38,7 @@ export const RESOURCE_MODULES: Record<
   idempotencyTable: { packages: ['@aws-lambda-powertools/idempotency/dynamodb'] },
   bus: { files: ['shared/adapters/aws/eventbridge-publisher.ts'] },
   rawBucket: { files: ['shared/adapters/aws/s3-blob-store.ts'] },
+  timers: { files: ['shared/adapters/aws/eventbridge-scheduler-timers.ts'] },
 };
 
 /** Fails loudly when a module above moved: a silent miss would drop a grant. */
@@ -95,6 +98,7 @@ export const resourceUseOf = (imports: {
     idempotencyTable: uses('idempotencyTable'),
     bus: uses('bus'),
     rawBucket: uses('rawBucket'),
+    timers: uses('timers'),
   };
 };
 

@@ -18,7 +18,7 @@ import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
-import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { Schedule, ScheduleExpression, ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -144,6 +144,16 @@ export class LeadlineStack extends Stack {
       retention: Duration.days(config.eventArchiveRetentionDays),
     });
 
+    // Timers: one-time schedules that put their event on the bus (shared/wiring/timers.ts).
+    const timersGroup = new ScheduleGroup(this, 'TimersGroup', { scheduleGroupName: `${PREFIX}-timers` });
+    const timersRole = new Role(this, 'TimersRole', {
+      description: 'Assumed by EventBridge Scheduler to put the event of a due timer on the Leadline bus',
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    });
+    bus.grantPutEventsTo(timersRole);
+
     // The catalog, for consumers outside Leadline.
     new LeadlineEventSchemas(this, 'EventSchemas', { registryName: PREFIX, events: Object.values(catalog) });
 
@@ -216,6 +226,7 @@ export class LeadlineStack extends Stack {
       if (use.idempotencyTable) fn.useIdempotencyTable(idempotencyTable);
       if (use.bus) fn.publishTo(bus);
       if (use.rawBucket) fn.storeRawPayloadsIn(rawBucket, RAW_PAYLOAD_PREFIX);
+      if (use.timers) fn.setTimersIn({ groupName: timersGroup.scheduleGroupName, role: timersRole, bus });
       this.functions.set(entry.name, fn);
       return fn;
     };

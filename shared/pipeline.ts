@@ -1,5 +1,7 @@
 import {
   CallMissed,
+  ConversationStageChanged,
+  FollowUpDue,
   HelpRequested,
   LeadMessageReceived,
   LeadOptedIn,
@@ -8,6 +10,7 @@ import {
   LeadScored,
   MeetingBooked,
   MeetingCancelled,
+  MeetingReminderDue,
   MeetingSlotsOffered,
   MissedCallHandled,
   ReplySent,
@@ -176,7 +179,14 @@ export const subscribers: readonly Subscriber[] = [
     description: 'Creates or updates the lead in the CRM with score, grade and the conversation.',
     pattern: {
       source: [Source.pipeline],
-      'detail-type': types(LeadScored, ReplySent, MeetingBooked, MeetingCancelled, LeadOptedOut),
+      'detail-type': types(
+        LeadScored,
+        ReplySent,
+        MeetingBooked,
+        MeetingCancelled,
+        LeadOptedOut,
+        ConversationStageChanged,
+      ),
     },
     // CRM APIs rate-limit per account: keep the fan-in narrow.
     maxConcurrency: 2,
@@ -210,6 +220,30 @@ export const subscribers: readonly Subscriber[] = [
     // One call at a time, like replies: a slow provider never holds a batch of callers.
     batchSize: 1,
     secrets: ['twilio'],
+  },
+  {
+    ...consumerDefaults,
+    name: 'conversation',
+    description:
+      'Keeps each conversation’s stage, follows up a lead who goes quiet, and reminds them of their meeting.',
+    pattern: {
+      source: [Source.pipeline],
+      'detail-type': types(
+        LeadQualified,
+        LeadScored,
+        ReplySent,
+        MeetingSlotsOffered,
+        MeetingBooked,
+        MeetingCancelled,
+        LeadOptedOut,
+        LeadOptedIn,
+        FollowUpDue,
+        MeetingReminderDue,
+      ),
+    },
+    // Follow-ups and reminders are texts: one at a time, like replies.
+    batchSize: 1,
+    secrets: ['twilio', 'sendgrid'],
   },
   {
     ...consumerDefaults,

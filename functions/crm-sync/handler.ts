@@ -1,4 +1,11 @@
-import { LeadOptedOut, LeadScored, MeetingBooked, MeetingCancelled, ReplySent } from '#events/catalog.ts';
+import {
+  ConversationStageChanged,
+  LeadOptedOut,
+  LeadScored,
+  MeetingBooked,
+  MeetingCancelled,
+  ReplySent,
+} from '#events/catalog.ts';
 import { MetricName } from '#shared/lambda/observability.ts';
 import { createConsumerHandler } from '#shared/lambda/sqs-consumer.ts';
 import { eventPublisher } from '#shared/wiring/core.ts';
@@ -8,7 +15,7 @@ import { syncLead } from './sync-lead.ts';
 
 export const handler = createConsumerHandler({
   name: 'crm-sync',
-  accepts: [LeadScored, ReplySent, MeetingBooked, MeetingCancelled, LeadOptedOut],
+  accepts: [LeadScored, ReplySent, MeetingBooked, MeetingCancelled, LeadOptedOut, ConversationStageChanged],
   process: async (event, { logger, metrics }) => {
     try {
       const result = await syncLead(event, { store: leadStore(), crm: crm(), publisher: eventPublisher() });

@@ -19,6 +19,8 @@ export const toCrmRecord = (
   ...(lead.phone && { phone: lead.phone }),
   ...(lead.score && { score: lead.score.score, grade: lead.score.grade }),
   status: displayedStatus(lead.status, optedOut),
+  ...(lead.stage && { stage: lead.stage }),
+  ...(lead.source && { source: lead.source }),
   // WhatsApp leads are phone contacts: the CRM's phone fields and do-not-call flag apply.
   sourceChannel: lead.channel === 'email' ? 'email' : 'sms',
   ...(lead.known.need && { need: lead.known.need }),

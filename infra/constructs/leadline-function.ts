@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
   ApplicationLogLevel,
   Architecture,
@@ -190,6 +190,40 @@ export class LeadlineFunction extends NodejsFunction {
   publishTo(bus: IEventBus): this {
     this.addEnvironment('EVENT_BUS_NAME', bus.eventBusName);
     bus.grantPutEventsTo(this);
+    return this;
+  }
+
+  /**
+   * Timers (`shared/wiring/timers.ts`): one-time EventBridge Scheduler schedules in `groupName`
+   * that put their event on `bus` as `role`. May create and delete schedules of that group only,
+   * and pass that role only.
+   */
+  setTimersIn(options: { groupName: string; role: IRole; bus: IEventBus }): this {
+    const schedules = Stack.of(this).formatArn({
+      service: 'scheduler',
+      resource: 'schedule',
+      resourceName: `${options.groupName}/*`,
+    });
+    this.addEnvironment('SCHEDULER_GROUP_NAME', options.groupName);
+    this.addEnvironment('SCHEDULER_TARGET_ROLE_ARN', options.role.roleArn);
+    this.addEnvironment('EVENT_BUS_ARN', options.bus.eventBusArn);
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
+        resources: [schedules],
+      }),
+    );
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [options.role.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    );
+    Validations.of(this.role!).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${options.groupName}/*]`,
+      reason: 'Timers are schedules named per lead and step, created at run time: the grant covers the Leadline schedule group only.',
+    });
     return this;
   }
 

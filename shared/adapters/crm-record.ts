@@ -59,9 +59,10 @@ export const leadFacts = (record: CrmLeadRecord): string =>
     record.timing && `Timing: ${record.timing}`,
     record.budget && `Budget: ${record.budget}`,
     record.score !== undefined && `Score: ${record.score} (${record.grade ?? 'ungraded'})`,
+    record.stage && `Stage: ${record.stage.replaceAll('_', ' ')}`,
     record.optedOut && 'Opted out of messages',
     ...record.meetings.map((m) => `Meeting: ${m.start} to ${m.end}`),
-    `Source: Leadline (${record.sourceChannel})`,
+    `Source: Leadline (${record.source === 'missed-call' ? 'missed call' : record.sourceChannel})`,
   ]
     .filter(Boolean)
     .join('\n');

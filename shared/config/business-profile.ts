@@ -142,6 +142,29 @@ export const BusinessProfile = z.object({
       ringSeconds: z.number().int().min(5).max(120).default(20),
     })
     .default({ ringSeconds: 20 }),
+  /**
+   * Follow-ups to a lead who stops answering: one step per entry, each after the one before (the
+   * first after the last text the lead did not answer): `30m`, `1h`, `3d` or `next-morning` (the
+   * next business day at opening time). At most 6; `[]` turns them off. Each goes inside business
+   * hours and the calling windows; any reply, booking, opt-out or rep takeover ends the rest.
+   */
+  followUps: z
+    .object({
+      cadence: z
+        .array(z.string().regex(/^(\d{1,4}[mhd]|next-morning)$/, 'expected 30m, 1h, 3d or next-morning'))
+        .max(6)
+        .default(['1h', 'next-morning', '3d']),
+    })
+    .default({ cadence: ['1h', 'next-morning', '3d'] }),
+  /** Meeting reminders (in the lead's time) and the message after the meeting (a no-show one when the rep says so). */
+  reminders: z
+    .object({
+      dayBefore: z.boolean().default(true),
+      hourBefore: z.boolean().default(true),
+      /** Minutes after the meeting's end for "how did it go" (or the no-show follow-up); 0 turns it off. */
+      afterMeetingMinutes: z.number().int().min(0).max(1440).default(60),
+    })
+    .default({ dayBefore: true, hourBefore: true, afterMeetingMinutes: 60 }),
   /** Texts Leadline starts itself (missed-call text-back, follow-ups, reminders), per language. */
   conversationTemplates: ConversationTemplateOverrides.optional(),
   /** WhatsApp through Twilio (`shared/messaging/whatsapp-window.ts`). */

@@ -77,4 +77,8 @@ export const MetricName = {
   MissedCallsTextedBack: 'MissedCallsTextedBack',
   /** A caller whose call was missed wrote back: the lead is won back into a conversation. */
   MissedCallsRecovered: 'MissedCallsRecovered',
+  FollowUpsSent: 'FollowUpsSent',
+  /** A lead who had gone quiet wrote back after a follow-up. */
+  RepliesAfterFollowUp: 'RepliesAfterFollowUp',
+  RemindersSent: 'RemindersSent',
 } as const;

@@ -1,4 +1,4 @@
-import type { MessageIntent } from '#events/catalog.ts';
+import type { ConversationStage, MessageIntent } from '#events/catalog.ts';
 import type { Channel } from '#events/envelope.ts';
 import type { ConsentLedgerEntry, ConsentSignal } from '#shared/compliance/consent-ledger.ts';
 import type { LeadLocalTime } from '#shared/compliance/local-time.ts';
@@ -23,6 +23,21 @@ export interface Lead {
   channel: Channel;
   /** How the lead first reached the business, when it was not a message: a call nobody answered. */
   source?: 'missed-call';
+  /** Where the conversation stands (moved only by events, by the `conversation` function). */
+  stage?: ConversationStage;
+  /** The follow-up pending for the lead's silence: the message it follows, its step, its timer. */
+  followUp?: {
+    anchor: string;
+    /** When the message it follows went out. */
+    anchorAt: string;
+    step: number;
+    dueAt: string;
+    timer: string;
+    /** The last step sent, if any. */
+    lastSentStep?: number;
+    /** Ended: the lead answered, booked, opted out, or the cadence ran out. */
+    done?: boolean;
+  };
   phone?: string;
   email?: string;
   name?: string;
@@ -191,6 +206,10 @@ export interface Meeting {
   bookedAt: string;
   /** Set when the meeting was cancelled in the calendar (the lead cancelled or moved it). */
   cancelled?: MeetingCancellation;
+  /** The rep (or the booking page) said the lead did not come: the message after it asks to rebook. */
+  noShow?: boolean;
+  /** Where it was booked: Leadline's calendar, or the business's booking page. */
+  bookedVia?: 'calendar' | 'calendly' | 'cal.com';
 }
 
 export interface MeetingCancellation {

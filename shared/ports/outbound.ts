@@ -84,6 +84,10 @@ export interface CrmLeadRecord {
   score?: number;
   grade?: string;
   status: string;
+  /** Where the conversation stands (new, engaged, qualified, meeting_offered, booked, handed_to_rep, won, lost, opted_out). */
+  stage?: string;
+  /** How the lead first came, when not by a message (`missed-call`). */
+  source?: string;
   sourceChannel: 'sms' | 'email';
   need?: string;
   service?: string;

@@ -1,0 +1,81 @@
+import type { ConversationStage } from '#events/catalog.ts';
+
+/**
+ * What moves a conversation, as the `conversation` function reads it from the bus:
+ * - `lead-wrote` (Lead Qualified: a new lead or a reply), `lead-scored` (warm or hot is qualified);
+ * - `reply-sent`, `slots-offered`, `meeting-booked`, `meeting-cancelled`, `meeting-moved`;
+ * - `opted-out`, `opted-in`; `rep-took-over`; `won`, `lost`.
+ */
+export type StageEvent =
+  | { type: 'lead-wrote' }
+  | { type: 'lead-scored'; grade: 'hot' | 'warm' | 'cold' }
+  | { type: 'reply-sent' }
+  | { type: 'slots-offered' }
+  | { type: 'meeting-booked' }
+  | { type: 'meeting-cancelled' }
+  | { type: 'meeting-moved' }
+  | { type: 'opted-out' }
+  | { type: 'opted-in' }
+  | { type: 'rep-took-over' }
+  | { type: 'won' }
+  | { type: 'lost' };
+
+/** How far along each stage is: automatic steps only move a conversation forward. */
+const RANK: Readonly<Record<ConversationStage, number>> = {
+  new: 0,
+  engaged: 1,
+  qualified: 2,
+  meeting_offered: 3,
+  booked: 4,
+  handed_to_rep: 5,
+  won: 6,
+  lost: 6,
+  opted_out: 7,
+};
+
+const forward = (current: ConversationStage, to: ConversationStage): ConversationStage =>
+  RANK[to] > RANK[current] ? to : current;
+
+/**
+ * The stage after an event (pure). Events may arrive late or twice (at least once, any order),
+ * so automatic steps only move forward; the deliberate moves back are a cancelled meeting
+ * (to qualified), a moved one (to meeting offered), and an opt-in (out of opted out). Won and
+ * lost end the conversation; an opt-out outranks everything, as law.
+ */
+export const nextStage = (current: ConversationStage | undefined, event: StageEvent): ConversationStage => {
+  const stage = current ?? 'new';
+  if (event.type === 'opted-out') return 'opted_out';
+  if (stage === 'opted_out') return event.type === 'opted-in' ? 'engaged' : stage;
+  if (stage === 'won' || stage === 'lost') return stage;
+  switch (event.type) {
+    case 'lead-wrote':
+      return stage;
+    case 'reply-sent':
+    case 'opted-in':
+      return forward(stage, 'engaged');
+    case 'lead-scored':
+      return event.grade === 'cold' ? forward(stage, 'engaged') : forward(stage, 'qualified');
+    case 'slots-offered':
+      return forward(stage, 'meeting_offered');
+    case 'meeting-booked':
+      return stage === 'handed_to_rep' ? stage : 'booked';
+    case 'meeting-cancelled':
+      return stage === 'booked' ? 'qualified' : stage;
+    case 'meeting-moved':
+      return stage === 'booked' ? 'meeting_offered' : stage;
+    case 'rep-took-over':
+      return 'handed_to_rep';
+    case 'won':
+      return 'won';
+    case 'lost':
+      return 'lost';
+  }
+};
+
+/** Stages in which a lead who went quiet gets follow-ups: later ones have a meeting, a person, or an end. */
+export const followsUp = (stage: ConversationStage | undefined): boolean =>
+  stage === undefined ||
+  stage === 'new' ||
+  stage === 'engaged' ||
+  stage === 'qualified' ||
+  stage === 'meeting_offered';
