@@ -116,6 +116,9 @@ export const HelpRequested = defineEvent(
   DetailBase.extend({ messageId: z.string().min(1), channel: Channel }),
 );
 
+/** Where a meeting was booked: Leadline's calendar, or the business's booking page. */
+const BookedVia = z.enum(['calendar', 'calendly', 'cal.com']).default('calendar');
+
 const Slot = z.object({ start: z.iso.datetime(), end: z.iso.datetime() });
 
 export const MeetingSlotsOffered = defineEvent(
@@ -148,6 +151,7 @@ export const MeetingBooked = defineEvent(
     start: z.iso.datetime(),
     end: z.iso.datetime(),
     repId: z.string().min(1),
+    bookedVia: BookedVia,
   }),
   (detail) => detail.meetingId,
 );
@@ -165,6 +169,7 @@ export const MeetingCancelled = defineEvent(
     repId: z.string().min(1),
     /** cancelled: the lead called it off; rescheduled: released so the lead can pick another time. */
     reason: z.enum(['cancelled', 'rescheduled']),
+    bookedVia: BookedVia,
   }),
 );
 
@@ -322,6 +327,29 @@ export const MeetingReminderDue = defineEvent(
   (detail) => `${detail.meetingId}#${detail.reminder}`,
 );
 
+export const BookingPageEventReceived = defineEvent(
+  Source.inbound,
+  'Booking Page Event Received',
+  DetailBase.extend({
+    /** `<provider>-<hash of the provider's booking and event>`: one per delivery of one fact. */
+    messageId: z.string().min(1),
+    provider: z.enum(['calendly', 'cal.com']),
+    action: z.enum(['booked', 'cancelled', 'rescheduled']),
+    /** The provider's id of the booking (Calendly invitee URI, Cal.com uid). */
+    bookingId: z.string().min(1).max(500),
+    /** For a moved booking, the booking it replaces. */
+    previousBookingId: z.string().min(1).max(500).optional(),
+    start: z.iso.datetime({ offset: true }),
+    end: z.iso.datetime({ offset: true }),
+    /** What the invitee gave, to find the lead when the link did not carry its id. */
+    email: z.string().max(320).optional(),
+    phone: z.string().max(20).optional(),
+    name: z.string().max(200).optional(),
+    /** The lead id the link carried back (Calendly `utm_content`, Cal.com `metadata.leadId`). */
+    linkedLeadId: z.string().max(40).optional(),
+  }),
+);
+
 export const catalog = {
   LeadMessageReceived,
   LeadQualified,
@@ -341,6 +369,7 @@ export const catalog = {
   FollowUpDue,
   FollowUpSent,
   MeetingReminderDue,
+  BookingPageEventReceived,
 } as const;
 
 export type EventName = keyof typeof catalog;

@@ -93,6 +93,18 @@ const defaults = {
     dialCallStatus: 'no-answer',
     receivedAt: '2026-11-21T15:04:05.000Z',
   },
+  'Booking Page Event Received': {
+    ...base,
+    correlationId: 'calendly-0123456789abcdef',
+    messageId: 'calendly-0123456789abcdef',
+    provider: 'calendly',
+    action: 'booked',
+    bookingId: 'https://api.calendly.com/scheduled_events/EV1/invitees/IN1',
+    start: '2026-11-23T15:00:00.000Z',
+    end: '2026-11-23T15:30:00.000Z',
+    email: 'maria@example.com',
+    linkedLeadId: 'ld_0123456789abcdef0123',
+  },
   'Conversation Stage Changed': { ...base, from: 'new', to: 'engaged', trigger: 'Reply Sent' },
   'Follow-Up Due': { ...base, anchor: 'out-sms-SM0123456789', step: 1 },
   'Follow-Up Sent': {

@@ -1,4 +1,5 @@
 import {
+  BookingPageEventReceived,
   CallMissed,
   ConversationStageChanged,
   FollowUpDue,
@@ -101,6 +102,24 @@ export const webhooks: readonly Webhook[] = [
     secrets: ['twilio'],
   },
   {
+    // Calendly webhook subscription: invitee.created / invitee.canceled, signed with its signing key.
+    name: 'calendly',
+    method: 'POST',
+    path: '/webhooks/calendly',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    secrets: ['booking-pages'],
+  },
+  {
+    // Cal.com webhook: BOOKING_CREATED / RESCHEDULED / CANCELLED, signed with its secret.
+    name: 'cal-com',
+    method: 'POST',
+    path: '/webhooks/cal-com',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    secrets: ['booking-pages'],
+  },
+  {
     // SendGrid Event Webhook: delivered, bounced, dropped, spam reports. Its verification key is
     // public configuration (SENDGRID_EVENT_WEBHOOK_PUBLIC_KEY), not a secret.
     name: 'email-events',
@@ -148,9 +167,14 @@ export const subscribers: readonly Subscriber[] = [
     description:
       'Offers free slots to leads who want a meeting, books the one they pick, moves or cancels a booked one.',
     pattern: {
-      source: [Source.pipeline],
-      'detail-type': types(LeadScored),
-      detail: { meeting: ['requested', 'slot-chosen', 'reschedule', 'cancel'] },
+      $or: [
+        {
+          source: [Source.pipeline],
+          'detail-type': types(LeadScored),
+          detail: { meeting: ['requested', 'slot-chosen', 'reschedule', 'cancel'] },
+        },
+        { source: [Source.inbound], 'detail-type': types(BookingPageEventReceived) },
+      ],
     },
     secrets: ['google-calendar'],
   },
@@ -162,11 +186,14 @@ export const subscribers: readonly Subscriber[] = [
       source: [Source.pipeline],
       $or: [
         { 'detail-type': types(LeadScored), detail: { meeting: ['none'] } },
-        {
-          'detail-type': types(MeetingSlotsOffered, MeetingBooked, LeadOptedOut, LeadOptedIn, HelpRequested),
-        },
+        { 'detail-type': types(MeetingSlotsOffered, LeadOptedOut, LeadOptedIn, HelpRequested) },
+        // A booking page confirms its own bookings and cancellations; Leadline answers its calendar's.
+        { 'detail-type': types(MeetingBooked), detail: { bookedVia: ['calendar'] } },
         // A moved meeting is answered with the new times (Meeting Slots Offered), not twice.
-        { 'detail-type': types(MeetingCancelled), detail: { reason: ['cancelled'] } },
+        {
+          'detail-type': types(MeetingCancelled),
+          detail: { reason: ['cancelled'], bookedVia: ['calendar'] },
+        },
       ],
     },
     // Replies go one at a time so a slow provider never holds a batch of leads.

@@ -1,9 +1,10 @@
-import { LeadScored } from '#events/catalog.ts';
+import { BookingPageEventReceived, LeadScored } from '#events/catalog.ts';
 import { MetricName } from '#shared/lambda/observability.ts';
 import { createConsumerHandler } from '#shared/lambda/sqs-consumer.ts';
 import { calendar } from '#shared/wiring/calendar.ts';
 import { eventPublisher } from '#shared/wiring/core.ts';
 import { businessProfile, leadStore } from '#shared/wiring/pipeline.ts';
+import { recordBookingPageEvent } from './booking-page.ts';
 import { offerOrBook } from './offer-or-book.ts';
 
 // Read and checked when the function loads: a bad profile fails at once, not on the first lead.
@@ -11,9 +12,19 @@ const profile = businessProfile();
 
 export const handler = createConsumerHandler({
   name: 'calendar',
-  accepts: [LeadScored],
-  process: async ({ detail }, { logger, metrics }) => {
-    const outcome = await offerOrBook(detail, {
+  accepts: [LeadScored, BookingPageEventReceived],
+  process: async (event, { logger, metrics }) => {
+    if (event.detailType === 'Booking Page Event Received') {
+      const outcome = await recordBookingPageEvent(event.detail, {
+        store: leadStore(),
+        publisher: eventPublisher(),
+        profile,
+      });
+      if (outcome.action !== 'cancelled') metrics.addMetric(MetricName.MeetingsBooked, 'Count', 1);
+      logger.info('Booking page event recorded', { ...outcome, provider: event.detail.provider });
+      return;
+    }
+    const outcome = await offerOrBook(event.detail, {
       store: leadStore(),
       calendar: calendar(),
       publisher: eventPublisher(),

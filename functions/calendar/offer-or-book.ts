@@ -171,6 +171,7 @@ const offerLink = async (
   const bookingUrl = deps.link.urlFor({
     ...(lead.name && { name: lead.name }),
     ...(lead.email && { email: lead.email }),
+    leadId: lead.leadId,
   });
   if ((lead.offeredSlots?.length ?? 0) > 0) await deps.store.updateLead(lead.leadId, { offeredSlots: [] });
   await deps.publisher.publish(MeetingSlotsOffered, {

@@ -45,6 +45,10 @@ export const secretGroups = {
     description: 'Slack incoming webhook URL for rep notifications',
     keys: ['SLACK_WEBHOOK_URL'],
   },
+  'booking-pages': {
+    description: 'Booking page webhooks: the Calendly signing key and the Cal.com secret',
+    keys: ['CALENDLY_WEBHOOK_SIGNING_KEY?', 'CALCOM_WEBHOOK_SECRET?'],
+  },
 } as const satisfies Record<string, { description: string; keys: readonly string[] }>;
 
 export type SecretGroup = keyof typeof secretGroups;

@@ -5,7 +5,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 export class WebhookRejection extends Error {
   override readonly name = 'WebhookRejection';
   constructor(
-    readonly statusCode: 400 | 401 | 403 | 405 | 413 | 415,
+    readonly statusCode: 400 | 401 | 403 | 405 | 413 | 415 | 422 | 503,
     message: string,
     readonly headers: Record<string, string> = {},
   ) {

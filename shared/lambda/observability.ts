@@ -81,4 +81,5 @@ export const MetricName = {
   /** A lead who had gone quiet wrote back after a follow-up. */
   RepliesAfterFollowUp: 'RepliesAfterFollowUp',
   RemindersSent: 'RemindersSent',
+  BookingPageEvents: 'BookingPageEvents',
 } as const;

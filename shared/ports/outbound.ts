@@ -138,7 +138,8 @@ export interface CalendarPort {
 export interface BookingLink {
   readonly provider: string;
   /** The page for this lead, prefilled with what the provider accepts in its query string. */
-  urlFor(lead: { name?: string; email?: string }): string;
+  /** `leadId` rides along (Calendly `utm_content`, Cal.com `metadata[leadId]`) so the booking's webhook names the lead. */
+  urlFor(lead: { name?: string; email?: string; leadId?: string }): string;
 }
 
 /** How meetings are arranged: Leadline books on a calendar, or the lead books through a link. */

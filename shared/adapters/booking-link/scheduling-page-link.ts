@@ -20,12 +20,20 @@ export const schedulingProviderOf = (page: URL): SchedulingProvider => {
  * own parameters stay. Values are percent-encoded with `%20` for spaces, as Calendly documents,
  * so the link is plain ASCII and costs nothing extra in a GSM-7 text.
  */
-export const prefilledLink = (page: URL, lead: { name?: string; email?: string }): string => {
+export const prefilledLink = (
+  page: URL,
+  lead: { name?: string; email?: string; leadId?: string },
+  provider: SchedulingProvider = schedulingProviderOf(page),
+): string => {
   const url = new URL(page.href);
   const params = new URLSearchParams(url.search);
   const name = lead.name?.replace(/\s+/g, ' ').trim();
   if (name) params.set('name', name);
   if (lead.email) params.set('email', lead.email);
+  // Returned in the booking's webhook (Calendly `tracking.utm_content`, Cal.com `metadata`), so
+  // the booking is matched to the lead whatever contact they type on the page.
+  if (lead.leadId && provider === 'calendly') params.set('utm_content', lead.leadId);
+  if (lead.leadId && provider === 'cal.com') params.set('metadata[leadId]', lead.leadId);
   // URLSearchParams writes a space as '+' and a literal '+' as %2B, so this swap is exact.
   const query = params.toString().replace(/\+/g, '%20');
   url.search = query;
@@ -48,8 +56,8 @@ export class SchedulingPageLink implements BookingLink {
     this.#prefill = options.prefill ?? this.provider !== 'other';
   }
 
-  urlFor(lead: { name?: string; email?: string }): string {
-    return this.#prefill ? prefilledLink(this.#page, lead) : this.#page.href;
+  urlFor(lead: { name?: string; email?: string; leadId?: string }): string {
+    return this.#prefill ? prefilledLink(this.#page, lead, this.provider) : this.#page.href;
   }
 }
 
