@@ -7,8 +7,10 @@
  * The state lives on `globalThis` so every copy of this module in one process (the runtime and
  * the handlers it imports) reads the same clock.
  */
-const state: { offsetMs: number } = ((globalThis as Record<symbol, unknown>)[Symbol.for('leadline.clock')] ??=
-  { offsetMs: 0 }) as { offsetMs: number };
+const KEY = Symbol.for('leadline.clock');
+const shared = globalThis as Record<symbol, { offsetMs: number } | undefined>;
+shared[KEY] ??= { offsetMs: 0 };
+const state = shared[KEY];
 
 /** The current instant as the pipeline sees it. */
 export const now = (): Date => new Date(Date.now() + state.offsetMs);

@@ -222,7 +222,8 @@ export class LeadlineFunction extends NodejsFunction {
     );
     Validations.of(this.role!).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${options.groupName}/*]`,
-      reason: 'Timers are schedules named per lead and step, created at run time: the grant covers the Leadline schedule group only.',
+      reason:
+        'Timers are schedules named per lead and step, created at run time: the grant covers the Leadline schedule group only.',
     });
     return this;
   }

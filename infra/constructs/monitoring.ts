@@ -150,6 +150,24 @@ export class LeadlineMonitoring extends Construct {
           ],
         },
         {
+          title: 'Conversions: follow-ups and replies after them, missed calls texted back and recovered',
+          metrics: [
+            total(MetricName.FollowUpsSent, 'follow-ups sent'),
+            total(MetricName.RepliesAfterFollowUp, 'replies after a follow-up'),
+            total(MetricName.MissedCalls, 'missed calls'),
+            total(MetricName.MissedCallsTextedBack, 'texted back'),
+            total(MetricName.MissedCallsRecovered, 'recovered (caller wrote back)'),
+          ],
+        },
+        {
+          title: 'Meetings booked (calendar and booking pages) and reminders',
+          metrics: [
+            total(MetricName.MeetingsBooked, 'booked'),
+            total(MetricName.BookingPageEvents, 'booking page events'),
+            total(MetricName.RemindersSent, 'reminders sent'),
+          ],
+        },
+        {
           title: 'Webhooks refused and repeated',
           metrics: [
             total(MetricName.WebhookRejected, 'refused'),

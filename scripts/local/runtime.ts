@@ -341,7 +341,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
 
   const inspector = createInspector({ tableName: TABLES.leads, queues: opened });
   // Set once the scheduled functions are loaded: moving the clock runs them too.
-  let runScheduled = async () => undefined as void;
+  let runScheduled = async (): Promise<unknown> => undefined;
   const localClock: LocalClock = {
     ...clock,
     advance: async (ms) => {
