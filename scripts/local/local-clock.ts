@@ -70,17 +70,17 @@ export const parseDuration = (text: string): number | undefined => {
   return parts.reduce((sum, [, n, unit]) => sum + Number(n) * UNIT_MS[unit as keyof typeof UNIT_MS], 0);
 };
 
+const Duration = z.string().transform((value, ctx) => {
+  const ms = parseDuration(value);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'expected a duration such as 90m, 1h30m or 3d' });
+    return z.NEVER;
+  }
+  return ms;
+});
+
 const ClockMove = z.union([
-  z.object({
-    advance: z
-      .string()
-      .transform(
-        (v, ctx) =>
-          parseDuration(v) ??
-          (ctx.addIssue({ code: 'custom', message: 'expected a duration such as 90m, 1h30m or 3d' }),
-          z.NEVER),
-      ),
-  }),
+  z.object({ advance: Duration }),
   z.object({ to: z.iso.datetime({ offset: true }) }),
 ]);
 

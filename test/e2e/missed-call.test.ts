@@ -1,13 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BusinessProfile, demoBusinessProfile } from '#shared/config/business-profile.ts';
 import {
-  messagesPath,
-  startTwilioFake,
-  TEST_ACCOUNT_SID,
-  TEST_AUTH_TOKEN,
-  twilioError,
-} from '../fakes/twilio-fake.ts';
-import {
   BUSINESS_NUMBER,
   nextTuesdayAt,
   startTestPipeline,
