@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { readEnv } from '#shared/config/env.ts';
 import { createCallbackHandler } from '#shared/inbound/callback-handler.ts';
-import { textResponse, WebhookRejection } from '#shared/lambda/http.ts';
+import { requireMediaType, requireMethod, textResponse, WebhookRejection } from '#shared/lambda/http.ts';
 import { MetricName } from '#shared/lambda/observability.ts';
 import { eventPublisher } from '#shared/wiring/core.ts';
 import { receiveCalCom } from './receive-cal-com.ts';
@@ -13,6 +13,9 @@ const secret = () => readEnv({ CALCOM_WEBHOOK_SECRET: z.string().min(16).optiona
 export const handler = createCallbackHandler({
   name: 'cal-com',
   receive: async (event, { logger, metrics }) => {
+    // The request is checked as far as it can be without the secret first (method, media type).
+    requireMethod(event, 'POST');
+    requireMediaType(event, 'application/json');
     const key = secret();
     if (!key) {
       logger.warn('CALCOM_WEBHOOK_SECRET is not set: booking webhooks are refused');

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { readEnv } from '#shared/config/env.ts';
 import { createCallbackHandler } from '#shared/inbound/callback-handler.ts';
-import { textResponse, WebhookRejection } from '#shared/lambda/http.ts';
+import { requireMediaType, requireMethod, textResponse, WebhookRejection } from '#shared/lambda/http.ts';
 import { MetricName } from '#shared/lambda/observability.ts';
 import { eventPublisher } from '#shared/wiring/core.ts';
 import { receiveCalendly } from './receive-calendly.ts';
@@ -14,6 +14,9 @@ const secret = () =>
 export const handler = createCallbackHandler({
   name: 'calendly',
   receive: async (event, { logger, metrics }) => {
+    // The request is checked as far as it can be without the secret first (method, media type).
+    requireMethod(event, 'POST');
+    requireMediaType(event, 'application/json');
     const key = secret();
     if (!key) {
       logger.warn('CALENDLY_WEBHOOK_SIGNING_KEY is not set: booking webhooks are refused');

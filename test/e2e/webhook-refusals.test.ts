@@ -27,6 +27,26 @@ const wrongBodies: Record<string, { type: string; body: string; expected: string
     body: 'event=bounce',
     expected: 'application/json',
   },
+  voice: {
+    type: 'application/json',
+    body: '{"CallSid":"CA1"}',
+    expected: 'application/x-www-form-urlencoded',
+  },
+  'dial-status': {
+    type: 'application/json',
+    body: '{"DialCallStatus":"busy"}',
+    expected: 'application/x-www-form-urlencoded',
+  },
+  calendly: {
+    type: 'application/x-www-form-urlencoded',
+    body: 'event=invitee.created',
+    expected: 'application/json',
+  },
+  'cal-com': {
+    type: 'application/x-www-form-urlencoded',
+    body: 'triggerEvent=BOOKING_CREATED',
+    expected: 'application/json',
+  },
 };
 
 describe('the webhooks, posted a body of the wrong media type', () => {
