@@ -255,18 +255,23 @@ export const subscribers: readonly Subscriber[] = [
       'Keeps each conversation’s stage, follows up a lead who goes quiet, and reminds them of their meeting.',
     pattern: {
       source: [Source.pipeline],
-      'detail-type': types(
-        LeadQualified,
-        LeadScored,
-        ReplySent,
-        MeetingSlotsOffered,
-        MeetingBooked,
-        MeetingCancelled,
-        LeadOptedOut,
-        LeadOptedIn,
-        FollowUpDue,
-        MeetingReminderDue,
-      ),
+      $or: [
+        // Spam, wrong numbers and automatic mail move no conversation.
+        { 'detail-type': types(LeadQualified), detail: { intent: ['new_lead', 'reply'] } },
+        {
+          'detail-type': types(
+            LeadScored,
+            ReplySent,
+            MeetingSlotsOffered,
+            MeetingBooked,
+            MeetingCancelled,
+            LeadOptedOut,
+            LeadOptedIn,
+            FollowUpDue,
+            MeetingReminderDue,
+          ),
+        },
+      ],
     },
     // Follow-ups and reminders are texts: one at a time, like replies.
     batchSize: 1,

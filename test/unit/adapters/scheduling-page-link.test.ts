@@ -35,6 +35,18 @@ describe('prefilledLink', () => {
     );
   });
 
+  it("carries the lead's id where each provider hands it back in its webhook", () => {
+    expect(prefilledLink(calendly, { leadId: 'ld_0123456789abcdef0123' })).toBe(
+      `${calendly.href}?utm_content=ld_0123456789abcdef0123`,
+    );
+    expect(prefilledLink(new URL('https://cal.com/brightside/estimate'), { leadId: 'ld_1' })).toBe(
+      'https://cal.com/brightside/estimate?metadata%5BleadId%5D=ld_1',
+    );
+    // A page on another host has no known way back: the id is not added.
+    const other = new URL('https://book.brightside.example/estimate');
+    expect(prefilledLink(other, { leadId: 'ld_1' })).toBe(other.href);
+  });
+
   it('leaves the page as it is when nothing is known', () => {
     expect(prefilledLink(calendly, {})).toBe(calendly.href);
   });

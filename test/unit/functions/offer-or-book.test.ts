@@ -64,7 +64,7 @@ const harness = (scheduler: CalendarDeps['calendar'], lead: Lead = baseLead) => 
 const link = new SchedulingPageLink(new URL('https://calendly.com/brightside-plumbing/estimate'));
 
 describe('offerOrBook with a booking link', () => {
-  it('offers the link prefilled for the lead, with no slots', async () => {
+  it('offers the link prefilled for the lead and carrying its id, with no slots', async () => {
     const { deps, published } = harness(link);
     const outcome = await offerOrBook(sampleDetail(LeadScored, { meeting: 'requested' }), deps);
     expect(outcome).toEqual({ action: 'link-offered', provider: 'calendly', reason: 'requested' });
@@ -75,7 +75,8 @@ describe('offerOrBook with a booking link', () => {
           slots: [],
           reason: 'requested',
           bookingUrl:
-            'https://calendly.com/brightside-plumbing/estimate?name=Maria%20Lopez&email=maria%40example.com',
+            // utm_content comes back in Calendly's invitee.created, so the booking finds this lead.
+            'https://calendly.com/brightside-plumbing/estimate?name=Maria%20Lopez&email=maria%40example.com&utm_content=ld_0123456789abcdef0123',
         }),
       },
     ]);
