@@ -221,6 +221,8 @@ export const RepNotified = defineEvent(
       'meeting-cancelled',
       'meeting-moved',
       'missed-call',
+      // The manager, told that a rep let a lead's response time run out.
+      'response-missed',
     ]),
   }),
   (detail) => `${detail.correlationId}#${detail.repId}#${detail.reason}`,
@@ -350,6 +352,99 @@ export const BookingPageEventReceived = defineEvent(
   }),
 );
 
+/** Why a lead needs a person now: it turned hot, or reported an emergency. */
+export const RoutingReason = z.enum(['hot-lead', 'emergency']);
+
+export const LeadRouted = defineEvent(
+  Source.pipeline,
+  'Lead Routed',
+  DetailBase.extend({
+    /** The message whose score made the lead need a person: the routing's id. */
+    messageId: z.string().min(1),
+    channel: Channel,
+    repId: z.string().min(1),
+    reason: RoutingReason,
+    /** 1 for the first rep; each reassignment adds one. */
+    attempt: z.number().int().min(1).max(50),
+    /** The rep who let the response time run out, on a reassignment. */
+    previousRepId: z.string().min(1).optional(),
+    /** Minutes the rep has to acknowledge by text; 0 when no clock runs (the rep has no phone, or it is off). */
+    responseMinutes: z.number().int().min(0).max(240),
+  }),
+  (detail) => `${detail.messageId}#${detail.attempt}`,
+);
+
+export const RepResponseDue = defineEvent(
+  Source.pipeline,
+  'Rep Response Due',
+  DetailBase.extend({
+    /** The routing (`Lead Routed`'s messageId) and its attempt whose response time ran out. */
+    messageId: z.string().min(1),
+    attempt: z.number().int().min(1).max(50),
+    repId: z.string().min(1),
+  }),
+  (detail) => `${detail.messageId}#${detail.attempt}`,
+);
+
+export const RepResponseMissed = defineEvent(
+  Source.pipeline,
+  'Rep Response Missed',
+  DetailBase.extend({
+    messageId: z.string().min(1),
+    attempt: z.number().int().min(1).max(50),
+    /** The rep who did not answer in time. */
+    repId: z.string().min(1),
+    reason: RoutingReason,
+    /** The rep the lead went to next; absent when every suited rep was tried. */
+    nextRepId: z.string().min(1).optional(),
+    responseMinutes: z.number().int().min(0).max(240),
+  }),
+  (detail) => `${detail.messageId}#${detail.attempt}`,
+);
+
+export const RepMessageReceived = defineEvent(
+  Source.inbound,
+  'Rep Message Received',
+  DetailBase.extend({
+    /** `sms-<MessageSid>`: one text, whatever Twilio retries. */
+    messageId: z.string().min(1),
+    repId: z.string().min(1),
+    command: z.enum(['acknowledge', 'take-over', 'no-show']),
+    /** The alert reference the rep wrote, if any. */
+    reference: z.string().max(10).optional(),
+    receivedAt: z.iso.datetime(),
+  }),
+);
+
+export const RepResponded = defineEvent(
+  Source.pipeline,
+  'Rep Responded',
+  DetailBase.extend({
+    /** The rep's text. */
+    messageId: z.string().min(1),
+    repId: z.string().min(1),
+    /**
+     * acknowledged: the rep has the lead (the clock stopped); took-over: the rep writes to the
+     * lead from now on (automatic texts stop); late: the lead had gone to another rep already.
+     */
+    response: z.enum(['acknowledged', 'took-over', 'late']),
+    /** From the rep's alert to their answer, when a response clock ran. */
+    responseMs: z.number().int().nonnegative().optional(),
+  }),
+);
+
+export const MeetingNoShowReported = defineEvent(
+  Source.pipeline,
+  'Meeting No-Show Reported',
+  DetailBase.extend({
+    /** The rep's text that said so. */
+    messageId: z.string().min(1),
+    meetingId: z.string().min(1),
+    repId: z.string().min(1),
+  }),
+  (detail) => `${detail.meetingId}#no-show`,
+);
+
 export const catalog = {
   LeadMessageReceived,
   LeadQualified,
@@ -370,6 +465,12 @@ export const catalog = {
   FollowUpSent,
   MeetingReminderDue,
   BookingPageEventReceived,
+  LeadRouted,
+  RepResponseDue,
+  RepResponseMissed,
+  RepMessageReceived,
+  RepResponded,
+  MeetingNoShowReported,
 } as const;
 
 export type EventName = keyof typeof catalog;

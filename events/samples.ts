@@ -124,6 +124,48 @@ const defaults = {
     repId: 'rep-dana',
     textBack: 'sent',
   },
+  'Lead Routed': {
+    ...base,
+    messageId: 'sms-SM0123456789',
+    channel: 'sms',
+    repId: 'rep-dana',
+    reason: 'hot-lead',
+    attempt: 1,
+    responseMinutes: 5,
+  },
+  'Rep Response Due': { ...base, messageId: 'sms-SM0123456789', attempt: 1, repId: 'rep-dana' },
+  'Rep Response Missed': {
+    ...base,
+    messageId: 'sms-SM0123456789',
+    attempt: 1,
+    repId: 'rep-dana',
+    reason: 'hot-lead',
+    nextRepId: 'rep-sam',
+    responseMinutes: 5,
+  },
+  'Rep Message Received': {
+    ...base,
+    correlationId: 'sms-SM9876543210',
+    messageId: 'sms-SM9876543210',
+    repId: 'rep-dana',
+    command: 'acknowledge',
+    receivedAt: '2026-11-21T15:06:05.000Z',
+  },
+  'Rep Responded': {
+    ...base,
+    correlationId: 'sms-SM9876543210',
+    messageId: 'sms-SM9876543210',
+    repId: 'rep-dana',
+    response: 'acknowledged',
+    responseMs: 95_000,
+  },
+  'Meeting No-Show Reported': {
+    ...base,
+    correlationId: 'sms-SM9876543210',
+    messageId: 'sms-SM9876543210',
+    meetingId: 'mtg-evt-1',
+    repId: 'rep-dana',
+  },
 } as const;
 
 /** Overrides for `Meeting Slots Offered` when the business uses a booking link: no slots, the link. */

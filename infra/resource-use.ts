@@ -24,11 +24,14 @@ export const RESOURCE_MODULES: Record<
   keyof ResourceUse,
   { files?: readonly string[]; packages?: readonly string[] }
 > = {
-  // The lead store, the leads' recorded history, and the sandbox adapters that keep their records in the leads table.
+  // The lead store, the leads' recorded history, the webhooks' acceptance records, the reps' routing,
+  // and the sandbox adapters that keep their records in the leads table.
   leadsTable: {
     files: [
       'shared/adapters/aws/dynamo-lead-store.ts',
       'shared/adapters/aws/dynamo-lead-history.ts',
+      'shared/adapters/aws/dynamo-inbound-acceptance.ts',
+      'shared/adapters/aws/dynamo-rep-routing.ts',
       'shared/adapters/sandbox/sandbox-outbox.ts',
       'shared/adapters/sandbox/sandbox-crm.ts',
       'shared/adapters/sandbox/sandbox-calendar.ts',

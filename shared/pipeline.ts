@@ -8,13 +8,20 @@ import {
   LeadOptedIn,
   LeadOptedOut,
   LeadQualified,
+  LeadRouted,
   LeadScored,
   MeetingBooked,
   MeetingCancelled,
+  MeetingNoShowReported,
   MeetingReminderDue,
   MeetingSlotsOffered,
   MissedCallHandled,
   ReplySent,
+  RepMessageReceived,
+  RepNotified,
+  RepResponded,
+  RepResponseDue,
+  RepResponseMissed,
 } from '#events/catalog.ts';
 import { Source } from '#events/envelope.ts';
 import type { SecretGroup } from '#shared/config/secrets.ts';
@@ -224,20 +231,37 @@ export const subscribers: readonly Subscriber[] = [
     ...consumerDefaults,
     name: 'notify',
     description:
-      'Tells the assigned rep about leads that turn hot, emergencies, and meetings booked, moved or cancelled.',
+      'Tells the rep a lead is routed to (hot leads, emergencies), the manager when a rep does not answer in time, and the rep about meetings booked, moved or cancelled and missed calls.',
     pattern: {
       source: [Source.pipeline],
+      'detail-type': types(LeadRouted, RepResponseMissed, MeetingBooked, MeetingCancelled, MissedCallHandled),
+    },
+    secrets: ['slack', 'sendgrid', 'twilio'],
+  },
+  {
+    ...consumerDefaults,
+    name: 'route',
+    description:
+      'Routes a lead that needs a person to a rep (service, territory, weighted round-robin among those on duty), runs the rep’s response clock and acts on the rep’s text back.',
+    pattern: {
       $or: [
         {
+          source: [Source.pipeline],
           'detail-type': types(LeadScored),
           detail: { grade: ['hot'], previousGrade: [{ 'anything-but': ['hot'] }] },
         },
         // An emergency reported in a lead that was hot already still reaches a person at once.
-        { 'detail-type': types(LeadScored), detail: { emergency: [true] } },
-        { 'detail-type': types(MeetingBooked, MeetingCancelled, MissedCallHandled) },
+        { source: [Source.pipeline], 'detail-type': types(LeadScored), detail: { emergency: [true] } },
+        // The alert reached the rep: the response clock starts.
+        {
+          source: [Source.pipeline],
+          'detail-type': types(RepNotified),
+          detail: { reason: ['hot-lead', 'emergency'] },
+        },
+        { source: [Source.pipeline], 'detail-type': types(RepResponseDue) },
+        { source: [Source.inbound], 'detail-type': types(RepMessageReceived) },
       ],
     },
-    secrets: ['slack', 'sendgrid', 'twilio'],
   },
   {
     ...consumerDefaults,
@@ -269,8 +293,11 @@ export const subscribers: readonly Subscriber[] = [
             LeadOptedIn,
             FollowUpDue,
             MeetingReminderDue,
+            MeetingNoShowReported,
           ),
         },
+        // A rep taking the conversation over ends the automatic part of it.
+        { 'detail-type': types(RepResponded), detail: { response: ['took-over'] } },
       ],
     },
     // Follow-ups and reminders are texts: one at a time, like replies.

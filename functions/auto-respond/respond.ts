@@ -201,7 +201,8 @@ const compose = async (
         ...(known.urgency && { urgency: known.urgency }),
       },
     },
-    deps,
+    // A lead a rep took over gets no automatic answer (the messenger holds it back): no model call for it.
+    lead.handedToRep ? { ...deps, drafter: undefined } : deps,
   );
   return { kind, send, reply, composedBy, answered };
 };

@@ -6,10 +6,13 @@ import {
   LeadScored,
   MeetingBooked,
   MeetingCancelled,
+  MeetingNoShowReported,
   MeetingReminderDue,
   MeetingSlotsOffered,
   ReplySent,
+  RepResponded,
 } from '#events/catalog.ts';
+import { now } from '#shared/clock.ts';
 import { MetricName } from '#shared/lambda/observability.ts';
 import { createConsumerHandler } from '#shared/lambda/sqs-consumer.ts';
 import { eventPublisher } from '#shared/wiring/core.ts';
@@ -17,7 +20,7 @@ import { leadMessenger } from '#shared/wiring/messaging.ts';
 import { businessProfile, leadStore } from '#shared/wiring/pipeline.ts';
 import { timers } from '#shared/wiring/timers.ts';
 import { sendFollowUp } from './follow-up.ts';
-import { sendReminder } from './reminder.ts';
+import { sendNoShowFollowUp, sendReminder } from './reminder.ts';
 import { trackConversation } from './track.ts';
 
 // Read and checked when the function loads: a bad profile fails at once, not on the first lead.
@@ -36,6 +39,8 @@ export const handler = createConsumerHandler({
     LeadOptedIn,
     FollowUpDue,
     MeetingReminderDue,
+    RepResponded,
+    MeetingNoShowReported,
   ],
   onInvoke: (context) => leadMessenger().registerLambdaContext(context),
   process: async (event, { logger, metrics }) => {
@@ -45,6 +50,7 @@ export const handler = createConsumerHandler({
       timers: timers(),
       publisher: eventPublisher(),
       profile,
+      now,
     };
     if (event.detailType === 'Follow-Up Due') {
       const outcome = await sendFollowUp(event.detail, deps);
@@ -61,6 +67,10 @@ export const handler = createConsumerHandler({
       return;
     }
     const { repliedAfterFollowUp } = await trackConversation(event, deps);
+    if (event.detailType === 'Meeting No-Show Reported') {
+      const outcome = await sendNoShowFollowUp(event.detail, deps);
+      logger.info('No-show follow-up', { meetingId: event.detail.meetingId, status: outcome.status });
+    }
     if (repliedAfterFollowUp) metrics.addMetric(MetricName.RepliesAfterFollowUp, 'Count', 1);
   },
 });

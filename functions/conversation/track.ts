@@ -9,9 +9,11 @@ import {
   type LeadScored,
   type MeetingBooked,
   type MeetingCancelled,
+  type MeetingNoShowReported,
   MeetingReminderDue,
   type MeetingSlotsOffered,
   type ReplySent,
+  type RepResponded,
 } from '#events/catalog.ts';
 import { now } from '#shared/clock.ts';
 import type { BusinessProfile } from '#shared/config/business-profile.ts';
@@ -32,7 +34,9 @@ export type TrackedEvent =
   | { detailType: 'Meeting Booked'; detail: Detail<typeof MeetingBooked> }
   | { detailType: 'Meeting Cancelled'; detail: Detail<typeof MeetingCancelled> }
   | { detailType: 'Lead Opted Out'; detail: Detail<typeof LeadOptedOut> }
-  | { detailType: 'Lead Opted In'; detail: Detail<typeof LeadOptedIn> };
+  | { detailType: 'Lead Opted In'; detail: Detail<typeof LeadOptedIn> }
+  | { detailType: 'Rep Responded'; detail: Detail<typeof RepResponded> }
+  | { detailType: 'Meeting No-Show Reported'; detail: Detail<typeof MeetingNoShowReported> };
 
 /** Texts the pipeline sends that no follow-up follows: confirmations, and its own follow-ups and reminders. */
 const NOT_FOLLOWED =
@@ -58,10 +62,17 @@ const stageEventOf = (event: TrackedEvent): StageEvent | null => {
       return { type: 'opted-out' };
     case 'Lead Opted In':
       return { type: 'opted-in' };
+    case 'Rep Responded':
+      return event.detail.response === 'took-over' ? { type: 'rep-took-over' } : null;
+    case 'Meeting No-Show Reported':
+      return { type: 'no-show' };
   }
 };
 
-/** Whether this event ends the follow-ups of the lead's silence: the lead answered, booked, or opted out. */
+/**
+ * Whether this event ends the follow-ups of the lead's silence: the lead answered, booked, or opted
+ * out (a rep taking over ends them through the stage, `followsUp`).
+ */
 const endsFollowUps = (event: TrackedEvent): boolean =>
   (event.detailType === 'Lead Qualified' &&
     (event.detail.intent === 'new_lead' || event.detail.intent === 'reply')) ||

@@ -1,10 +1,17 @@
-import { LeadScored, MeetingBooked, MeetingCancelled, MissedCallHandled } from '#events/catalog.ts';
+import {
+  LeadRouted,
+  MeetingBooked,
+  MeetingCancelled,
+  MissedCallHandled,
+  RepResponseMissed,
+} from '#events/catalog.ts';
 import { MetricName } from '#shared/lambda/observability.ts';
 import { createConsumerHandler } from '#shared/lambda/sqs-consumer.ts';
 import { chatOnFirstPost } from '#shared/wiring/chat.ts';
 import { eventPublisher } from '#shared/wiring/core.ts';
 import { emailOnFirstSend, smsOnFirstSend } from '#shared/wiring/messaging.ts';
 import { businessProfile, identitySettings, leadStore } from '#shared/wiring/pipeline.ts';
+import { repRouting } from '#shared/wiring/routing.ts';
 import { notifyRep } from './notify-rep.ts';
 
 // Read and checked when the function loads: a bad profile fails at once, not on the first lead.
@@ -12,10 +19,11 @@ const profile = businessProfile();
 
 export const handler = createConsumerHandler({
   name: 'notify',
-  accepts: [LeadScored, MeetingBooked, MeetingCancelled, MissedCallHandled],
+  accepts: [LeadRouted, RepResponseMissed, MeetingBooked, MeetingCancelled, MissedCallHandled],
   process: async (event, { logger, metrics }) => {
     const { rep, heldUntil } = await notifyRep(event, {
       store: leadStore(),
+      alerts: repRouting(),
       channels: {
         chat: chatOnFirstPost,
         email: emailOnFirstSend,
@@ -28,6 +36,10 @@ export const handler = createConsumerHandler({
       publisher: eventPublisher(),
       profile,
     });
+    if (!rep) {
+      logger.info('Nobody to tell: the profile names no manager', { trigger: event.detailType });
+      return;
+    }
     if (heldUntil) {
       logger.info('Rep notification held for their notify hours', { repId: rep.id, heldUntil });
       return;

@@ -1,26 +1,36 @@
 import type * as z from 'zod';
 import {
-  type LeadScored,
+  type LeadRouted,
   type MeetingBooked,
   type MeetingCancelled,
   type MissedCallHandled,
   RepNotified,
+  type RepResponseMissed,
 } from '#events/catalog.ts';
 import { now } from '#shared/clock.ts';
-import { decideRepNotifyTime } from '#shared/compliance/rep-notify-hours.ts';
-import type { BusinessProfile, Rep } from '#shared/config/business-profile.ts';
+import { decideRepNotifyTime, type RepAlert } from '#shared/compliance/rep-notify-hours.ts';
+import type { BusinessProfile, Contactable } from '#shared/config/business-profile.ts';
 import { assignRep } from '#shared/domain/assign-rep.ts';
+import { alertReference } from '#shared/domain/routing/rep-command.ts';
 import { formatSlot } from '#shared/domain/slots.ts';
 import { PermanentError } from '#shared/ports/errors.ts';
 import type { EventPublisher } from '#shared/ports/event-publisher.ts';
 import type { Lead, LeadStore } from '#shared/ports/lead-store.ts';
 import type { ChatMessage, ChatPoster, EmailSender, SmsSender } from '#shared/ports/outbound.ts';
+import type { RepRouting } from '#shared/ports/rep-routing.ts';
 
 export type NotifyTrigger =
-  | { detailType: 'Lead Scored'; detail: z.infer<(typeof LeadScored)['schema']> }
+  | { detailType: 'Lead Routed'; detail: z.infer<(typeof LeadRouted)['schema']> }
+  | { detailType: 'Rep Response Missed'; detail: z.infer<(typeof RepResponseMissed)['schema']> }
   | { detailType: 'Meeting Booked'; detail: z.infer<(typeof MeetingBooked)['schema']> }
   | { detailType: 'Meeting Cancelled'; detail: z.infer<(typeof MeetingCancelled)['schema']> }
   | { detailType: 'Missed Call Handled'; detail: z.infer<(typeof MissedCallHandled)['schema']> };
+
+/** Who is told: a rep of the profile, or the manager (`routing.manager`, id `manager`). */
+type Person = z.infer<typeof Contactable> & { id: string };
+
+/** The manager's id in `Rep Notified`. */
+export const MANAGER_ID = 'manager';
 
 /** What the rep is asked to do after a missed call, by what the caller got. */
 const MISSED_CALL_NEXT: Readonly<Record<z.infer<(typeof MissedCallHandled)['schema']>['textBack'], string>> =
@@ -85,9 +95,37 @@ const leadFields = (lead: Lead, profile: BusinessProfile): Array<{ label: string
 /** What to do now: call a lead who has a phone, else answer them by email. */
 const actNow = (lead: Lead) => (lead.phone ? 'Call them now.' : 'Email them now (no phone number).');
 
-/** Why a rep is told about a Lead Scored: an emergency first, else a lead that turned hot. */
-export const scoredReason = (lead: Lead, emergency: boolean): 'emergency' | 'hot-lead' =>
-  emergency || lead.known.urgency === 'emergency' ? 'emergency' : 'hot-lead';
+const personName = (profile: BusinessProfile, repId: string | undefined) =>
+  (repId && profile.reps.find((r) => r.id === repId)?.name) || repId || 'a rep';
+
+/**
+ * How a rep answers an alert about a routed lead: by text to the business number, with the lead's
+ * reference (`alertReference`) so the answer finds the lead whatever alert came after.
+ */
+const answerLines = (
+  trigger: Extract<NotifyTrigger, { detailType: 'Lead Routed' }>,
+  rep: Person | undefined,
+  lead: Lead,
+  profile: BusinessProfile,
+  smsNumber: string,
+): string[] => {
+  const { detail } = trigger;
+  const lines: string[] = [];
+  if (detail.previousRepId) {
+    lines.push(
+      `Passed on to you: ${personName(profile, detail.previousRepId)} did not answer within ${profile.routing.responseMinutes} min.`,
+    );
+  }
+  if (!rep?.phone) return lines;
+  const ref = alertReference(lead.leadId);
+  const to = rep.notifyVia === 'sms' ? 'Reply' : `Text ${smsNumber}`;
+  lines.push(
+    detail.responseMinutes > 0
+      ? `${to} OK ${ref} within ${detail.responseMinutes} min to take the lead, or TAKE ${ref} to text them yourself (Leadline stops).`
+      : `${to} TAKE ${ref} to text them yourself (Leadline stops).`,
+  );
+  return lines;
+};
 
 /**
  * What a rep reads: who, how to reach them, what they want, and why it matters now. `text` is
@@ -98,8 +136,23 @@ export const repMessage = (
   trigger: NotifyTrigger,
   lead: Lead,
   profile: BusinessProfile,
+  options: { rep?: Person; smsNumber?: string } = {},
 ): { subject: string; text: string; card: NonNullable<ChatMessage['card']> } => {
   const { who, contact, facts } = describeLead(lead, profile);
+  if (trigger.detailType === 'Rep Response Missed') {
+    const { detail } = trigger;
+    const what = `${detail.reason === 'emergency' ? 'the EMERGENCY' : 'the hot lead'} ${who} (${contact})`;
+    const next = detail.nextRepId
+      ? `It went to ${personName(profile, detail.nextRepId)}.`
+      : 'No rep is left to ask: please call them yourself.';
+    const subject = `No answer from ${personName(profile, detail.repId)}: ${who}`;
+    const text = `${personName(profile, detail.repId)} did not answer ${what} within ${detail.responseMinutes} min. ${next}`;
+    return {
+      subject,
+      text: `${text}${facts ? `\n${facts}` : ''}`,
+      card: { title: subject, fields: leadFields(lead, profile), lines: [next] },
+    };
+  }
   if (trigger.detailType === 'Missed Call Handled') {
     const subject = `Missed call: ${who === 'New lead' ? contact : who}`;
     const text = `Missed call from ${who === 'New lead' ? contact : `${who} (${contact})`}. ${MISSED_CALL_NEXT[trigger.detail.textBack]}`;
@@ -119,7 +172,7 @@ export const repMessage = (
       trigger.detailType === 'Meeting Booked'
         ? {
             subject: `Meeting booked: ${who}, ${when}`,
-            text: `Meeting booked with ${who} (${contact}) for ${when}.`,
+            text: `Meeting booked with ${who} (${contact}) for ${when}.${options.rep?.phone ? ` If they do not come, ${options.rep.notifyVia === 'sms' ? 'reply' : `text ${options.smsNumber ?? 'the business number'}`} NOSHOW ${alertReference(lead.leadId)}.` : ''}`,
           }
         : trigger.detail.reason === 'cancelled'
           ? {
@@ -136,22 +189,24 @@ export const repMessage = (
       card: { title: subject, fields: [{ label: 'When', value: when }, ...leadFields(lead, profile)] },
     };
   }
-  const emergency = scoredReason(lead, trigger.detail.emergency) === 'emergency';
+  const emergency = trigger.detail.reason === 'emergency';
   const reasons = lead.score?.reasons ?? [];
   const why = reasons.join('; ');
   const headline = emergency ? 'EMERGENCY' : 'Hot lead';
-  const subject = `${headline}: ${who} (score ${trigger.detail.score})`;
+  const score = lead.score ? ` (score ${lead.score.score})` : '';
+  const subject = `${headline}: ${who}${score}`;
+  const answer = answerLines(trigger, options.rep, lead, profile, options.smsNumber ?? 'the business number');
   return {
     subject,
-    text: `${headline} (${trigger.detail.score}/100): ${who} (${contact}) via ${lead.channel}.${facts ? `\n${facts}` : ''}${why ? `\nWhy: ${why}` : ''}\n${actNow(lead)}`,
+    text: `${headline}${lead.score ? ` (${lead.score.score}/100)` : ''}: ${who} (${contact}) via ${lead.channel}.${facts ? `\n${facts}` : ''}${why ? `\nWhy: ${why}` : ''}\n${actNow(lead)}${answer.map((line) => `\n${line}`).join('')}`,
     card: {
       title: subject,
       fields: [
-        { label: 'Score', value: `${trigger.detail.score}/100 (${trigger.detail.grade})` },
+        ...(lead.score ? [{ label: 'Score', value: `${lead.score.score}/100 (${lead.score.grade})` }] : []),
         { label: 'Via', value: lead.channel === 'sms' ? 'text message' : 'email' },
         ...leadFields(lead, profile),
       ],
-      lines: [...(reasons.length > 0 ? [`Why: ${why}`] : []), actNow(lead)],
+      lines: [...(reasons.length > 0 ? [`Why: ${why}`] : []), actNow(lead), ...answer],
     },
   };
 };
@@ -161,7 +216,7 @@ export const repMessage = (
  * archived Slack channel, a revoked webhook) is a configuration problem: named, and dropped
  * rather than retried until the DLQ. Anything else passes through so SQS retries it.
  */
-const naming = async (rep: Rep, send: () => Promise<unknown>): Promise<void> => {
+const naming = async (rep: Person, send: () => Promise<unknown>): Promise<void> => {
   try {
     await send();
   } catch (error) {
@@ -172,7 +227,7 @@ const naming = async (rep: Rep, send: () => Promise<unknown>): Promise<void> => 
   }
 };
 
-const notificationReason = (trigger: NotifyTrigger, lead: Lead) => {
+const notificationReason = (trigger: NotifyTrigger): RepAlert => {
   switch (trigger.detailType) {
     case 'Meeting Booked':
       return 'meeting-booked' as const;
@@ -180,36 +235,60 @@ const notificationReason = (trigger: NotifyTrigger, lead: Lead) => {
       return trigger.detail.reason === 'cancelled'
         ? ('meeting-cancelled' as const)
         : ('meeting-moved' as const);
-    case 'Lead Scored':
-      return scoredReason(lead, trigger.detail.emergency);
+    case 'Lead Routed':
+      return trigger.detail.reason;
+    case 'Rep Response Missed':
+      return 'response-missed';
     case 'Missed Call Handled':
       return 'missed-call' as const;
   }
 };
 
+/** Who a trigger is for: the manager for a missed response (none configured: nobody), else its rep. */
+const recipientOf = (trigger: NotifyTrigger, lead: Lead, profile: BusinessProfile): Person | undefined => {
+  if (trigger.detailType === 'Rep Response Missed') {
+    const manager = profile.routing.manager;
+    return manager ? { ...manager, id: MANAGER_ID } : undefined;
+  }
+  return profile.reps.find((r) => r.id === trigger.detail.repId) ?? assignRep(profile, lead.known.service);
+};
+
 /**
- * Tells the lead's rep, on the channel the rep chose, about a hot lead, an emergency or a
- * meeting booked, moved or cancelled. A text outside the rep's notify hours waits for them
- * (`heldUntil`), unless the business marked the alert urgent (emergencies are, by default);
- * `send-held` sends it then and announces it.
+ * Tells the rep, on the channel the rep chose, about a lead routed to them (hot, or an emergency;
+ * with how to answer it), a meeting booked, moved or cancelled, or a missed call; and the manager
+ * (`routing.manager`; without one, nobody) when a rep let a lead's response time run out. Each
+ * alert to a rep is kept first (`RepRouting.recordAlert`), so the rep's text back finds its lead.
+ * A text outside the person's notify hours waits for them (`heldUntil`), unless the business marked
+ * the alert urgent (emergencies are, by default); `send-held` sends it then and announces it.
  */
 export const notifyRep = async (
   trigger: NotifyTrigger,
   deps: {
     store: Pick<LeadStore, 'getLead' | 'holdRepNotification'>;
+    alerts: Pick<RepRouting, 'recordAlert'>;
     channels: RepChannels;
     publisher: EventPublisher;
     profile: BusinessProfile;
     now?: () => Date;
   },
-): Promise<{ rep: Rep; heldUntil?: string }> => {
+): Promise<{ rep?: Person; heldUntil?: string }> => {
   const lead = await deps.store.getLead(trigger.detail.leadId);
   if (!lead) throw new PermanentError(`Lead ${trigger.detail.leadId} not found`);
-  const repId = trigger.detailType === 'Lead Scored' ? lead.assignedRepId : trigger.detail.repId;
-  const rep = deps.profile.reps.find((r) => r.id === repId) ?? assignRep(deps.profile, lead.known.service);
-  const message = repMessage(trigger, lead, deps.profile);
+  const rep = recipientOf(trigger, lead, deps.profile);
+  if (!rep) return {};
   const { chat, email, sms, identity } = deps.channels;
-  const alert = notificationReason(trigger, lead);
+  const message = repMessage(trigger, lead, deps.profile, { rep, smsNumber: identity.smsNumber });
+  const alert = notificationReason(trigger);
+  const at = deps.now?.() ?? now();
+  if (rep.id !== MANAGER_ID) {
+    await deps.alerts.recordAlert({
+      repId: rep.id,
+      leadId: lead.leadId,
+      reference: alertReference(lead.leadId),
+      reason: alert,
+      at: at.toISOString(),
+    });
+  }
 
   switch (rep.notifyVia) {
     case 'slack': {
@@ -242,10 +321,11 @@ export const notifyRep = async (
       const to = rep.phone;
       if (!to) throw new PermanentError(`Rep ${rep.id} wants SMS but has no phone`);
       const when = decideRepNotifyTime({
-        now: deps.now?.() ?? now(),
+        now: at,
         rep,
         profile: deps.profile,
-        alert,
+        // The manager hears about a missed emergency at once, as the rep would have.
+        alert: trigger.detailType === 'Rep Response Missed' ? trigger.detail.reason : alert,
         leadTiming: lead.known.timing,
       });
       if (when.action === 'hold') {

@@ -160,6 +160,20 @@ export class LeadlineMonitoring extends Construct {
           ],
         },
         {
+          title: 'Rep response time, alert to answer by text (ms)',
+          metrics: [
+            emitted(MetricName.RepResponseMs, 'route', 'p50').with({ label: 'p50' }),
+            emitted(MetricName.RepResponseMs, 'route', 'p95').with({ label: 'p95' }),
+          ],
+        },
+        {
+          title: 'Hot leads passed on: reassignments, and leads no rep answered',
+          metrics: [
+            total(MetricName.RepReassignments, 'reassigned'),
+            total(MetricName.HotLeadsUnanswered, 'no rep answered'),
+          ],
+        },
+        {
           title: 'Meetings booked (calendar and booking pages) and reminders',
           metrics: [
             total(MetricName.MeetingsBooked, 'booked'),
@@ -196,6 +210,32 @@ export class LeadlineMonitoring extends Construct {
                   treatMissingDataOverride: TreatMissingData.NOT_BREACHING,
                   alarmDescriptionOverride:
                     'A reply was interrupted where the provider cannot say whether it went out; it is marked unconfirmed on the lead and was not sent again.',
+                },
+              },
+            },
+          ],
+        },
+      ],
+    });
+
+    // A hot lead (or an emergency) that every suited rep let time out: someone must call them.
+    facade.monitorCustom({
+      alarmFriendlyName: 'HotLeadsUnanswered',
+      humanReadableName: 'Hot leads no rep answered',
+      metricGroups: [
+        {
+          title: 'Hot leads every suited rep let time out (count)',
+          metrics: [
+            {
+              metric: total(MetricName.HotLeadsUnanswered, 'unanswered'),
+              alarmFriendlyName: 'HotLeadsUnanswered',
+              addAlarm: {
+                Warning: {
+                  threshold: 0,
+                  comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+                  treatMissingDataOverride: TreatMissingData.NOT_BREACHING,
+                  alarmDescriptionOverride:
+                    'Every suited rep let a hot lead’s response time run out; the manager was told (if the profile names one). Someone should call the lead.',
                 },
               },
             },

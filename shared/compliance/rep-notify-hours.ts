@@ -8,7 +8,8 @@ export type RepAlert =
   | 'meeting-booked'
   | 'meeting-cancelled'
   | 'meeting-moved'
-  | 'missed-call';
+  | 'missed-call'
+  | 'response-missed';
 
 /**
  * When an SMS notification may reach a rep: at once inside the rep's `notifyHours` (in the rep's

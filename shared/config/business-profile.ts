@@ -35,8 +35,29 @@ export const Rep = z.object({
     .string()
     .refine(isValidTimeZone, 'expected an IANA time zone such as America/Chicago')
     .optional(),
+  /**
+   * Towns or ZIP codes this rep covers (as the lead names them: `Round Rock`, `78664`); empty means
+   * everywhere. A hot lead goes to a rep whose territory names the lead's location first.
+   */
+  territory: z.array(z.string().min(1)).default([]),
+  /** Share of the round-robin among equally suited reps: 2 takes twice as many leads as 1; 0 takes none. */
+  weight: z.number().int().min(0).max(100).default(1),
+  /** Days the rep takes leads (with `notifyHours`, in `timeZone`): on other days hot leads go to someone else. */
+  workDays: z.array(Weekday).min(1).default(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']),
 });
 export type Rep = z.infer<typeof Rep>;
+
+/** Someone Leadline tells about a lead: a rep, or the manager (who takes no leads). */
+export const Contactable = Rep.pick({
+  name: true,
+  notifyVia: true,
+  email: true,
+  phone: true,
+  slackChannel: true,
+  slackUserId: true,
+  notifyHours: true,
+  timeZone: true,
+});
 
 /** A text the business writes once, or once per language (`{ en: '…', es: '…' }`). */
 export const Localized = z.union([
@@ -112,7 +133,8 @@ export const BusinessProfile = z.object({
   /**
    * Rep alerts that may text a rep outside their `notifyHours`: `emergency` (water pouring, no
    * heat, a gas smell: on by default), `hot-lead`, `meeting-booked`, `meeting-cancelled`,
-   * `meeting-moved`, or `urgent-lead` (a hot lead who needs it today).
+   * `meeting-moved`, `missed-call`, `response-missed` (the manager told a rep did not answer), or
+   * `urgent-lead` (a hot lead who needs it today).
    */
   urgentRepAlerts: z
     .array(
@@ -124,6 +146,7 @@ export const BusinessProfile = z.object({
         'meeting-moved',
         'urgent-lead',
         'missed-call',
+        'response-missed',
       ]),
     )
     .default(['emergency']),
@@ -165,6 +188,18 @@ export const BusinessProfile = z.object({
       afterMeetingMinutes: z.number().int().min(0).max(1440).default(60),
     })
     .default({ dayBefore: true, hourBefore: true, afterMeetingMinutes: 60 }),
+  /**
+   * Rep routing with a response clock: a hot lead (or an emergency) goes to a rep by service and
+   * territory, weighted round-robin among those on duty; the rep acknowledges by texting OK (or
+   * TAKE, to take the conversation over) to the business number within `responseMinutes`, or the
+   * lead goes to the next rep and `manager` is told. `responseMinutes: 0` turns the clock off.
+   */
+  routing: z
+    .object({
+      responseMinutes: z.number().int().min(0).max(240).default(5),
+      manager: Contactable.optional(),
+    })
+    .default({ responseMinutes: 5 }),
   /** Texts Leadline starts itself (missed-call text-back, follow-ups, reminders), per language. */
   conversationTemplates: ConversationTemplateOverrides.optional(),
   /** WhatsApp through Twilio (`shared/messaging/whatsapp-window.ts`). */

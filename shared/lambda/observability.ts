@@ -82,4 +82,10 @@ export const MetricName = {
   RepliesAfterFollowUp: 'RepliesAfterFollowUp',
   RemindersSent: 'RemindersSent',
   BookingPageEvents: 'BookingPageEvents',
+  /** From a rep's alert about a hot lead to their answer by text (ms). */
+  RepResponseMs: 'RepResponseMs',
+  /** A rep let the response time run out and the lead went to the next rep. */
+  RepReassignments: 'RepReassignments',
+  /** Every suited rep let the response time run out: only the manager was left to tell. */
+  HotLeadsUnanswered: 'HotLeadsUnanswered',
 } as const;

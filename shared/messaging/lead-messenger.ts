@@ -12,7 +12,7 @@ import { PermanentError, RecipientOptedOutError, TransientError } from '#shared/
 import type { Lead, LeadMessage, LeadStore } from '#shared/ports/lead-store.ts';
 import type { EmailSender, SentLookupResult, SentMessage, SmsSender } from '#shared/ports/outbound.ts';
 import type { ComposedBy } from '#shared/ports/reply-drafter.ts';
-import { decideSend, type SendDecision } from './send-policy.ts';
+import { decideSend, heldBackForRep, type SendDecision } from './send-policy.ts';
 
 /**
  * `reply`: answers a message the lead just sent (goes at once unless quiet hours are strict, or
@@ -184,10 +184,13 @@ export class LeadMessenger {
           continue;
         }
       }
-      if ((await store.getOptOut(lead.phone))?.optedOut) {
-        await store.finishHeld(ref, { status: 'suppressed', reason: 'the contact opted out' });
-        await this.recordSuppressed(lead, message, 'the contact opted out');
-        results.push({ lead, message, outcome: { status: 'suppressed', reason: 'the contact opted out' } });
+      const heldBack = (await store.getOptOut(lead.phone))?.optedOut
+        ? 'the contact opted out'
+        : heldBackForRep(lead, message.purpose);
+      if (heldBack) {
+        await store.finishHeld(ref, { status: 'suppressed', reason: heldBack });
+        await this.recordSuppressed(lead, message, heldBack);
+        results.push({ lead, message, outcome: { status: 'suppressed', reason: heldBack } });
         continue;
       }
       try {

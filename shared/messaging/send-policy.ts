@@ -4,6 +4,8 @@ import type { Lead, LeadMessage } from '#shared/ports/lead-store.ts';
 
 /**
  * What may be sent to a lead beyond opt-out and quiet hours, decided from the conversation:
+ * - a lead a rep took over (`handedToRep`) gets nothing automatic: only the consent answers the
+ *   law and the carriers ask for (the opt-out and opt-in confirmations, HELP);
  * - a cap on automatic answers per address per 24 hours (`profile.automaticAnswersPerDay`), the
  *   safety net against two robots answering each other (an autoresponder that no header betrays);
  * - WhatsApp's customer-service window: free-form messages only within 24 hours of the lead's
@@ -21,7 +23,7 @@ export type SendDecision =
   | { action: 'suppress'; reason: string };
 
 export interface SendPolicyInput {
-  lead: Pick<Lead, 'name'>;
+  lead: Pick<Lead, 'name' | 'handedToRep'>;
   channel: Channel;
   /** What the message is for (`first-reply`, `slots-offered`…): picks the WhatsApp template. */
   purpose: string;
@@ -33,13 +35,30 @@ export interface SendPolicyInput {
   now: Date;
 }
 
+/** What still goes to a lead a rep took over: the consent answers (their purposes). */
+const CONSENT_ANSWERS: ReadonlySet<string> = new Set(['opt-out-confirmation', 'opt-in-confirmation', 'help']);
+
+/**
+ * Why a message must not go because a rep took the lead's conversation over, or null. Read by
+ * `decideSend` and by the held-text dispatcher (a text held overnight before the takeover).
+ */
+export const heldBackForRep = (
+  lead: Pick<Lead, 'handedToRep'>,
+  purpose: string | undefined,
+): string | null =>
+  lead.handedToRep && !CONSENT_ANSWERS.has(purpose ?? '')
+    ? 'a rep took the conversation over: nothing automatic goes'
+    : null;
+
 export const decideSend = (input: SendPolicyInput): SendDecision => {
+  const forRep = heldBackForRep(input.lead, input.purpose);
+  if (forRep) return { action: 'suppress', reason: forRep };
+  const confirmation = input.kind === 'opt-out-confirmation' || input.kind === 'opt-in-confirmation';
   const since = input.now.getTime() - DAY_MS;
   const recent = input.messages.filter((m) => Date.parse(m.at) > since);
   const answered = recent.filter(
     (m) => m.direction === 'out' && (m.status === 'sent' || m.status === 'sending'),
   );
-  const confirmation = input.kind === 'opt-out-confirmation' || input.kind === 'opt-in-confirmation';
   if (!confirmation && answered.length >= input.profile.automaticAnswersPerDay) {
     return {
       action: 'suppress',

@@ -38,6 +38,10 @@ export interface Lead {
     /** Ended: the lead answered, booked, opted out, or the cadence ran out. */
     done?: boolean;
   };
+  /** Which rep must answer for the lead now, and their response clock (`functions/route`). */
+  routing?: LeadRouting;
+  /** A rep took the conversation over: Leadline sends the lead nothing automatic but consent answers. */
+  handedToRep?: { repId: string; at: string; messageId: string };
   phone?: string;
   email?: string;
   name?: string;
@@ -64,6 +68,31 @@ export interface Lead {
   emailThread?: { subject?: string; messageId?: string; references: string[] };
   /** Bumped by every write; a read-modify-write (`modifyLead`) succeeds only on the version it read. */
   version?: number;
+}
+
+/**
+ * A lead routed to a rep who must answer (ARCHITECTURE.md, "Rep routing"): one routing per message
+ * that made the lead need a person, its attempts one rep each.
+ */
+export interface LeadRouting {
+  /** The message whose score started it (`Lead Routed`'s messageId) and its correlation id. */
+  messageId: string;
+  correlationId: string;
+  reason: 'hot-lead' | 'emergency';
+  repId: string;
+  attempt: number;
+  /** Every rep asked so far, in order: `tried[attempt - 1]` is `repId`. */
+  tried: string[];
+  routedAt: string;
+  /** Minutes the rep has; 0 when no clock runs. */
+  responseMinutes: number;
+  /** When the rep's alert went out: the clock runs from here (absent while the alert is held). */
+  notifiedAt?: string;
+  respondBy?: string;
+  timer?: string;
+  acknowledgedAt?: string;
+  /** Every suited rep was asked and none answered in time (the manager was told). */
+  unanswered?: boolean;
 }
 
 /** The fields a write may change on a lead. */
@@ -342,6 +371,8 @@ export interface LeadStore {
   /** Marks a stored meeting cancelled; a second call keeps the first cancellation. */
   cancelMeeting(ref: { leadId: string; meetingId: string }, cancellation: MeetingCancellation): Promise<void>;
   getMeetings(leadId: string): Promise<Meeting[]>;
+  /** Marks a stored meeting a no-show (the rep said the lead did not come); a meeting not stored is left. */
+  markNoShow(ref: { leadId: string; meetingId: string }): Promise<void>;
   setOptOut(state: OptOutState): Promise<void>;
   /**
    * Writes `state` only when it changes the contact's state: none yet, or the other direction

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type * as z from 'zod';
 import type { EventDefinition } from '#events/envelope.ts';
 
@@ -31,3 +32,10 @@ export interface Timers {
 
 /** A timer name from its parts: `[0-9A-Za-z_.-]` only, at most 64 characters (longer parts are hashed by the caller). */
 export const TIMER_NAME = /^[0-9A-Za-z_.-]{1,64}$/;
+
+/**
+ * A timer's name from a kind, its lead, the fact it belongs to (hashed: ids may be long or hold
+ * other characters) and a step: `<kind>-<leadId>-<10 hex>-<step>`, the same for every retry.
+ */
+export const timerName = (kind: string, leadId: string, fact: string, step: string | number): string =>
+  `${kind}-${leadId}-${createHash('sha256').update(fact).digest('hex').slice(0, 10)}-${step}`;

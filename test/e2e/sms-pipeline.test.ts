@@ -239,6 +239,7 @@ describe('a lead texting the business, on the local runtime', () => {
         'missed-call',
         'notify',
         'qualify',
+        'route',
         'score',
         'timeline',
       ].sort(),

@@ -230,6 +230,29 @@ describe('the synthesized stack', () => {
     for (const [, a] of speedToLead) expect(a.Properties.Threshold).toBe(objectiveMs);
   });
 
+  it('alarms when every suited rep let a hot lead time out', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').filter(([, a]) =>
+      JSON.stringify(a.Properties).includes('HotLeadsUnanswered'),
+    );
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]![1].Properties).toMatchObject({
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+  });
+
+  it('gives timers their schedule group and a role that may only put events on the bus, and lets only the functions that set timers create them', () => {
+    template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'leadline-timers' });
+    const timerSetters = topologyFunctions()
+      .map(({ name }) => name)
+      .filter((name) => synthesized.resourceUse.get(name)?.timers);
+    expect(timerSetters.sort()).toEqual(['conversation', 'route']);
+    for (const { name } of topologyFunctions()) {
+      const env = envOf(name);
+      expect(env.SCHEDULER_GROUP_NAME !== undefined, name).toBe(timerSetters.includes(name));
+    }
+  });
+
   it('has the dashboard, reading the business metrics as Powertools emits them (namespace, service dimension)', () => {
     const dashboards = ofType('AWS::CloudWatch::Dashboard');
     expect(dashboards).toHaveLength(1);
@@ -244,6 +267,12 @@ describe('the synthesized stack', () => {
       'CrmSyncs',
       'CrmSyncFailures',
       'MeetingsBooked',
+      'FollowUpsSent',
+      'RepliesAfterFollowUp',
+      'MissedCallsRecovered',
+      'RepResponseMs',
+      'RepReassignments',
+      'HotLeadsUnanswered',
     ]) {
       expect(body, metric).toContain(metric);
     }
@@ -368,8 +397,12 @@ describe('least privilege', () => {
       expect(statements.includes(`"${bucket}"`), `${name} bucket`).toBe(use.rawBucket);
       expect(statements, name).not.toMatch(/dynamodb:(BatchWriteItem|\*)|s3:(\*|DeleteObject|GetObject)/);
     }
-    // Every pipeline function keeps leads; every webhook publishes to the bus.
+    // Every pipeline function keeps leads; every webhook publishes to the bus, and those that accept
+    // a message once per provider id (or read the reps' alerts) write it to the leads table.
     for (const s of subscribers) expect(synthesized.resourceUse.get(s.name)?.leadsTable, s.name).toBe(true);
+    for (const name of ['inbound-sms', 'inbound-email', 'dial-status']) {
+      expect(synthesized.resourceUse.get(name)?.leadsTable, name).toBe(true);
+    }
     for (const w of webhooks) expect(synthesized.resourceUse.get(w.name)?.bus, w.name).toBe(true);
   });
 });

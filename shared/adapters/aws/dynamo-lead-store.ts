@@ -436,6 +436,23 @@ export class DynamoLeadStore implements LeadStore {
     }
   }
 
+  async markNoShow(ref: { leadId: string; meetingId: string }): Promise<void> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `LEAD#${ref.leadId}`, sk: `MEETING#${ref.meetingId}` },
+          UpdateExpression: 'SET noShow = :yes',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':yes': true },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      // No such meeting: nothing to mark.
+    }
+  }
+
   async setOptOut(state: OptOutState): Promise<void> {
     await changeOptOutState(this.table, state);
   }

@@ -4,6 +4,7 @@ import type { ConversationStage } from '#events/catalog.ts';
  * What moves a conversation, as the `conversation` function reads it from the bus:
  * - `lead-wrote` (Lead Qualified: a new lead or a reply), `lead-scored` (warm or hot is qualified);
  * - `reply-sent`, `slots-offered`, `meeting-booked`, `meeting-cancelled`, `meeting-moved`;
+ * - `no-show` (a rep reported the lead missed the meeting);
  * - `opted-out`, `opted-in`; `rep-took-over`; `won`, `lost`.
  */
 export type StageEvent =
@@ -14,6 +15,7 @@ export type StageEvent =
   | { type: 'meeting-booked' }
   | { type: 'meeting-cancelled' }
   | { type: 'meeting-moved' }
+  | { type: 'no-show' }
   | { type: 'opted-out' }
   | { type: 'opted-in' }
   | { type: 'rep-took-over' }
@@ -38,8 +40,8 @@ const forward = (current: ConversationStage, to: ConversationStage): Conversatio
 
 /**
  * The stage after an event (pure). Events may arrive late or twice (at least once, any order),
- * so automatic steps only move forward; the deliberate moves back are a cancelled meeting
- * (to qualified), a moved one (to meeting offered), and an opt-in (out of opted out). Won and
+ * so automatic steps only move forward; the deliberate moves back are a cancelled meeting or a
+ * no-show (to qualified), a moved one (to meeting offered), and an opt-in (out of opted out). Won and
  * lost end the conversation; an opt-out outranks everything, as law.
  */
 export const nextStage = (current: ConversationStage | undefined, event: StageEvent): ConversationStage => {
@@ -60,6 +62,7 @@ export const nextStage = (current: ConversationStage | undefined, event: StageEv
     case 'meeting-booked':
       return stage === 'handed_to_rep' ? stage : 'booked';
     case 'meeting-cancelled':
+    case 'no-show':
       return stage === 'booked' ? 'qualified' : stage;
     case 'meeting-moved':
       return stage === 'booked' ? 'meeting_offered' : stage;

@@ -10,15 +10,21 @@ import {
   LeadOptedIn,
   LeadOptedOut,
   LeadQualified,
+  LeadRouted,
   LeadScored,
   LeadSyncedToCrm,
   MeetingBooked,
   MeetingCancelled,
+  MeetingNoShowReported,
   MeetingReminderDue,
   MeetingSlotsOffered,
   MissedCallHandled,
   ReplySent,
+  RepMessageReceived,
   RepNotified,
+  RepResponded,
+  RepResponseDue,
+  RepResponseMissed,
 } from '#events/catalog.ts';
 import { allEvents, sampleEnvelope } from '#events/samples.ts';
 import { subscribers, visibilityTimeoutSeconds } from '#shared/pipeline.ts';
@@ -91,10 +97,12 @@ describe('the event catalog and the topology', () => {
     ['spam', sampleEnvelope(LeadQualified, { intent: 'spam' }), []],
     ['a wrong number', sampleEnvelope(LeadQualified, { intent: 'wrong_number' }), []],
     ['an automatic reply', sampleEnvelope(LeadQualified, { intent: 'auto_reply' }), []],
+    // A lead that needs a person is routed to a rep first; notify alerts the rep it was routed to.
+    ['a lead turning hot', sampleEnvelope(LeadScored), ['auto-respond', 'conversation', 'crm-sync', 'route']],
     [
-      'a lead turning hot',
-      sampleEnvelope(LeadScored),
-      ['auto-respond', 'conversation', 'crm-sync', 'notify'],
+      'an emergency in a lead that was hot already',
+      sampleEnvelope(LeadScored, { previousGrade: 'hot', emergency: true }),
+      ['auto-respond', 'conversation', 'crm-sync', 'route'],
     ],
     [
       'a lead that was hot already',
@@ -149,7 +157,15 @@ describe('the event catalog and the topology', () => {
     ['a follow-up sent', sampleEnvelope(FollowUpSent), []],
     ['a meeting reminder due', sampleEnvelope(MeetingReminderDue), ['conversation']],
     ['a CRM sync', sampleEnvelope(LeadSyncedToCrm), []],
-    ['a rep notified', sampleEnvelope(RepNotified), []],
+    ['a rep alerted about a hot lead (the response clock starts)', sampleEnvelope(RepNotified), ['route']],
+    ['a rep alerted about a booked meeting', sampleEnvelope(RepNotified, { reason: 'meeting-booked' }), []],
+    ['a lead routed to a rep', sampleEnvelope(LeadRouted), ['notify']],
+    ['a rep’s response time running out', sampleEnvelope(RepResponseDue), ['route']],
+    ['a rep’s response missed (the manager is told)', sampleEnvelope(RepResponseMissed), ['notify']],
+    ['a rep’s text back', sampleEnvelope(RepMessageReceived), ['route']],
+    ['a rep’s acknowledgement', sampleEnvelope(RepResponded), []],
+    ['a rep taking over', sampleEnvelope(RepResponded, { response: 'took-over' }), ['conversation']],
+    ['a no-show reported', sampleEnvelope(MeetingNoShowReported), ['conversation']],
   ])('routes %s to the right functions', (_name, envelope, expected) => {
     expect(routedTo(envelope)).toEqual([...expected].sort());
   });

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { LeadScored, MeetingBooked, MeetingCancelled } from '#events/catalog.ts';
+import { LeadRouted, MeetingBooked, MeetingCancelled, RepResponseMissed } from '#events/catalog.ts';
 import { sampleDetail } from '#events/samples.ts';
 import { providerError } from '#shared/adapters/provider-call.ts';
 import { BusinessProfile, demoBusinessProfile, type Rep } from '#shared/config/business-profile.ts';
 import { PermanentError, TransientError } from '#shared/ports/errors.ts';
 import type { EventPublisher } from '#shared/ports/event-publisher.ts';
 import type { HeldRepNotification, Lead } from '#shared/ports/lead-store.ts';
+import type { RepAlertRecord } from '#shared/ports/rep-routing.ts';
 import { notifyRep, repMessage } from '../../../functions/notify/notify-rep.ts';
 
 const lead: Lead = {
@@ -47,6 +48,7 @@ const harness = (rep: Partial<Rep>) => {
     sms: [] as unknown[],
     held: [] as HeldRepNotification[],
     events: [] as unknown[],
+    alerts: [] as RepAlertRecord[],
   };
   const publisher: EventPublisher = {
     publish: async (event, detail) => {
@@ -58,6 +60,11 @@ const harness = (rep: Partial<Rep>) => {
       getLead: async (id: string) => (id === lead.leadId ? lead : undefined),
       holdRepNotification: async (n: HeldRepNotification) => {
         sent.held.push(n);
+      },
+    },
+    alerts: {
+      recordAlert: async (alert: RepAlertRecord) => {
+        sent.alerts.push(alert);
       },
     },
     channels: {
@@ -91,7 +98,10 @@ const harness = (rep: Partial<Rep>) => {
 describe('telling the rep', () => {
   it('posts a hot lead to the rep’s Slack channel with who, how to reach them, what and why', async () => {
     const { sent, deps } = harness({ notifyVia: 'slack', slackChannel: '#hot-leads' });
-    await notifyRep({ detailType: 'Lead Scored', detail: sampleDetail(LeadScored, { score: 90 }) }, deps);
+    await notifyRep(
+      { detailType: 'Lead Routed', detail: sampleDetail(LeadRouted, { repId: 'rep-a' }) },
+      deps,
+    );
     expect(sent.slack).toHaveLength(1);
     const post = sent.slack[0] as { channel: string; text: string };
     expect(post.channel).toBe('#hot-leads');
@@ -120,7 +130,10 @@ describe('telling the rep', () => {
 
   it('texts a rep who chose SMS', async () => {
     const { sent, deps } = harness({ notifyVia: 'sms', phone: '+15125550999' });
-    await notifyRep({ detailType: 'Lead Scored', detail: sampleDetail(LeadScored) }, deps);
+    await notifyRep(
+      { detailType: 'Lead Routed', detail: sampleDetail(LeadRouted, { repId: 'rep-a' }) },
+      deps,
+    );
     expect(sent.sms).toEqual([expect.objectContaining({ to: '+15125550999', from: '+15125550100' })]);
   });
 
@@ -130,7 +143,10 @@ describe('telling the rep', () => {
       slackChannel: '#hot-leads',
       slackUserId: 'U0123ABCD',
     });
-    await notifyRep({ detailType: 'Lead Scored', detail: sampleDetail(LeadScored, { score: 90 }) }, deps);
+    await notifyRep(
+      { detailType: 'Lead Routed', detail: sampleDetail(LeadRouted, { repId: 'rep-a' }) },
+      deps,
+    );
     expect(sent.slack[0]).toMatchObject({
       channel: '#hot-leads',
       mentionUserId: 'U0123ABCD',
@@ -156,7 +172,7 @@ describe('telling the rep', () => {
       throw providerError({ provider: 'Twilio', status: 400, message: 'invalid To number (21211)' });
     };
     const error = await notifyRep(
-      { detailType: 'Lead Scored', detail: sampleDetail(LeadScored) },
+      { detailType: 'Lead Routed', detail: sampleDetail(LeadRouted, { repId: 'rep-a' }) },
       deps,
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermanentError);
@@ -172,7 +188,7 @@ describe('telling the rep', () => {
       throw providerError({ provider: 'Slack', status: 429, retryAfter: '30', message: 'rate_limited' });
     };
     await expect(
-      notifyRep({ detailType: 'Lead Scored', detail: sampleDetail(LeadScored) }, deps),
+      notifyRep({ detailType: 'Lead Routed', detail: sampleDetail(LeadRouted, { repId: 'rep-a' }) }, deps),
     ).rejects.toThrow(TransientError);
     expect(sent.events).toEqual([]);
   });
@@ -180,12 +196,15 @@ describe('telling the rep', () => {
   it('drops, as permanent, a notification the rep has no address for', async () => {
     const { deps } = harness({ notifyVia: 'email' });
     await expect(
-      notifyRep({ detailType: 'Lead Scored', detail: sampleDetail(LeadScored) }, deps),
+      notifyRep({ detailType: 'Lead Routed', detail: sampleDetail(LeadRouted, { repId: 'rep-a' }) }, deps),
     ).rejects.toThrow(PermanentError);
   });
 
   describe("the rep's notify hours", () => {
-    const hotLead = { detailType: 'Lead Scored' as const, detail: sampleDetail(LeadScored, { score: 90 }) };
+    const hotLead = {
+      detailType: 'Lead Routed' as const,
+      detail: sampleDetail(LeadRouted, { repId: 'rep-a' }),
+    };
 
     it('holds a text to the rep at night until the start of their hours, and announces nothing yet', async () => {
       const { sent, deps } = harness({ notifyVia: 'sms', phone: '+15125550999' });
@@ -233,7 +252,7 @@ describe('what the rep reads', () => {
     ...demoBusinessProfile,
     services: [{ name: 'AC repair', keywords: ['ac'] }],
   });
-  const hot = sampleDetail(LeadScored, { score: 100, grade: 'hot' });
+  const hot = sampleDetail(LeadRouted, { repId: 'rep-a' });
   const reasons = [
     'enquiry (base 20)',
     'asks for a service we offer: AC repair (+15)',
@@ -247,7 +266,7 @@ describe('what the rep reads', () => {
 
   it('lists every reason of the score and keeps the service as the profile writes it', () => {
     const message = repMessage(
-      { detailType: 'Lead Scored', detail: hot },
+      { detailType: 'Lead Routed', detail: hot },
       {
         ...lead,
         known: { ...lead.known, service: 'ac repair' },
@@ -264,7 +283,7 @@ describe('what the rep reads', () => {
   it('asks for an email to a lead with no phone, not a call', () => {
     const { phone: _phone, ...emailOnly } = lead;
     const message = repMessage(
-      { detailType: 'Lead Scored', detail: hot },
+      { detailType: 'Lead Routed', detail: hot },
       { ...emailOnly, channel: 'email', contact: 'kim@example.com', email: 'kim@example.com' },
       profile,
     );
@@ -275,7 +294,10 @@ describe('what the rep reads', () => {
 
   it('heads an emergency as one, and says the language a lead writes in', () => {
     const message = repMessage(
-      { detailType: 'Lead Scored', detail: sampleDetail(LeadScored, { emergency: true }) },
+      {
+        detailType: 'Lead Routed',
+        detail: sampleDetail(LeadRouted, { repId: 'rep-a', reason: 'emergency' }),
+      },
       { ...lead, known: { ...lead.known, urgency: 'emergency', language: 'es' } },
       profile,
     );
@@ -304,5 +326,104 @@ describe('what the rep reads', () => {
       expect.objectContaining({ detail: expect.objectContaining({ reason: 'meeting-cancelled' }) }),
       expect.objectContaining({ detail: expect.objectContaining({ reason: 'meeting-moved' }) }),
     ]);
+  });
+});
+
+describe('alerts that carry a response clock', () => {
+  it('tells an SMS rep how to answer, with the lead’s reference, and keeps the alert for the answer', async () => {
+    const { sent, deps } = harness({ notifyVia: 'sms', phone: '+15125550999' });
+    await notifyRep(
+      { detailType: 'Lead Routed', detail: sampleDetail(LeadRouted, { repId: 'rep-a' }) },
+      deps,
+    );
+    const body = (sent.sms[0] as { body: string }).body;
+    expect(body).toContain('Reply OK 0123 within 5 min to take the lead, or TAKE 0123 to text them yourself');
+    expect(sent.alerts).toEqual([
+      expect.objectContaining({ repId: 'rep-a', leadId: lead.leadId, reference: '0123', reason: 'hot-lead' }),
+    ]);
+  });
+
+  it('tells a Slack rep with a phone which number to text, and says whom the lead passed from', async () => {
+    const { sent, deps } = harness({ notifyVia: 'slack', slackChannel: '#leads', phone: '+15125550999' });
+    deps.profile = BusinessProfile.parse({
+      ...demoBusinessProfile,
+      reps: [
+        { id: 'rep-a', name: 'Alex', notifyVia: 'slack', slackChannel: '#leads', phone: '+15125550999' },
+        { id: 'rep-b', name: 'Bea', notifyVia: 'email', email: 'bea@brightside.example' },
+      ],
+    });
+    await notifyRep(
+      {
+        detailType: 'Lead Routed',
+        detail: sampleDetail(LeadRouted, { repId: 'rep-a', attempt: 2, previousRepId: 'rep-b' }),
+      },
+      deps,
+    );
+    const text = (sent.slack[0] as { text: string }).text;
+    expect(text).toContain('Passed on to you: Bea did not answer within 5 min.');
+    expect(text).toContain('Text +15125550100 OK 0123 within 5 min');
+  });
+
+  it('says nothing about answering to a rep who cannot text back', async () => {
+    const { sent, deps } = harness({ notifyVia: 'email', email: 'alex@brightside.example' });
+    await notifyRep(
+      { detailType: 'Lead Routed', detail: sampleDetail(LeadRouted, { repId: 'rep-a', responseMinutes: 0 }) },
+      deps,
+    );
+    expect((sent.email[0] as { text: string }).text).not.toMatch(/OK|TAKE/);
+  });
+
+  it('tells the manager, on their channel, that a rep let the time run out and where the lead went', async () => {
+    const { sent, deps } = harness({ notifyVia: 'slack', slackChannel: '#leads' });
+    deps.profile = BusinessProfile.parse({
+      ...demoBusinessProfile,
+      reps: [
+        { id: 'rep-a', name: 'Alex', notifyVia: 'slack', slackChannel: '#leads' },
+        { id: 'rep-b', name: 'Bea', notifyVia: 'slack', slackChannel: '#leads' },
+      ],
+      routing: { manager: { name: 'Morgan', notifyVia: 'sms', phone: '+15125550888' } },
+    });
+    const missed = sampleDetail(RepResponseMissed, { repId: 'rep-a', nextRepId: 'rep-b' });
+    await notifyRep({ detailType: 'Rep Response Missed', detail: missed }, deps);
+    expect(sent.sms).toEqual([
+      expect.objectContaining({
+        to: '+15125550888',
+        body: expect.stringMatching(
+          /^Alex did not answer the hot lead Maria \(\+15125550123\) within 5 min\. It went to Bea\./,
+        ),
+      }),
+    ]);
+    // The manager's alert is not a rep's: a text from the manager answers no lead.
+    expect(sent.alerts).toEqual([]);
+    expect(sent.events).toEqual([
+      expect.objectContaining({
+        detail: expect.objectContaining({ repId: 'manager', reason: 'response-missed' }),
+      }),
+    ]);
+
+    const { nextRepId: _next, ...lastOne } = missed;
+    await notifyRep({ detailType: 'Rep Response Missed', detail: lastOne }, deps);
+    expect((sent.sms[1] as { body: string }).body).toContain(
+      'No rep is left to ask: please call them yourself.',
+    );
+  });
+
+  it('tells nobody when the profile names no manager', async () => {
+    const { sent, deps } = harness({ notifyVia: 'slack', slackChannel: '#leads' });
+    const outcome = await notifyRep(
+      { detailType: 'Rep Response Missed', detail: sampleDetail(RepResponseMissed, { repId: 'rep-a' }) },
+      deps,
+    );
+    expect(outcome).toEqual({});
+    expect([...sent.slack, ...sent.sms, ...sent.email, ...sent.events]).toEqual([]);
+  });
+
+  it('tells an SMS rep of a booked meeting how to report a no-show', async () => {
+    const { sent, deps } = harness({ notifyVia: 'sms', phone: '+15125550999' });
+    await notifyRep(
+      { detailType: 'Meeting Booked', detail: sampleDetail(MeetingBooked, { repId: 'rep-a' }) },
+      deps,
+    );
+    expect((sent.sms[0] as { body: string }).body).toContain('If they do not come, reply NOSHOW 0123.');
   });
 });
