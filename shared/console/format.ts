@@ -28,11 +28,17 @@ export const INTENT_LABELS: Record<string, string> = {
   auto_reply: 'automatic reply',
 };
 
-/** Words for the lead stages (`Lead.status`). */
+/** Words for the stages the console shows (`shownStage`: the conversation's, spam, wrong number), in the order of a conversation. */
 export const STAGE_LABELS: Record<string, string> = {
   new: 'new',
   engaged: 'engaged',
+  qualified: 'qualified',
+  meeting_offered: 'meeting offered',
+  booked: 'booked',
+  handed_to_rep: 'with a rep',
+  won: 'won',
+  lost: 'lost',
+  opted_out: 'opted out',
   spam: 'spam',
   wrong_number: 'wrong number',
-  booked: 'booked',
 };

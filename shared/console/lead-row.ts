@@ -1,14 +1,9 @@
 import * as z from 'zod';
+import { ConversationStage } from '#events/catalog.ts';
 import { Channel } from '#events/envelope.ts';
 import type { BusinessProfile } from '#shared/config/business-profile.ts';
-import type {
-  EmailUnreachableState,
-  Lead,
-  LeadMessage,
-  LeadStatus,
-  OptOutState,
-} from '#shared/ports/lead-store.ts';
-import type { LeadRow } from './views.ts';
+import type { EmailUnreachableState, Lead, LeadMessage, OptOutState } from '#shared/ports/lead-store.ts';
+import type { LeadRow, ShownStage } from './views.ts';
 
 /** How much of the last message the list shows. */
 const PREVIEW_CHARS = 140;
@@ -28,6 +23,14 @@ export const speedToLeadMs = (lead: Pick<Lead, 'firstInboundAt' | 'firstReplyAt'
   const ms = Date.parse(lead.firstReplyAt) - Date.parse(lead.firstInboundAt);
   return Number.isFinite(ms) && ms >= 0 ? ms : undefined;
 };
+
+/**
+ * The stage the console shows: where the lead's conversation stands (`Lead.stage`, moved by the
+ * `conversation` function), spam and wrong numbers as such (they have no conversation), and a lead
+ * stored before stages existed by its status.
+ */
+export const shownStage = (lead: Pick<Lead, 'stage' | 'status'>): ShownStage =>
+  lead.status === 'spam' || lead.status === 'wrong_number' ? lead.status : (lead.stage ?? lead.status);
 
 /** The lead list's row for a lead, with its latest message and contact states. */
 export const toLeadRow = (
@@ -49,7 +52,7 @@ export const toLeadRow = (
     ...(lead.phone && { phone: lead.phone }),
     ...(lead.email && { email: lead.email }),
     channel: lead.channel,
-    stage: lead.status,
+    stage: shownStage(lead),
     ...(lead.score && { grade: lead.score.grade, score: lead.score.score }),
     ...(last && {
       lastMessage: { direction: last.direction, text: preview(last.body), at: last.at, status: last.status },
@@ -63,7 +66,7 @@ export const toLeadRow = (
   };
 };
 
-const LeadStage = z.enum(['new', 'engaged', 'spam', 'wrong_number', 'booked'] satisfies LeadStatus[]);
+const LeadStage = z.enum([...ConversationStage.options, 'spam', 'wrong_number'] satisfies ShownStage[]);
 
 /** The lead list's query string: filters, search and paging. Unknown values are refused with the field's name. */
 export const LeadListQuery = z.object({
@@ -96,6 +99,6 @@ export const matchesSearch = (
 /** Whether the lead passes the list's filters and search. */
 export const matchesQuery = (lead: Lead, query: Omit<LeadListQuery, 'limit' | 'cursor'>): boolean =>
   (!query.grade || (lead.score?.grade ?? 'none') === query.grade) &&
-  (!query.stage || lead.status === query.stage) &&
+  (!query.stage || shownStage(lead) === query.stage) &&
   (!query.channel || lead.channel === query.channel) &&
   (!query.q || matchesSearch(lead, query.q));

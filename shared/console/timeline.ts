@@ -17,7 +17,25 @@ type Facts = Record<string, unknown>;
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value ? value : undefined);
 const channelWord = (facts: Facts) => (facts.channel === 'email' ? 'email' : 'text');
 const repName = (repId: unknown, ctx: Context) =>
-  ctx.profile.reps.find((r) => r.id === repId)?.name ?? str(repId) ?? 'a rep';
+  ctx.profile.reps.find((r) => r.id === repId)?.name ??
+  (repId === 'manager' ? ctx.profile.routing.manager?.name : undefined) ??
+  str(repId) ??
+  'a rep';
+/** Why a rep (or the manager) was alerted, by `Rep Notified`'s reason. */
+const ALERT_REASONS: Record<string, string> = {
+  'hot-lead': 'the lead turned hot',
+  emergency: 'an emergency',
+  'meeting-booked': 'a meeting was booked',
+  'meeting-cancelled': 'the meeting was cancelled',
+  'meeting-moved': 'the meeting was moved',
+  'missed-call': 'a missed call',
+  'response-missed': 'a rep did not answer in time',
+};
+const REP_RESPONSES: Record<string, string> = {
+  acknowledged: 'took the lead',
+  'took-over': 'took the conversation over: nothing automatic goes to the lead',
+  late: 'answered after the lead had gone to another rep',
+};
 const webLink = (value: unknown, label: string) => {
   const href = str(value);
   return href && /^https?:\/\//i.test(href) ? { link: { href, label } } : {};
@@ -120,11 +138,33 @@ const describers: Record<string, (facts: Facts, ctx: Context) => Described> = {
   }),
   'Rep Notified': (f, ctx) => ({
     title: `Alerted ${repName(f.repId, ctx)}`,
+    details: [`by ${String(f.via)}`, ALERT_REASONS[String(f.reason)] ?? String(f.reason)],
+    tone: 'neutral',
+  }),
+  'Lead Routed': (f, ctx) => ({
+    title: `Routed to ${repName(f.repId, ctx)}`,
     details: [
-      `by ${String(f.via)}`,
-      f.reason === 'meeting-booked' ? 'a meeting was booked' : 'the lead turned hot',
+      ...(str(f.previousRepId) ? [`passed on from ${repName(f.previousRepId, ctx)}`] : []),
+      Number(f.responseMinutes) > 0
+        ? `to answer within ${String(f.responseMinutes)} min`
+        : 'no response clock',
     ],
     tone: 'neutral',
+  }),
+  'Rep Response Missed': (f, ctx) => ({
+    title: `${repName(f.repId, ctx)} did not answer in time`,
+    details: [str(f.nextRepId) ? `passed to ${repName(f.nextRepId, ctx)}` : 'no rep left to ask'],
+    tone: 'warn',
+  }),
+  'Rep Responded': (f, ctx) => ({
+    title: `${repName(f.repId, ctx)} ${REP_RESPONSES[String(f.response)] ?? String(f.response)}`,
+    details: typeof f.responseMs === 'number' ? [`after ${formatDuration(f.responseMs)}`] : [],
+    tone: f.response === 'late' ? 'neutral' : 'good',
+  }),
+  'Meeting No-Show Reported': (f, ctx) => ({
+    title: 'Missed the meeting',
+    details: [`reported by ${repName(f.repId, ctx)}: the lead is offered a new time`],
+    tone: 'warn',
   }),
 };
 
@@ -136,6 +176,9 @@ const describeUnknown = (event: RecordedEvent): Described => ({
     .map(([key, value]) => `${key}: ${String(value)}`),
   tone: 'neutral',
 });
+
+/** How long after its message an item still counts as part of what the message caused at once. */
+const GROUP_WINDOW_MS = 60_000;
 
 /** Where an item stands among those that follow from the same inbound message: the pipeline's order. */
 const STAGE: Record<string, number> = {
@@ -151,6 +194,7 @@ const STAGE: Record<string, number> = {
   message: 4,
   'Reply Sent': 4,
   'Lead Synced To CRM': 5,
+  'Lead Routed': 5,
   'Rep Notified': 5,
 };
 
@@ -329,7 +373,12 @@ export const buildTimeline = (input: {
     const known = groupStart.get(item.group);
     if (!known || item.at < known) groupStart.set(item.group, item.at);
   }
-  const when = (item: Ranked) => (item.group ? groupStart.get(item.group)! : item.at);
+  // Steps a timer or a person caused later (a rep's answer, a follow-up, a reminder) carry the same
+  // correlation id but stand at their own time.
+  const when = (item: Ranked) => {
+    const start = item.group ? groupStart.get(item.group) : undefined;
+    return start && Date.parse(item.at) - Date.parse(start) < GROUP_WINDOW_MS ? start : item.at;
+  };
   return ranked
     .sort((a, b) => when(a).localeCompare(when(b)) || a.rank - b.rank || a.at.localeCompare(b.at))
     .map(({ rank: _rank, group: _group, startedAt: _startedAt, ...item }) => item);

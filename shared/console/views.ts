@@ -3,10 +3,14 @@
  * imports these types, the API builds them (`shared/console/*.ts`). Times are ISO 8601 UTC unless
  * a field says otherwise; durations are milliseconds.
  */
+import type { ConversationStage } from '#events/catalog.ts';
 import type { Channel } from '#events/envelope.ts';
 import type { Grade, LeadStatus } from '#shared/ports/lead-store.ts';
 
 export type { Channel, Grade, LeadStatus };
+
+/** A lead's stage as the console shows it (`shownStage`): its conversation's, or spam, or a wrong number. */
+export type ShownStage = ConversationStage | 'spam' | 'wrong_number';
 
 /** One row of the lead list. */
 export interface LeadRow {
@@ -17,8 +21,8 @@ export interface LeadRow {
   phone?: string;
   email?: string;
   channel: Channel;
-  /** The lead's stage (`Lead.status`). */
-  stage: LeadStatus;
+  /** Where the lead's conversation stands (`shownStage`). */
+  stage: ShownStage;
   grade?: Grade;
   score?: number;
   lastMessage?: { direction: 'in' | 'out'; text: string; at: string; status: string };

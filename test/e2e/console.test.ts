@@ -73,7 +73,7 @@ describe('the console on the local runtime', () => {
     expect(await get<{ message: string }>('/api/leads?cursor=bm9wZQ', 400)).toMatchObject({
       message: 'cursor is not one this list handed out',
     });
-    expect((await get<{ message: string }>('/api/leads?stage=lost', 400)).message).toMatch(/^stage:/);
+    expect((await get<{ message: string }>('/api/leads?stage=closed', 400)).message).toMatch(/^stage:/);
   });
 
   it('filters by grade, stage and channel, and searches names, phone numbers and emails', async () => {
@@ -82,6 +82,7 @@ describe('the console on the local runtime', () => {
     expect(await contacts('grade=hot')).toEqual([MARIA]);
     expect(await contacts('channel=email')).toEqual(['tom@example.com']);
     expect(await contacts('stage=spam')).toEqual([ANA]);
+    expect(await contacts('stage=qualified')).toEqual([MARIA, 'tom@example.com']);
     expect(await contacts(`q=${encodeURIComponent('(512) 555-0124')}`)).toEqual([JOE]);
     expect(await contacts('q=maria')).toEqual([MARIA]);
     expect(await contacts('q=TOM%40EXAMPLE')).toEqual(['tom@example.com']);
@@ -93,7 +94,8 @@ describe('the console on the local runtime', () => {
     expect(leads[0]).toMatchObject({
       name: 'Maria',
       grade: 'hot',
-      stage: 'engaged',
+      // The conversation's stage: a hot lead is qualified.
+      stage: 'qualified',
       channel: 'sms',
       rep: { name: 'Dana Ortiz' },
       optedOut: false,

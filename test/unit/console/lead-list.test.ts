@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { LeadListQuery, matchesQuery, matchesSearch, preview, toLeadRow } from '#shared/console/lead-row.ts';
+import {
+  LeadListQuery,
+  matchesQuery,
+  matchesSearch,
+  preview,
+  shownStage,
+  toLeadRow,
+} from '#shared/console/lead-row.ts';
 import { speedToLeadByHour } from '#shared/console/speed-to-lead.ts';
 import { toThread } from '#shared/console/thread.ts';
 import { aLead, aMessage, demoProfile } from '../../support/console.ts';
@@ -28,6 +35,19 @@ describe('the lead list', () => {
     expect(matchesQuery(hotSms, { grade: 'hot', channel: 'email' })).toBe(false);
     expect(matchesQuery(unscored, { grade: 'none', stage: 'new' })).toBe(true);
     expect(matchesQuery(unscored, { grade: 'cold' })).toBe(false);
+  });
+
+  it("shows the conversation's stage, spam and wrong numbers as such, and a lead from before stages by its status", () => {
+    expect(shownStage(aLead({ status: 'engaged', stage: 'handed_to_rep' }))).toBe('handed_to_rep');
+    expect(toLeadRow(aLead({ stage: 'meeting_offered' }), { profile: demoProfile }).stage).toBe(
+      'meeting_offered',
+    );
+    expect(shownStage(aLead({ status: 'spam', stage: 'new' }))).toBe('spam');
+    expect(shownStage(aLead({ status: 'booked' }))).toBe('booked');
+    const withRep = aLead({ stage: 'handed_to_rep' });
+    expect(matchesQuery(withRep, { stage: 'handed_to_rep' })).toBe(true);
+    expect(matchesQuery(withRep, { stage: 'engaged' })).toBe(false);
+    expect(LeadListQuery.parse({ stage: 'opted_out' }).stage).toBe('opted_out');
   });
 
   it('refuses a filter value it does not know, naming the field', () => {

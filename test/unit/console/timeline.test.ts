@@ -3,12 +3,16 @@ import {
   LeadMessageReceived,
   LeadOptedOut,
   LeadQualified,
+  LeadRouted,
   LeadScored,
   LeadSyncedToCrm,
   MeetingBooked,
+  MeetingNoShowReported,
   MeetingSlotsOffered,
-  ReplySent,
   RepNotified,
+  RepResponded,
+  RepResponseMissed,
+  ReplySent,
 } from '#events/catalog.ts';
 import { bookingLinkOffered } from '#events/samples.ts';
 import { buildTimeline } from '#shared/console/timeline.ts';
@@ -29,6 +33,26 @@ const timeline = (input: Partial<Parameters<typeof buildTimeline>[0]>) =>
   });
 
 describe("a lead's timeline", () => {
+  it("tells a routed lead's story in words: the rep, the clock, who missed it, who answered", () => {
+    const events = [
+      recorded(LeadRouted, '2026-11-21T15:04:06Z', { repId: 'rep-dana' }),
+      recorded(RepResponseMissed, '2026-11-21T15:09:07Z', { repId: 'rep-dana', nextRepId: 'rep-sam' }),
+      recorded(RepNotified, '2026-11-21T15:09:08Z', { repId: 'manager', reason: 'response-missed' }),
+      recorded(RepResponded, '2026-11-21T15:10:07Z', { repId: 'rep-sam', response: 'took-over' }),
+      recorded(MeetingNoShowReported, '2026-11-23T15:40:00Z', { repId: 'rep-dana' }),
+    ];
+    expect(timeline({ events }).map((i) => [i.title, ...i.details])).toEqual([
+      ['Routed to Dana Ortiz', 'to answer within 5 min'],
+      ['Dana Ortiz did not answer in time', 'passed to rep-sam'],
+      ['Alerted manager', 'by slack', 'a rep did not answer in time'],
+      [
+        'rep-sam took the conversation over: nothing automatic goes to the lead',
+        'after 1 min 35 s',
+      ],
+      ['Missed the meeting', 'reported by Dana Ortiz: the lead is offered a new time'],
+    ]);
+  });
+
   it('orders the events of one second as the pipeline runs them, whatever order they were stored in', () => {
     const events = [
       recorded(RepNotified, SAME_SECOND),
