@@ -9,10 +9,10 @@ import {
   MeetingBooked,
   MeetingNoShowReported,
   MeetingSlotsOffered,
+  ReplySent,
   RepNotified,
   RepResponded,
   RepResponseMissed,
-  ReplySent,
 } from '#events/catalog.ts';
 import { bookingLinkOffered } from '#events/samples.ts';
 import { buildTimeline } from '#shared/console/timeline.ts';
@@ -45,10 +45,7 @@ describe("a lead's timeline", () => {
       ['Routed to Dana Ortiz', 'to answer within 5 min'],
       ['Dana Ortiz did not answer in time', 'passed to rep-sam'],
       ['Alerted manager', 'by slack', 'a rep did not answer in time'],
-      [
-        'rep-sam took the conversation over: nothing automatic goes to the lead',
-        'after 1 min 35 s',
-      ],
+      ['rep-sam took the conversation over: nothing automatic goes to the lead', 'after 1 min 35 s'],
       ['Missed the meeting', 'reported by Dana Ortiz: the lead is offered a new time'],
     ]);
   });
