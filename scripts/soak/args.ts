@@ -9,13 +9,16 @@ export const USAGE = `Usage: npm run soak -- [options]
 Starts the local runtime (npm start) on a fresh data folder, sends signed Twilio and SendGrid
 webhooks from several threads (repeats, bursts, STOPs, forgeries), SIGKILLs the runtime about
 halfway and restarts it on the same data, re-sends what got no answer or a 5xx, waits for the
-pipeline to go quiet and reconciles. Exits 1 when any count is above 0.
+pipeline to go quiet, moves the clock through 5 days (follow-ups, reminders, reps' response
+clocks; SIGKILLed again on the way) and reconciles. Exits 1 when any count is above 0.
 
 Options:
   --messages N            webhook requests in all, repeats and forgeries included (${MIN_MESSAGES}–${MAX_MESSAGES}; 600)
   --concurrency N         threads sending at once (1–64; 8)
   --seed N                seed of the plan: contacts, texts, repeats, forgeries, bursts, kill moment (${DEFAULT_SEED})
-  --no-kill               run without the SIGKILL and restart
+  --no-kill               run without the SIGKILLs and restarts
+  --no-clock              stop once quiet, without moving the clock through 5 days of follow-ups,
+                          reminders and reps' response clocks (a second SIGKILL comes during it)
   --visibility-timeout S  the runtime's queue visibility timeout in seconds (1–120; 30). AWS requires
                           it to be at least the function timeout (30 s; the stack sets 6 ×): a
                           record a crash left in progress is then retried only once its claim has
@@ -44,6 +47,8 @@ const SoakOptionsSchema = z.object({
   concurrency: int(1, 64).default(8),
   seed: int(0, 2 ** 31 - 1).default(DEFAULT_SEED),
   kill: z.boolean().default(true),
+  /** Move the clock through follow-ups, reminders and response clocks once quiet (with a second SIGKILL). */
+  clock: z.boolean().default(true),
   visibilityTimeoutSeconds: int(1, 120).default(30),
   maxGapMs: int(0, 10_000).default(250),
   retryRounds: int(0, 10).default(4),
@@ -79,6 +84,7 @@ export const parseSoakArgs = (argv: readonly string[]): SoakOptions | 'help' => 
         concurrency: { type: 'string' },
         seed: { type: 'string' },
         'no-kill': { type: 'boolean' },
+        'no-clock': { type: 'boolean' },
         'visibility-timeout': { type: 'string' },
         'max-gap-ms': { type: 'string' },
         'retry-rounds': { type: 'string' },
@@ -101,6 +107,7 @@ export const parseSoakArgs = (argv: readonly string[]): SoakOptions | 'help' => 
     concurrency: values.concurrency,
     seed: values.seed,
     kill: !values['no-kill'],
+    clock: !values['no-clock'],
     visibilityTimeoutSeconds: values['visibility-timeout'],
     maxGapMs: values['max-gap-ms'],
     retryRounds: values['retry-rounds'],

@@ -284,6 +284,14 @@ export const reconcile = (input: ReconcileInput): Reconciliation => {
       burstsEvaluated,
       stopsAccepted,
       crmRecords: [...crmRecords.values()].reduce((n, ids) => n + ids.size, 0),
+      // What the clock phase drove: texts Leadline started itself, and alerts to the reps and manager.
+      followUpsSent: outbound.filter(
+        (o) => o.message.status === 'sent' && /^follow-up-/.test(o.message.purpose ?? ''),
+      ).length,
+      remindersSent: outbound.filter(
+        (o) => o.message.status === 'sent' && /^reminder-/.test(o.message.purpose ?? ''),
+      ).length,
+      repAlerts: input.outbox.filter((e) => e.kind === 'sms' && !contacts.has(e.to)).length,
       forged: input.messages.filter((m) => m.forged).length,
     },
   };

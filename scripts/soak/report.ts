@@ -29,7 +29,8 @@ export const summaryLines = (result: SoakResult): string[] => {
       `${plan.repeats} repeats, ${plan.forged} forged, ${plan.bursts} bursts, ${plan.stops} STOPs), ` +
       `${options.concurrency} threads, ${kill}, visibility timeout ${options.visibilityTimeoutSeconds} s`,
     `durations: start ${seconds(durations.start)}, send ${seconds(durations.send)} (downtime ${seconds(durations.downtime)}), ` +
-      `retries ${seconds(durations.retry)}, until quiet ${seconds(durations.quiet)}, reconcile ${seconds(durations.reconcile)}, ` +
+      `retries ${seconds(durations.retry)}, until quiet ${seconds(durations.quiet)}, ` +
+      `clock ${seconds(durations.clock)} (downtime ${seconds(durations.clockDowntime)}), reconcile ${seconds(durations.reconcile)}, ` +
       `total ${seconds(durations.total)}`,
     `requests: ${Object.entries(deliveries)
       .map(([k, v]) => `${k} ${v}`)

@@ -3,11 +3,13 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import * as z from 'zod';
 import type { PreparedRequest } from '../lib/webhook-requests.ts';
 import type { SoakOptions } from './args.ts';
 import { type DeliveryRecord, isAccepted, needsRetry, retryUnanswered, sendJobs } from './driver.ts';
 import { readLeads, readOutbox, readQueues, waitForQuiet } from './inspection.ts';
 import { buildPlan, type SoakPlan } from './plan.ts';
+import { CLOCK_KILL_STEP, CLOCK_STEPS, soakBusinessProfile } from './profile.ts';
 import { type MessageOutcome, type Reconciliation, reconcile } from './reconcile.ts';
 import { expectedMessageId, type SoakCredentials, webhookRequest } from './requests.ts';
 import { RuntimeProcess } from './runtime-process.ts';
@@ -34,6 +36,20 @@ export interface SoakResult {
 }
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+const ClockMoved = z.object({ fired: z.number().int().nonnegative().default(0) });
+
+/** Moves the runtime's clock forward (`POST /local/clock`); the answer says how many timers fired. */
+const advanceClock = async (baseUrl: string, step: string): Promise<{ fired: number }> => {
+  const response = await fetch(`${baseUrl}/local/clock`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ advance: step }),
+    signal: AbortSignal.timeout(120_000),
+  });
+  if (!response.ok) throw new Error(`Moving the clock ${step}: ${response.status} ${await response.text()}`);
+  return ClockMoved.parse(await response.json());
+};
 
 const freePort = () =>
   new Promise<number>((done, fail) => {
@@ -117,6 +133,7 @@ export const runSoak = async (
     visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
     credentials,
     logLevel: options.logLevel,
+    businessProfile: JSON.stringify(soakBusinessProfile),
   });
   const interrupt = () => void runtime.kill().finally(() => process.exit(130));
   process.once('SIGINT', interrupt);
@@ -174,6 +191,27 @@ export const runSoak = async (
     });
     if (!quiet) say(`the pipeline did not go quiet within ${options.quietTimeoutSeconds} s`);
     t = lap('quiet', t);
+
+    if (options.clock) {
+      say(`moving the clock ${CLOCK_STEPS.join(', ')}: follow-ups, reminders, reps' response clocks`);
+      for (const [index, step] of CLOCK_STEPS.entries()) {
+        const moved = await advanceClock(runtime.baseUrl, step);
+        if (options.kill && index === CLOCK_KILL_STEP) {
+          await sleep(plan.kill.delayMs);
+          const killedAt = Date.now();
+          say(`SIGKILL ${plan.kill.delayMs} ms after moving the clock ${step} (${moved.fired} timers fired)`);
+          await runtime.kill();
+          await runtime.start();
+          durations.clockDowntime = Date.now() - killedAt;
+        }
+        const settled = await waitForQuiet(runtime.baseUrl, {
+          quietMs: options.quietMs,
+          timeoutMs: options.quietTimeoutSeconds * 1000,
+        });
+        if (!settled.quiet) say(`the pipeline did not go quiet after moving the clock ${step}`);
+      }
+      t = lap('clock', t);
+    }
 
     const [leads, outbox, queues] = await Promise.all([
       readLeads(runtime.baseUrl),

@@ -14,6 +14,8 @@ export interface RuntimeProcessOptions {
   visibilityTimeoutSeconds: number;
   credentials: SoakCredentials;
   logLevel: string;
+  /** The business profile (JSON); the demo business when absent. */
+  businessProfile?: string;
 }
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
@@ -73,7 +75,7 @@ export class RuntimeProcess {
         CALENDAR_PROVIDER: 'sandbox',
         CHAT_PROVIDER: 'sandbox',
         OPENAI_API_KEY: '',
-        BUSINESS_PROFILE: '',
+        BUSINESS_PROFILE: options.businessProfile ?? '',
         BUSINESS_PROFILE_FILE: '',
         SENDGRID_INBOUND_PUBLIC_KEY: '',
       },

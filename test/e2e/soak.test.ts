@@ -9,7 +9,8 @@ import { runSoak } from '../../scripts/soak/run-soak.ts';
 
 // `npm run soak` in small: npm start in its own process, 40 signed webhooks from 4 threads
 // (repeats, a burst, a STOP, forgeries), one SIGKILL and restart on the same data, retries of
-// what went unanswered, then the reconciliation. Every count must be 0.
+// what went unanswered, the clock moved through 5 days (follow-ups, reminders, reps' response
+// clocks) with a second SIGKILL, then the reconciliation. Every count must be 0.
 describe('soak', () => {
   it('answers every accepted message once and loses nothing across repeats, bursts, STOP, forgeries and a SIGKILL', async () => {
     const out = await mkdtemp(join(tmpdir(), 'leadline-soak-test-'));
@@ -21,6 +22,9 @@ describe('soak', () => {
     expect(result.plan.bursts).toBeGreaterThan(0);
     expect(result.plan.stops).toBeGreaterThan(0);
     expect(result.durations.downtime).toBeGreaterThan(0);
+    expect(result.durations.clockDowntime).toBeGreaterThan(0);
+    expect(result.reconciliation.stats.followUpsSent).toBeGreaterThan(0);
+    expect(result.reconciliation.stats.repAlerts).toBeGreaterThan(0);
     const zeros = Object.fromEntries(Object.keys(CHECKS).map((check) => [check, 0]));
     expect(
       result.reconciliation.counts,
