@@ -21,5 +21,5 @@ export const soakBusinessProfile: BusinessProfileInput = {
  */
 export const CLOCK_STEPS = ['10m', '1h', '6h', '6h', '6h', '6h', '1d', '1d', '1d', '1d'] as const;
 
-/** The step after which the clock phase's SIGKILL comes (while the timers it fired are processed). */
-export const CLOCK_KILL_STEP = 3;
+/** The step after which the clock phase's SIGKILL comes: the first follow-ups fire (1 h), and are being processed. */
+export const CLOCK_KILL_STEP = 1;
