@@ -668,21 +668,7 @@ export class DynamoLeadStore implements LeadStore {
     return leads;
   }
 
-  /** Items of one partition whose sort key starts with `prefix`, in sort-key order. */
-  private async queryPrefix(pk: string, prefix: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    const pages = paginateQuery(
-      { client: this.documents },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
-        ConsistentRead: true,
-      },
-    );
-    for await (const page of pages) {
-      for (const item of page.Items ?? []) items.push(strip(item));
-    }
-    return items;
+  private queryPrefix(pk: string, prefix: string): Promise<Record<string, unknown>[]> {
+    return this.table.query(pk, prefix);
   }
 }
