@@ -117,4 +117,31 @@ describe('the leads table under concurrent writers', () => {
     expect(new Set(results.map((r) => r.crmId)).size).toBe(1);
     expect(results.filter((r) => r.created)).toHaveLength(1);
   });
+
+  it('shows a message while its webhook is accepting it, and hides it once that attempt died unpublished', async () => {
+    let now = new Date('2026-11-29T12:00:00.000Z');
+    const clocked = new DynamoLeadStore(dynamo.documents, TEST_TABLES.leads, () => now);
+    const message = {
+      leadId: 'ld-claim-0001',
+      messageId: 'sms-SMclaimed',
+      channel: 'sms' as const,
+      body: 'Hi',
+      at: now.toISOString(),
+    };
+    await acceptance.claim(message, { now, claimMs: 10_000 });
+    // An answer to an earlier message of the burst sees it, and waits for it to be read.
+    expect((await clocked.getMessages('ld-claim-0001')).map((m) => m.messageId)).toEqual(['sms-SMclaimed']);
+    now = new Date(now.getTime() + 11_000);
+    // The attempt died before publishing: the provider will retry it; it is not accepted yet.
+    expect(await clocked.getMessages('ld-claim-0001')).toEqual([]);
+  });
+
+  it('lists each lead once, however often it was updated', async () => {
+    await newLead('ld-list-0001');
+    await Promise.all(
+      Array.from({ length: 5 }, (_, i) => store.updateLead('ld-list-0001', { name: `Name ${i}` })),
+    );
+    const listed = (await store.listLeads()).filter((l) => l.leadId === 'ld-list-0001');
+    expect(listed).toHaveLength(1);
+  });
 });

@@ -128,10 +128,21 @@ export class DynamoLeadStore implements LeadStore {
     const messages = (await this.queryPrefix(`LEAD#${leadId}`, 'MSG#')) as unknown as Array<
       LeadMessage & { accept?: unknown; acceptUntil?: unknown }
     >;
-    // A message a webhook claimed but has not published (and `qualify` has not read) was never
-    // accepted: the provider is still retrying it. It is not part of the conversation yet.
+    // A message a webhook has claimed but not published (nor `qualify` read) is part of the
+    // conversation while that webhook is still accepting it (an answer then waits for it); once
+    // the claim has run out the attempt died, and the message is not accepted until the
+    // provider's retry publishes it.
+    const now = this.clock().toISOString();
     return messages
-      .filter((m) => !(m.direction === 'in' && m.accept === 'claimed' && !m.reading))
+      .filter(
+        (m) =>
+          !(
+            m.direction === 'in' &&
+            m.accept === 'claimed' &&
+            !m.reading &&
+            String(m.acceptUntil ?? '') <= now
+          ),
+      )
       .map(({ accept: _a, acceptUntil: _u, ...message }) => message)
       .sort(byConversationOrder);
   }
@@ -662,8 +673,16 @@ export class DynamoLeadStore implements LeadStore {
         ScanIndexForward: false,
       },
     );
+    // A lead updated while the pages are read moves in the index and can be met twice: kept once,
+    // where it was met first (its latest activity).
+    const seen = new Set<string>();
     for await (const page of pages) {
-      for (const item of page.Items ?? []) leads.push(strip<Lead & Record<string, unknown>>(item));
+      for (const item of page.Items ?? []) {
+        const lead = strip<Lead & Record<string, unknown>>(item);
+        if (seen.has(lead.leadId)) continue;
+        seen.add(lead.leadId);
+        leads.push(lead);
+      }
     }
     return leads;
   }
