@@ -141,10 +141,11 @@ export const qualifyMessage = async (
   const base = { version: 1 as const, leadId: recorded.leadId, correlationId: message.correlationId };
   const ref = { leadId: recorded.leadId, messageId: message.messageId };
 
+  let consentEffect: string | undefined;
   if (consent && (intent === 'opt_out' || intent === 'opt_in' || intent === 'help')) {
     // In force already when a keyword carried it (the webhook recorded the state); this adds the
     // ledger entry, and a model's judgement takes effect here, never over a later state.
-    await recordConsentSignal(store, {
+    ({ effect: consentEffect } = await recordConsentSignal(store, {
       contact: message.from,
       channel: message.channel,
       action: intent,
@@ -153,10 +154,11 @@ export const qualifyMessage = async (
       messageId: message.messageId,
       leadId: recorded.leadId,
       text: message.subject ? `${message.subject}\n${message.body}` : message.body,
-    });
+    }));
   }
-  // Twilio Advanced Opt-Out answered the keyword itself: Leadline answers nothing more.
-  const answer = consent?.answeredByProvider ? 'none' : 'action';
+  // Nothing answers a keyword Twilio Advanced Opt-Out answered itself, nor one that changed no
+  // state (a second STOP or START: its confirmation would repeat the first's).
+  const answer = consent?.answeredByProvider || consentEffect === 'unchanged' ? 'none' : 'action';
   if (intent === 'opt_out' || intent === 'opt_in') {
     await store.settleInbound(ref, reading(intent, 'none', message, null, answer));
     await publisher.publish(intent === 'opt_out' ? LeadOptedOut : LeadOptedIn, {
@@ -186,7 +188,11 @@ export const qualifyMessage = async (
     return learnt(current, result, intent, message, profile.timeZone);
   });
   const meeting = meetingIntent(result.qualification, lead, booked);
-  await store.settleInbound(ref, reading(intent, meeting, message, result.qualification.slotChoice));
+  await store.settleInbound(ref, {
+    ...reading(intent, meeting, message, result.qualification.slotChoice),
+    // A question needs its own answer, even in a burst another message's action answers.
+    ...(result.qualification.questions.length > 0 && { asks: true }),
+  });
   await publisher.publish(LeadQualified, {
     ...base,
     messageId: message.messageId,

@@ -23,6 +23,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION, startAwsStandIns } from './aws-stand-i
 import { LocalBus } from './bus.ts';
 import { createLocalConsole } from './console/console-server.ts';
 import { LiveUpdates, observeBatches } from './console/live-updates.ts';
+import { type ReleasedClaims, releaseDeadClaims } from './crash-recovery.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { DurableQueue } from './durable-queue.ts';
 import type { EventPattern } from './event-pattern.ts';
@@ -122,6 +123,8 @@ export interface LocalRuntime {
   standIns: StandIns;
   /** Messages in flight when the runtime last stopped (a crash), made visible again at start. */
   releasedInFlight: number;
+  /** Claims the runtime that stopped left behind, ended at start (`crash-recovery.ts`). */
+  releasedClaims: ReleasedClaims;
   /** Resolves once every queue is empty and no function is running. */
   drain(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -228,6 +231,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     bucket: RAW_BUCKET,
     ports: { dynamodb: options.standInPorts?.dynamodb, s3: options.standInPorts?.s3 },
   });
+  // This runtime holds the data folder: whatever an earlier one left claimed is claimed by nobody.
+  const releasedClaims = await releaseDeadClaims({ endpoint: aws.dynamoEndpoint, tables: TABLES });
 
   const queues = new Map<string, { queue: DurableQueue; deadLetter: DurableQueue; poller: QueuePoller }>();
   const subscriptions = localSubscriptions(options);
@@ -404,6 +409,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       region: LOCAL_REGION,
     },
     releasedInFlight: [...opened.values()].reduce((sum, { queue }) => sum + queue.releasedAtOpen, 0),
+    releasedClaims,
     drain: async (timeoutMs = 15_000) => {
       // A function's output lands on other queues: drain until a full pass finds all of them idle.
       const deadline = Date.now() + timeoutMs;

@@ -65,6 +65,8 @@ export interface InboundReading {
   answer: AnswerRoute;
   /** The offered slot (1-based) this message picked, if it picked one. */
   slotChoice?: number;
+  /** It asks something (hours, prices, area…): it gets a written answer of its own. */
+  asks?: boolean;
   at: string;
 }
 
