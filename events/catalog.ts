@@ -166,6 +166,8 @@ export const MeetingCancelled = defineEvent(
     /** cancelled: the lead called it off; rescheduled: released so the lead can pick another time. */
     reason: z.enum(['cancelled', 'rescheduled']),
   }),
+  // A meeting is cancelled once; one message may release more than one.
+  (detail) => detail.meetingId,
 );
 
 export const ReplySent = defineEvent(
