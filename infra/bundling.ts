@@ -37,6 +37,12 @@ export const bundleOptions = {
   externalModules: ['@aws-sdk/*'],
 } as const;
 
+/**
+ * `NODE_OPTIONS` of every function. Source maps make stack traces in the logs point at the
+ * TypeScript sources (the bundle ships its map).
+ */
+export const LAMBDA_NODE_OPTIONS: string | undefined = '--enable-source-maps';
+
 /** What `leadline:crm` can say: a CRM provider, or `auto` (every one bundled, chosen at run time). */
 export type BundledCrm = 'auto' | ProviderName<'CRM_PROVIDER'>;
 

@@ -23,6 +23,7 @@ import {
   bundleDefines,
   bundleOptions,
   handlerEntry,
+  LAMBDA_NODE_OPTIONS,
   NODE_MAJOR,
   REPO_ROOT,
 } from '../bundling.ts';
@@ -141,8 +142,7 @@ export class LeadlineFunction extends NodejsFunction {
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: props.logLevel,
         LOG_LEVEL: props.logLevel,
-        // Stack traces in the logs point at the TypeScript sources (the bundle ships its source map).
-        NODE_OPTIONS: '--enable-source-maps',
+        ...(LAMBDA_NODE_OPTIONS && { NODE_OPTIONS: LAMBDA_NODE_OPTIONS }),
       },
     });
     // A long business profile could overflow Lambda's environment: say so at synth, not at deploy.

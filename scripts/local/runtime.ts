@@ -58,6 +58,11 @@ export interface LocalRuntimeOptions {
   scheduleIntervalSeconds?: number;
   /** Lets a test wrap a function, e.g. to make one fail. */
   wrapConsumer?: (name: string, handler: SqsLambdaHandler) => SqsLambdaHandler;
+  /**
+   * Runs around every invocation of every function (a webhook request, a consumer batch, a
+   * scheduled run), e.g. for the benchmark to attribute AWS calls and time to the function.
+   */
+  aroundInvocation?: Instrument;
   /** One line per event and per failed batch. */
   trace?: (line: string) => void;
   /** Fixed loopback ports for the AWS stand-ins (default: free ones), so other tools can attach. */
@@ -129,8 +134,19 @@ export interface LocalRuntime {
 
 type ScheduledHandler = (event: ScheduledEvent, context: Context) => Promise<unknown>;
 
+/** One invocation of a function, as `aroundInvocation` sees it. */
+export interface Invocation {
+  readonly functionName: string;
+  readonly kind: 'webhook' | 'consumer' | 'scheduled';
+  /** Records in an SQS batch; 1 otherwise. */
+  readonly records: number;
+}
+export type Instrument = <T>(invocation: Invocation, run: () => Promise<T>) => Promise<T>;
+const uninstrumented: Instrument = (_invocation, run) => run();
+
 /** Runs each scheduled function at start and then at its rate, never two runs of one at once. */
 const startSchedules = async (options: LocalRuntimeOptions, trace: (line: string) => void) => {
+  const around = options.aroundInvocation ?? uninstrumented;
   const timers: NodeJS.Timeout[] = [];
   const running = new Set<Promise<void>>();
   for (const fn of scheduled) {
@@ -157,7 +173,9 @@ const startSchedules = async (options: LocalRuntimeOptions, trace: (line: string
         memoryMb: fn.memoryMb,
         region: LOCAL_REGION,
       });
-      const done = handler(event, context)
+      const done = around({ functionName: fn.name, kind: 'scheduled', records: 1 }, () =>
+        handler(event, context),
+      )
         .then(
           () => undefined,
           (error: unknown) => trace(`failed ${fn.name}: ${(error as Error).message}`),
@@ -206,6 +224,7 @@ const importHandler = async <H>(name: string): Promise<H> => {
  */
 export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<LocalRuntime> => {
   const trace = options.trace ?? (() => undefined);
+  const around = options.aroundInvocation ?? uninstrumented;
   const dataDir = resolve(options.dataDir);
   const lock = await lockDataDir(dataDir);
   // Listening early fixes the port (and so the default public URL); until the functions are
@@ -317,7 +336,11 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
 
   for (const subscription of subscriptions) {
     const { queue, deadLetter } = opened.get(subscription.name)!;
-    const handler = await importHandler<SqsLambdaHandler>(subscription.name);
+    const imported = await importHandler<SqsLambdaHandler>(subscription.name);
+    const handler: SqsLambdaHandler = (event, context) =>
+      around({ functionName: subscription.name, kind: 'consumer', records: event.Records.length }, async () =>
+        imported(event, context),
+      );
     const poller = new QueuePoller({
       queue,
       handler: observeBatches(
@@ -374,7 +397,9 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
         memoryMb: webhook.memoryMb,
         region: LOCAL_REGION,
       });
-      const result = await webhook.handler(event, context);
+      const result = await around({ functionName: webhook.name, kind: 'webhook', records: 1 }, () =>
+        webhook.handler(event, context),
+      );
       trace(`http   ${req.method} ${path} → ${result.statusCode}${refusalReason(result)}`);
       writeHttpApiResult(res, result);
       live.publish({ type: 'webhook' });
