@@ -201,7 +201,10 @@ export const subscribers: readonly Subscriber[] = [
     description: "Records every event in its lead's history, for the console's timeline.",
     // Everything on the bus: the history is the console's read model, not a pipeline step.
     pattern: { source: [Source.inbound, Source.pipeline] },
-    batchSize: 10,
+    // Off the reply path: a second's wait gathers a lead's events (about seven) into one batch,
+    // written with one BatchWriteItem (25 items at most).
+    batchSize: 25,
+    maxBatchingWindowSeconds: 1,
   },
 ];
 

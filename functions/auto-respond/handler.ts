@@ -46,6 +46,9 @@ export const handler = createConsumerHandler({
     LeadOptedIn,
     HelpRequested,
   ],
+  // One answer per inbound message is the messenger's claimed item (`out-<message id>`, a
+  // conditional write before the provider is called): a redelivery finds it and reports it.
+  dedupe: 'own-writes',
   observability,
   onInvoke: (context) => leadMessenger().registerLambdaContext(context),
   process: async (event, { logger, metrics }) => {
@@ -57,6 +60,10 @@ export const handler = createConsumerHandler({
       drafter: drafter(),
       logger,
     });
+    if (outcome.repeated) {
+      logger.info('Answered before: reported again', { trigger: event.detailType, status: outcome.status });
+      return;
+    }
     if (outcome.status === 'sent') {
       metrics.addMetric(MetricName.RepliesSent, 'Count', 1);
       // First message in to first reply out: the speed-to-lead the business is judged on.

@@ -30,7 +30,7 @@ import {
 
 const RUNTIMES: Record<number, Runtime> = { 22: Runtime.NODEJS_22_X, 24: Runtime.NODEJS_24_X };
 
-/** What the lead store does (`shared/adapters/aws/dynamo-lead-store.ts`, the sandbox adapters): no batch or transaction calls. */
+/** What the lead store and the sandbox adapters do on the leads table: no batch or transaction calls. */
 export const LEADS_TABLE_ACTIONS = [
   'dynamodb:GetItem',
   'dynamodb:PutItem',
@@ -173,9 +173,15 @@ export class LeadlineFunction extends NodejsFunction {
    * The leads table (`LEADS_TABLE_NAME`): leads, messages, meetings, opt-outs and the sandbox
    * records. The table itself, not its index: only the console lists leads (`constructs/console.ts`).
    */
-  useLeadsTable(table: ITable): this {
+  useLeadsTable(table: ITable, options: { batchWrites?: boolean } = {}): this {
     this.addEnvironment('LEADS_TABLE_NAME', table.tableName);
-    this.addToRolePolicy(new PolicyStatement({ actions: LEADS_TABLE_ACTIONS, resources: [table.tableArn] }));
+    this.addToRolePolicy(
+      new PolicyStatement({
+        // The leads' history is written a batch of events at a time (`dynamo-lead-history.ts`).
+        actions: [...LEADS_TABLE_ACTIONS, ...(options.batchWrites ? ['dynamodb:BatchWriteItem'] : [])],
+        resources: [table.tableArn],
+      }),
+    );
     return this;
   }
 

@@ -127,7 +127,10 @@ export interface LocalRuntime {
   standIns: StandIns;
   /** Messages in flight when the runtime last stopped (a crash), made visible again at start. */
   releasedInFlight: number;
-  /** Resolves once every queue is empty and no function is running. */
+  /**
+   * Resolves once every queue is empty and no function is running; meanwhile batches go without
+   * waiting out their batching windows.
+   */
   drain(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -430,19 +433,25 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     },
     releasedInFlight: [...opened.values()].reduce((sum, { queue }) => sum + queue.releasedAtOpen, 0),
     drain: async (timeoutMs = 15_000) => {
-      // A function's output lands on other queues: drain until a full pass finds all of them idle.
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        for (const { poller } of queues.values()) {
-          await poller.drain({ timeoutMs: Math.max(1, deadline - Date.now()) });
+      // Batches go without waiting out their batching windows: a drain wants everything delivered now.
+      const releases = [...queues.values()].map(({ poller }) => poller.flush());
+      try {
+        // A function's output lands on other queues: drain until a full pass finds all of them idle.
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+          for (const { poller } of queues.values()) {
+            await poller.drain({ timeoutMs: Math.max(1, deadline - Date.now()) });
+          }
+          const idle = [...queues.values()].every(
+            ({ queue, poller }) =>
+              queue.stats().visible + queue.stats().inFlight + queue.stats().delayed === 0 &&
+              poller.activeBatches === 0,
+          );
+          if (idle) return;
+          if (Date.now() > deadline) throw new Error('The pipeline did not go idle in time');
         }
-        const idle = [...queues.values()].every(
-          ({ queue, poller }) =>
-            queue.stats().visible + queue.stats().inFlight + queue.stats().delayed === 0 &&
-            poller.activeBatches === 0,
-        );
-        if (idle) return;
-        if (Date.now() > deadline) throw new Error('The pipeline did not go idle in time');
+      } finally {
+        for (const release of releases) release();
       }
     },
     close: async () => {

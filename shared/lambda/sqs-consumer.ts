@@ -24,18 +24,62 @@ export class UnexpectedEventError extends Error {
 }
 
 /**
+ * An SQS record's EventBridge event, parsed with the schema of the event it is, with its dedupe
+ * key. Throws when the body is not JSON, not an envelope, not an event `accepts` lists, or its
+ * detail does not parse.
+ */
+const parseRecord = <const Defs extends readonly EventDefinition[]>(
+  record: SQSRecord,
+  consumer: string,
+  accepts: Defs,
+): Accepted<Defs> => {
+  const envelope = EventEnvelope.parse(JSON.parse(record.body));
+  const definition = accepts.find(
+    (d) => d.detailType === envelope['detail-type'] && d.source === envelope.source,
+  );
+  if (!definition) {
+    throw new UnexpectedEventError(
+      `${consumer} does not accept "${envelope['detail-type']}" from ${envelope.source}`,
+    );
+  }
+  const detail = definition.schema.parse(envelope.detail);
+  return {
+    detailType: definition.detailType,
+    detail,
+    eventId: envelope.id,
+    time: envelope.time,
+    dedupeKey: `${definition.detailType}#${definition.dedupeKey(detail)}`,
+  } as Accepted<Defs>;
+};
+
+/**
+ * How a function keeps a second delivery of one fact (an SQS redelivery, a republish after a
+ * crash: same dedupe key, new event id) from acting twice (ARCHITECTURE.md, "Delivery, idempotency,
+ * failure"):
+ * - `idempotency-record`: Powertools idempotency, a record per (function, dedupe key) in the
+ *   idempotency table, claimed before the use case runs and completed after (two writes an event);
+ *   a record in progress elsewhere fails the delivery, which is retried after the visibility timeout.
+ * - `own-writes`: the use case's own conditional writes already make a second run change nothing
+ *   but announcing its outcome again (which consumers downstream dedupe); no record is kept. The
+ *   function says how in its handler.
+ */
+export type Dedupe = 'idempotency-record' | 'own-writes';
+
+/**
  * The SQS side of every pipeline function: each record is an EventBridge event; it is parsed
  * against the schemas the function accepts (a record that does not parse fails, and ends in
- * the DLQ, never half-processed), made idempotent on (function, the event's dedupe key: the fact
- * it states, whatever delivery or republish carries it) and handed to the
- * use case. Records fail one by one (partial batch response). A `PermanentError` is logged and
+ * the DLQ, never half-processed), deduplicated on (function, the event's dedupe key: the fact
+ * it states, whatever delivery or republish carries it) by an idempotency record when a
+ * `persistenceStore` is given (else the use case dedupes by its own writes: `Dedupe`), and handed to
+ * the use case. Records fail one by one (partial batch response). A `PermanentError` is logged and
  * the record dropped: retrying cannot fix it.
  */
 export const createSqsConsumer = <const Defs extends readonly EventDefinition[]>(options: {
   name: string;
   accepts: Defs;
   logger: Logger;
-  persistenceStore: BasePersistenceLayer;
+  /** The idempotency records' store; none when the use case dedupes by its own writes. */
+  persistenceStore?: BasePersistenceLayer;
   process: (event: Accepted<Defs>) => Promise<void>;
 }) => {
   // Keyed on the fact, not the delivery: a republish after a crash has a new event id but the same
@@ -45,42 +89,28 @@ export const createSqsConsumer = <const Defs extends readonly EventDefinition[]>
     expiresAfterSeconds: 24 * 3600,
   });
 
-  const processOnce = makeIdempotent(
-    async (event: Accepted<Defs>) => {
-      try {
-        await options.process(event);
-      } catch (error) {
-        if (!(error instanceof PermanentError)) throw error;
-        options.logger.warn('Dropped an event that cannot succeed', {
-          eventId: event.eventId,
-          detailType: event.detailType,
-          reason: error.message,
-        });
-      }
-      return { done: true };
-    },
-    { persistenceStore: options.persistenceStore, config: idempotency, keyPrefix: options.name },
-  );
-
-  const parse = (record: SQSRecord): Accepted<Defs> => {
-    const envelope = EventEnvelope.parse(JSON.parse(record.body));
-    const definition = options.accepts.find(
-      (d) => d.detailType === envelope['detail-type'] && d.source === envelope.source,
-    );
-    if (!definition) {
-      throw new UnexpectedEventError(
-        `${options.name} does not accept "${envelope['detail-type']}" from ${envelope.source}`,
-      );
+  const processDroppingPermanent = async (event: Accepted<Defs>) => {
+    try {
+      await options.process(event);
+    } catch (error) {
+      if (!(error instanceof PermanentError)) throw error;
+      options.logger.warn('Dropped an event that cannot succeed', {
+        eventId: event.eventId,
+        detailType: event.detailType,
+        reason: error.message,
+      });
     }
-    const detail = definition.schema.parse(envelope.detail);
-    return {
-      detailType: definition.detailType,
-      detail,
-      eventId: envelope.id,
-      time: envelope.time,
-      dedupeKey: `${definition.detailType}#${definition.dedupeKey(detail)}`,
-    } as Accepted<Defs>;
+    return { done: true };
   };
+  const processOnce = options.persistenceStore
+    ? makeIdempotent(processDroppingPermanent, {
+        persistenceStore: options.persistenceStore,
+        config: idempotency,
+        keyPrefix: options.name,
+      })
+    : processDroppingPermanent;
+
+  const parse = (record: SQSRecord) => parseRecord(record, options.name, options.accepts);
 
   const handleRecord = async (record: SQSRecord) => {
     let event: Accepted<Defs>;
@@ -130,6 +160,8 @@ export const createSqsConsumer = <const Defs extends readonly EventDefinition[]>
 export const createConsumerHandler = <const Defs extends readonly EventDefinition[]>(options: {
   name: string;
   accepts: Defs;
+  /** Default `idempotency-record`; `own-writes` only where the use case's writes dedupe (say how). */
+  dedupe?: Dedupe;
   process: (event: Accepted<Defs>, tools: { logger: Logger; metrics: Metrics }) => Promise<void>;
   /** Called with each invocation's context before any record, e.g. to register it with an idempotency config. */
   onInvoke?: (context: Context) => void;
@@ -141,11 +173,62 @@ export const createConsumerHandler = <const Defs extends readonly EventDefinitio
     name: options.name,
     accepts: options.accepts,
     logger,
-    persistenceStore: newIdempotencyStore(),
+    ...(options.dedupe !== 'own-writes' && { persistenceStore: newIdempotencyStore() }),
     process: (event) => options.process(event, { logger, metrics }),
   });
   return middy<SQSEvent, SQSBatchResponse>()
     .use(observabilityMiddleware({ logger, metrics }))
     .before((request) => options.onInvoke?.(request.context))
+    .handler(consume);
+};
+
+/**
+ * A consumer that handles its batch at once (`processBatch` gets every record that parsed), for a
+ * function whose writes are cheaper together (the timeline: one BatchWriteItem per batch). Records
+ * that do not parse fail alone (and end in the DLQ); when `processBatch` throws, every other record
+ * of the batch fails and is retried, so it must be idempotent by its own writes. No idempotency
+ * record is kept.
+ */
+export const createBatchConsumerHandler = <const Defs extends readonly EventDefinition[]>(options: {
+  name: string;
+  accepts: Defs;
+  processBatch: (events: Accepted<Defs>[], tools: { logger: Logger; metrics: Metrics }) => Promise<void>;
+}) => {
+  const { logger, metrics } = createObservability(options.name);
+  const consume = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    const parsed: Array<{ messageId: string; event: Accepted<Defs> }> = [];
+    const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+    for (const record of event.Records) {
+      try {
+        parsed.push({
+          messageId: record.messageId,
+          event: parseRecord(record, options.name, options.accepts),
+        });
+      } catch (error) {
+        logger.error('Record is not an event this function accepts', {
+          messageId: record.messageId,
+          error: error as Error,
+        });
+        batchItemFailures.push({ itemIdentifier: record.messageId });
+      }
+    }
+    if (parsed.length > 0) {
+      try {
+        await options.processBatch(
+          parsed.map((p) => p.event),
+          { logger, metrics },
+        );
+      } catch (error) {
+        logger.error('Processing the batch failed; its records return to their queue', {
+          records: parsed.length,
+          error: error as Error,
+        });
+        batchItemFailures.push(...parsed.map((p) => ({ itemIdentifier: p.messageId })));
+      }
+    }
+    return { batchItemFailures };
+  };
+  return middy<SQSEvent, SQSBatchResponse>()
+    .use(observabilityMiddleware({ logger, metrics }))
     .handler(consume);
 };

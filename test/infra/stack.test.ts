@@ -366,10 +366,19 @@ describe('least privilege', () => {
       );
       expect(statements.includes('events:PutEvents'), `${name} bus`).toBe(use.bus);
       expect(statements.includes(`"${bucket}"`), `${name} bucket`).toBe(use.rawBucket);
-      expect(statements, name).not.toMatch(/dynamodb:(BatchWriteItem|\*)|s3:(\*|DeleteObject|GetObject)/);
+      expect(statements.includes('dynamodb:BatchWriteItem'), `${name} batch writes`).toBe(
+        use.historyBatchWrites,
+      );
+      expect(statements, name).not.toMatch(/dynamodb:\*|s3:(\*|DeleteObject|GetObject)/);
     }
-    // Every pipeline function keeps leads; every webhook publishes to the bus.
+    // Every pipeline function keeps leads; every webhook publishes to the bus; only the timeline
+    // writes in batches.
     for (const s of subscribers) expect(synthesized.resourceUse.get(s.name)?.leadsTable, s.name).toBe(true);
+    expect(
+      topologyFunctions()
+        .filter(({ name }) => synthesized.resourceUse.get(name)?.historyBatchWrites)
+        .map(({ name }) => name),
+    ).toEqual(['timeline']);
     for (const w of webhooks) expect(synthesized.resourceUse.get(w.name)?.bus, w.name).toBe(true);
   });
 });
