@@ -11,7 +11,7 @@ import {
   SystemLogLevel,
   Tracing,
 } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -79,7 +79,7 @@ export interface LeadlineFunctionProps {
 
 /**
  * Every Leadline Lambda: the handler at `functions/<name>/handler.ts` bundled by esbuild
- * (`infra/bundling.ts`: ESM, minified, source maps), arm64, the current Node.js runtime, X-Ray
+ * (`infra/bundling.ts`: ESM, the AWS SDK included, minified but for identifiers, no source map), arm64, the current Node.js runtime, X-Ray
  * tracing, JSON logs in its own log group with a retention, Powertools settings, and a role of
  * its own that starts with nothing but writing to that log group. Each `use…`/`publish…`/`read…`
  * method sets the environment variable a handler reads and grants exactly what that use needs.
@@ -126,9 +126,14 @@ export class LeadlineFunction extends NodejsFunction {
       systemLogLevelV2: SystemLogLevel.INFO,
       bundling: {
         format: OutputFormat.ESM,
-        minify: bundleOptions.minify,
+        // esbuild's own flags: NodejsFunction's `minify` would minify identifiers too.
+        minify: false,
+        esbuildArgs: {
+          '--minify-whitespace': bundleOptions.minify.whitespace,
+          '--minify-syntax': bundleOptions.minify.syntax,
+          '--minify-identifiers': bundleOptions.minify.identifiers,
+        },
         sourceMap: bundleOptions.sourcemap,
-        sourceMapMode: SourceMapMode.DEFAULT,
         target: bundleOptions.target,
         mainFields: [...bundleOptions.mainFields],
         banner: bundleOptions.banner,

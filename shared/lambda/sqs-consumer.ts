@@ -1,5 +1,4 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
@@ -9,7 +8,6 @@ import type * as z from 'zod';
 import type { EventDefinition } from '#events/envelope.ts';
 import { EventEnvelope } from '#events/envelope.ts';
 import { PermanentError } from '#shared/ports/errors.ts';
-import { newIdempotencyStore } from '#shared/wiring/core.ts';
 import { createObservability, observabilityMiddleware } from './observability.ts';
 
 /** An event this consumer accepts, already parsed with its schema. */
@@ -22,6 +20,19 @@ export type Accepted<Defs extends readonly EventDefinition[]> = {
 export class UnexpectedEventError extends Error {
   override readonly name = 'UnexpectedEventError';
 }
+
+/** The value `build` resolves to, built on the first call and shared by every later one. */
+const lazily = <T>(build: () => Promise<T>): (() => Promise<T>) => {
+  let built: Promise<T> | undefined;
+  return () => {
+    // A failed build (say, a module that would not load) is tried again on the next call.
+    built ??= build().catch((error: unknown) => {
+      built = undefined;
+      throw error;
+    });
+    return built;
+  };
+};
 
 /**
  * An SQS record's EventBridge event, parsed with the schema of the event it is, with its dedupe
@@ -78,17 +89,13 @@ export const createSqsConsumer = <const Defs extends readonly EventDefinition[]>
   name: string;
   accepts: Defs;
   logger: Logger;
-  /** The idempotency records' store; none when the use case dedupes by its own writes. */
-  persistenceStore?: BasePersistenceLayer;
+  /**
+   * The idempotency records' store (or how to build it, on the first record); none when the use
+   * case dedupes by its own writes, which then never loads Powertools idempotency.
+   */
+  persistenceStore?: BasePersistenceLayer | (() => Promise<BasePersistenceLayer>);
   process: (event: Accepted<Defs>) => Promise<void>;
 }) => {
-  // Keyed on the fact, not the delivery: a republish after a crash has a new event id but the same
-  // detail, and must not be processed twice (ARCHITECTURE.md, "Decisions").
-  const idempotency = new IdempotencyConfig({
-    eventKeyJmesPath: 'dedupeKey',
-    expiresAfterSeconds: 24 * 3600,
-  });
-
   const processDroppingPermanent = async (event: Accepted<Defs>) => {
     try {
       await options.process(event);
@@ -102,13 +109,39 @@ export const createSqsConsumer = <const Defs extends readonly EventDefinition[]>
     }
     return { done: true };
   };
-  const processOnce = options.persistenceStore
-    ? makeIdempotent(processDroppingPermanent, {
-        persistenceStore: options.persistenceStore,
-        config: idempotency,
-        keyPrefix: options.name,
+
+  /**
+   * Keyed on the fact, not the delivery: a republish after a crash has a new event id but the same
+   * detail, and must not be processed twice (ARCHITECTURE.md, "Decisions"). Built on the first
+   * record, so its imports cost a cold start nothing until then.
+   */
+  const persistenceStore = options.persistenceStore;
+  const idempotent = persistenceStore
+    ? lazily(async () => {
+        const { IdempotencyConfig, makeIdempotent } = await import('@aws-lambda-powertools/idempotency');
+        const config = new IdempotencyConfig({
+          eventKeyJmesPath: 'dedupeKey',
+          expiresAfterSeconds: 24 * 3600,
+        });
+        const store = typeof persistenceStore === 'function' ? await persistenceStore() : persistenceStore;
+        return {
+          config,
+          processOnce: makeIdempotent(processDroppingPermanent, {
+            persistenceStore: store,
+            config,
+            keyPrefix: options.name,
+          }),
+        };
       })
-    : processDroppingPermanent;
+    : undefined;
+  let context: Context | undefined;
+  const processOnce = async (event: Accepted<Defs>) => {
+    if (!idempotent) return processDroppingPermanent(event);
+    const { config, processOnce: once } = await idempotent();
+    // A record then stays in progress as long as the invocation may run, no longer.
+    if (context) config.registerLambdaContext(context);
+    return once(event);
+  };
 
   const parse = (record: SQSRecord) => parseRecord(record, options.name, options.accepts);
 
@@ -142,14 +175,17 @@ export const createSqsConsumer = <const Defs extends readonly EventDefinition[]>
     }
   };
 
-  return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-    idempotency.registerLambdaContext(context);
+  return async (event: SQSEvent, invocation: Context): Promise<SQSBatchResponse> => {
+    context = invocation;
     // One processor per invocation: it holds the batch's records and results, and the local
     // runtime runs several invocations of one function in one process at once (Lambda never
     // does), which would otherwise process one batch's records in another's place.
     const processor = new BatchProcessor(EventType.SQS);
     // In order: a lead's messages in one batch are handled as they came, and log keys stay per record.
-    return processPartialResponse(event, handleRecord, processor, { context, processInParallel: false });
+    return processPartialResponse(event, handleRecord, processor, {
+      context: invocation,
+      processInParallel: false,
+    });
   };
 };
 
@@ -173,7 +209,9 @@ export const createConsumerHandler = <const Defs extends readonly EventDefinitio
     name: options.name,
     accepts: options.accepts,
     logger,
-    ...(options.dedupe !== 'own-writes' && { persistenceStore: newIdempotencyStore() }),
+    ...(options.dedupe !== 'own-writes' && {
+      persistenceStore: async () => (await import('#shared/wiring/idempotency.ts')).newIdempotencyStore(),
+    }),
     process: (event) => options.process(event, { logger, metrics }),
   });
   return middy<SQSEvent, SQSBatchResponse>()

@@ -128,7 +128,7 @@ describe('functions that dedupe by their own writes, against DynamoDB', () => {
 
     expect(again).toMatchObject({ score: first.score, grade: first.grade, repeated: true });
     expect(publisher.published[1]?.detail).toEqual(publisher.published[0]?.detail);
-    expect((publisher.published[0]?.detail as { previousGrade: string }).previousGrade).toBe('none');
+    expect(publisher.published[0]?.detail).toMatchObject({ previousGrade: 'none' });
     expect((await db.store.getLead(message.leadId))?.version).toBe(version);
   });
 
