@@ -7,7 +7,7 @@ import {
   MeetingCancelled,
   MeetingSlotsOffered,
 } from '#events/catalog.ts';
-import { createReplyDrafter } from '#shared/adapters/openai/openai-reply-drafter.ts';
+import { lazyReplyDrafter } from '#shared/adapters/openai/lazy-reply-drafter.ts';
 import { readReplyDraftingSettings } from '#shared/config/reply-drafting.ts';
 import { createObservability, MetricName } from '#shared/lambda/observability.ts';
 import { createConsumerHandler } from '#shared/lambda/sqs-consumer.ts';
@@ -25,7 +25,7 @@ const observability = createObservability('auto-respond');
 const drafter = once(() => {
   const openai = openAiSettings();
   const drafting = readReplyDraftingSettings();
-  return createReplyDrafter({
+  return lazyReplyDrafter({
     openAiApiKey: openai.OPENAI_API_KEY,
     openAiBaseUrl: openai.OPENAI_BASE_URL,
     enabled: drafting.OPENAI_DRAFT_REPLIES,
