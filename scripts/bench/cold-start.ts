@@ -44,7 +44,7 @@ export interface ColdStart {
 
 const TABLES = { leads: 'leadline-leads', idempotency: 'leadline-idempotency' };
 /** Fresh processes importing each bundle (first invocations included): its import time is their median. */
-const IMPORT_SAMPLES = 3;
+const IMPORT_SAMPLES = 5;
 const BUCKET = 'leadline-raw-payloads';
 const PUBLIC_BASE_URL = 'https://leadline.example.com';
 
@@ -132,7 +132,13 @@ const settingsOf = (name: string): Settings =>
  * the AWS SDK the way Lambda's runtime provides it) and measures each one's cold start; functions
  * on the lead's path are started cold once per lead (two samples), the others once.
  */
-export const measureColdStarts = async (options: { nodeOptions?: string } = {}): Promise<ColdStart[]> => {
+export const measureColdStarts = async (
+  options: {
+    nodeOptions?: string;
+    /** Writes a CPU profile (`node --cpu-prof`) of each import and first invocation under `<dir>/<function>/`. */
+    profileDir?: string;
+  } = {},
+): Promise<ColdStart[]> => {
   const root = join(REPO_ROOT, '.bench', 'bundles');
   await rm(root, { recursive: true, force: true });
   await mkdir(root, { recursive: true });
@@ -199,7 +205,11 @@ export const measureColdStarts = async (options: { nodeOptions?: string } = {}):
     if (event !== undefined) {
       await writeFile(inputFile, JSON.stringify({ event, functionName: `leadline-${name}`, ...settings }));
     }
-    const args = [driver, join(root, name, 'index.mjs'), ...(event === undefined ? [] : [inputFile])];
+    const profiling =
+      options.profileDir && event !== undefined
+        ? ['--cpu-prof', '--cpu-prof-interval', '200', `--cpu-prof-dir=${join(options.profileDir, name)}`]
+        : [];
+    const args = [...profiling, driver, join(root, name, 'index.mjs'), ...(event === undefined ? [] : [inputFile])];
     const output = await new Promise<string>((resolve, reject) => {
       const child = spawn(process.execPath, args, {
         env: {
