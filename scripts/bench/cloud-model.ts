@@ -200,26 +200,21 @@ export const predict = (
 };
 
 /**
- * The deployment as configured, and what would move its speed-to-lead: the reply path at one full
- * vCPU, provisioned concurrency on the first hops or the whole path, and the first reply from the
- * template while the LLM qualifies (no drafting call on the path).
+ * The deployment as configured, and what would move its speed-to-lead: the reply path at 512 MB
+ * (as it was before it got a vCPU), provisioned concurrency on the first hops or the whole path,
+ * and the first reply from the template while the LLM qualifies (no drafting call on the path).
  */
 export const scenarios = (figures: CloudFigures): Scenario[] => {
-  const fullVcpu = Object.fromEntries(figures.replyPath.map((name) => [name, figures.cpu.mbPerVcpu]));
+  const at512 = Object.fromEntries(figures.replyPath.map((name) => [name, 512]));
+  const memory = (name: string) => configuredMemory(name);
   return [
-    { name: 'as configured' },
-    { name: 'reply path at 1,769 MB (1 vCPU)', memoryMb: fullVcpu },
+    { name: `as configured (${[...new Set(figures.replyPath.map(memory))].join('/')} MB on the path)` },
+    { name: 'reply path at 512 MB (0.29 vCPU)', memoryMb: at512 },
     { name: 'provisioned concurrency: inbound-sms, qualify', provisioned: ['inbound-sms', 'qualify'] },
     { name: 'provisioned concurrency: whole reply path', provisioned: figures.replyPath },
     { name: 'first reply from the template (no drafting LLM)', noLlm: ['auto-respond'] },
     {
-      name: '1 vCPU + template first reply',
-      memoryMb: fullVcpu,
-      noLlm: ['auto-respond'],
-    },
-    {
-      name: '1 vCPU + template first reply + provisioned first hops',
-      memoryMb: fullVcpu,
+      name: 'template first reply + provisioned inbound-sms, qualify',
       noLlm: ['auto-respond'],
       provisioned: ['inbound-sms', 'qualify'],
     },

@@ -209,7 +209,12 @@ export const measureColdStarts = async (
       options.profileDir && event !== undefined
         ? ['--cpu-prof', '--cpu-prof-interval', '200', `--cpu-prof-dir=${join(options.profileDir, name)}`]
         : [];
-    const args = [...profiling, driver, join(root, name, 'index.mjs'), ...(event === undefined ? [] : [inputFile])];
+    const args = [
+      ...profiling,
+      driver,
+      join(root, name, 'index.mjs'),
+      ...(event === undefined ? [] : [inputFile]),
+    ];
     const output = await new Promise<string>((resolve, reject) => {
       const child = spawn(process.execPath, args, {
         env: {

@@ -42,8 +42,9 @@ export interface LoadResult {
   /** Seconds from the first post to the last reply (or to giving up). */
   elapsedSeconds: number;
   /**
-   * Whether replies kept pace: every one came, and the last third of the leads waited no longer
-   * (median, within 50% and 50 ms of noise) than the first third: nothing queued up.
+   * Whether replies kept pace: every one came, at 85% of the offered rate or more (a steady rate),
+   * and the last third of the leads waited no longer (median, within 50% and 50 ms of noise) than
+   * the first third: nothing queued up.
    */
   keptUp: boolean;
   backlog: Record<string, StageBacklog>;
@@ -173,10 +174,11 @@ export const runLoad = async (options: {
   const bySend = [...replies].sort((a, b) => a.sentAt - b.sentAt);
   const latencies = bySend.map((r) => r.repliedAt - r.sentAt);
   const third = Math.max(1, Math.floor(latencies.length / 3));
+  const elapsedSeconds = (finishedAt - startedAt) / 1000;
   const keptUp =
     replies.length === count &&
+    (rate === undefined || replies.length / elapsedSeconds >= 0.85 * rate) &&
     median(latencies.slice(-third)) <= 1.5 * median(latencies.slice(0, third)) + 50;
-  const elapsedSeconds = (finishedAt - startedAt) / 1000;
   // A batching window keeps messages waiting on purpose: what counts is the wait beyond it.
   const lateness = (name: string, stage: StageBacklog) =>
     stage.maxAgeMs - 1000 * subscriberNamed(name).maxBatchingWindowSeconds;

@@ -18,7 +18,10 @@ interface CpuProfile {
 }
 
 /** Runs `phase` under the sampling profiler and writes the profile to `file`. */
-export const profiled = async <T>(file: string, phase: () => Promise<T>): Promise<{ result: T; profile: CpuProfile }> => {
+export const profiled = async <T>(
+  file: string,
+  phase: () => Promise<T>,
+): Promise<{ result: T; profile: CpuProfile }> => {
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');
@@ -46,7 +49,9 @@ const originOf = (frame: ProfileNode['callFrame']): string => {
 };
 
 /** Self time by origin (package, our folders, Node.js), largest first, as shares of the total. */
-export const selfTimeByOrigin = (profile: CpuProfile): Array<{ origin: string; ms: number; share: number }> => {
+export const selfTimeByOrigin = (
+  profile: CpuProfile,
+): Array<{ origin: string; ms: number; share: number }> => {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const totals = new Map<string, number>();
   let total = 0;

@@ -12,6 +12,12 @@ export interface BenchResult {
   machine: { node: string; platform: string; cpus: number; loadAverage: number[] };
   settings: { rates: number[]; seconds: number; burst: number };
   local: { steady: Omit<LoadResult, 'invocations'>[]; burst: Omit<LoadResult, 'invocations'> };
+  /** With `--profile`: where the local runtime's main thread spent the highest steady rate. */
+  localProfile?: {
+    file: string;
+    rate: number;
+    byOrigin: Array<{ origin: string; ms: number; share: number }>;
+  };
   /** The webhook function's own time per request at the lowest rate (handler, not HTTP). */
   webhookHandler: Summary;
   /** Calls and timings per lead, at the lowest rate. */
@@ -82,17 +88,28 @@ export const formatTable = (result: BenchResult, figures: CloudFigures, detailed
     'LOCAL PIPELINE (npm start’s runtime, sandbox providers, rules qualifier; SMS posted → reply handed to the SMS sender)',
   );
   lines.push(
-    `${pad('load', 22)}${pad('leads', 7)}${pad('reply p50 / p95 / p99 ms', 27)}${pad('webhook p50 / p99 ms', 22)}${pad('done/s', 8)}${pad('kept up', 9)}${pad('CPU/lead', 10)}slowest stage (oldest message)`,
+    `${pad('load', 22)}${pad('leads', 9)}${pad('reply p50 / p95 / p99 ms', 27)}${pad('webhook p50 / p99 ms', 22)}${pad('done/s', 8)}${pad('kept up', 9)}${pad('CPU/lead', 10)}slowest stage (oldest message)`,
   );
   for (const run of [...result.local.steady, result.local.burst]) {
     const slowest = run.backlog[run.slowestStage];
     lines.push(
-      `${pad(run.label, 22)}${pad(`${run.replied}/${run.leads}`, 7)}${pad(triple(run.reply), 27)}${pad(`${ms(run.webhook.p50)} / ${ms(run.webhook.p99)}`, 22)}${pad(num(run.completedPerSecond), 8)}${pad(run.keptUp ? 'yes' : 'no', 9)}${pad(`${ms(run.cpuMsPerLead)} ms`, 10)}${run.slowestStage} (${ms(slowest?.maxAgeMs)} ms, depth ${slowest?.maxDepth ?? 0})`,
+      `${pad(run.label, 22)}${pad(`${run.replied}/${run.leads}`, 9)}${pad(triple(run.reply), 27)}${pad(`${ms(run.webhook.p50)} / ${ms(run.webhook.p99)}`, 22)}${pad(num(run.completedPerSecond), 8)}${pad(run.offeredRate === undefined ? '–' : run.keptUp ? 'yes' : 'no', 9)}${pad(`${ms(run.cpuMsPerLead)} ms`, 10)}${run.slowestStage} (${ms(slowest?.maxAgeMs)} ms, depth ${slowest?.maxDepth ?? 0})`,
     );
   }
   lines.push(
     `webhook handler (inbound-sms, in process) p50 / p99: ${ms(result.webhookHandler.p50, 1)} / ${ms(result.webhookHandler.p99, 1)} ms`,
   );
+  if (result.localProfile) {
+    lines.push(
+      `profile at ${result.localProfile.rate} leads/s (self time on the main thread; ${result.localProfile.file}):`,
+    );
+    lines.push(
+      `  ${result.localProfile.byOrigin
+        .slice(0, 10)
+        .map((o) => `${o.origin} ${(o.share * 100).toFixed(0)}%`)
+        .join(', ')}`,
+    );
+  }
 
   lines.push('');
   lines.push(
@@ -146,11 +163,11 @@ export const formatTable = (result: BenchResult, figures: CloudFigures, detailed
     `CLOUD MODEL (predicted speed-to-lead, API Gateway → reply accepted by Twilio; p50 / p95 / p99; ${figures.samples} samples; figures as of ${figures.asOf})`,
   );
   lines.push(
-    `${pad('scenario', 54)}${pad('warm', 23)}${pad(`warm + LLM ${figures.llm.ms} ms`, 23)}${pad('sparse (cold)', 23)}sparse + LLM`,
+    `${pad('scenario', 58)}${pad('warm', 23)}${pad(`warm + LLM ${figures.llm.ms} ms`, 23)}${pad('sparse (cold)', 23)}sparse + LLM`,
   );
   for (const p of result.cloud.predictions) {
     lines.push(
-      `${pad(p.scenario, 54)}${pad(seconds(p.warm), 23)}${pad(seconds(p.warmLlm), 23)}${pad(seconds(p.sparse), 23)}${seconds(p.sparseLlm)}`,
+      `${pad(p.scenario, 58)}${pad(seconds(p.warm), 23)}${pad(seconds(p.warmLlm), 23)}${pad(seconds(p.sparse), 23)}${seconds(p.sparseLlm)}`,
     );
   }
   const configured = result.cloud.predictions[0];

@@ -9,6 +9,7 @@
  * 4. AWS cost per 1,000 leads (`cost.ts`) and the cloud model (`cloud-model.ts`).
  * Prints one table and writes the same figures as JSON to `.bench/results/` (git-ignored).
  */
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,22 +24,26 @@ import { measureColdStarts } from './cold-start.ts';
 import { estimateCost, readAwsPrices } from './cost.ts';
 import { LeadNumbers, type LoadResult, ReplyWatch, runLoad } from './load.ts';
 import { profilePipeline } from './profile.ts';
+import { profiled, selfTimeByOrigin } from './profiler.ts';
 import { type BenchResult, evaluateTargets, formatTable } from './report.ts';
 import { summarize } from './stats.ts';
 
 const BENCH_CLI = {
   command: 'npm run bench --',
-  usage: `[--rates 5,10,20,30,50] [--seconds 8] [--burst 200] [--cloud-model]
+  usage: `[--rates 5,10,20,30,50] [--seconds 8] [--burst 200] [--cloud-model] [--profile]
 Speed to lead on a local runtime of its own (sandbox providers): reply latency at steady rates and
 in a burst, throughput and the stage that falls behind, AWS calls per lead, each function's bundle
 and cold-start proxy, AWS cost per 1,000 leads, and the cloud model's predicted speed-to-lead.
 --cloud-model also prints the model's inputs, each hop's share and every figure's source
-(scripts/bench/data/cloud-latency.json). Writes the figures as JSON to .bench/results/.`,
+(scripts/bench/data/cloud-latency.json). --profile writes CPU profiles (node --cpu-prof's format)
+of the highest steady rate and of every cold start to .bench/profiles/ and prints where the local
+runtime's time went. Writes the figures as JSON to .bench/results/.`,
   options: {
     rates: { type: 'string', default: '5,10,20,30,50' },
     seconds: { type: 'string', default: '8' },
     burst: { type: 'string', default: '200' },
     'cloud-model': { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h' },
   },
 } as const;
@@ -59,6 +64,11 @@ const settings = withUsage(BENCH_CLI, () => {
 
 const strip = ({ invocations: _invocations, ...rest }: LoadResult) => rest;
 const startedAt = new Date().toISOString();
+const profileDir = values.profile
+  ? join(REPO_ROOT, '.bench', 'profiles', startedAt.replaceAll(':', '-'))
+  : undefined;
+if (profileDir) await mkdir(profileDir, { recursive: true });
+let localProfile: BenchResult['localProfile'];
 const figures = readCloudFigures();
 const prices = readAwsPrices();
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -66,7 +76,9 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 const counter = new AwsCallCounter();
 const watch = new ReplyWatch();
 counter.onSandboxWrite = watch.observe;
-const dataDir = await mkdtemp(join(tmpdir(), 'leadline-bench-'));
+// The runtime's queues and DynamoDB stand-in keep their data in a temporary folder: in memory
+// (tmpfs) where the machine has one, since the local disk's speed is no part of the pipeline's.
+const dataDir = await mkdtemp(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'leadline-bench-'));
 const runtime = await startLocalRuntime({
   port: 0,
   dataDir,
@@ -84,8 +96,8 @@ try {
   steady = [];
   for (const rate of settings.rates) {
     log(`${rate} leads/s for ${settings.seconds} s…`);
-    steady.push(
-      await runLoad({
+    const load = () =>
+      runLoad({
         label: `${rate} leads/s`,
         runtime,
         counter,
@@ -93,8 +105,15 @@ try {
         numbers,
         count: Math.max(10, Math.round(rate * settings.seconds)),
         rate,
-      }),
-    );
+      });
+    if (profileDir && rate === settings.rates.at(-1)) {
+      const file = join(profileDir, `local-${rate}-leads-per-second.cpuprofile`);
+      const { result, profile } = await profiled(file, load);
+      localProfile = { file, rate, byOrigin: selfTimeByOrigin(profile).slice(0, 15) };
+      steady.push(result);
+    } else {
+      steady.push(await load());
+    }
   }
   log(`burst of ${settings.burst}…`);
   burst = await runLoad({
@@ -112,7 +131,9 @@ try {
 }
 
 log('cold starts…');
-const coldStarts = await measureColdStarts();
+const coldStarts = await measureColdStarts({
+  ...(profileDir && { profileDir: join(profileDir, 'cold-starts') }),
+});
 const lowest = steady[0]!;
 const profile = profilePipeline(lowest.invocations, lowest.leads);
 const path = pathInputs(figures, profile, coldStarts);
@@ -127,6 +148,7 @@ const partial: Omit<BenchResult, 'targets'> = {
   },
   settings,
   local: { steady: steady.map(strip), burst: strip(burst) },
+  ...(localProfile && { localProfile }),
   webhookHandler: summarize(
     lowest.invocations.filter((i) => i.functionName === 'inbound-sms').map((i) => i.wallMs),
   ),

@@ -173,8 +173,8 @@ describe('the synthesized stack', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       DefaultRouteSettings: {
-        ThrottlingRateLimit: synthesized.stack.node.tryGetContext('leadline:apiThrottle')?.rateLimit ?? 50,
-        ThrottlingBurstLimit: synthesized.stack.node.tryGetContext('leadline:apiThrottle')?.burstLimit ?? 100,
+        ThrottlingRateLimit: synthesized.stack.node.tryGetContext('leadline:apiThrottle')?.rateLimit ?? 500,
+        ThrottlingBurstLimit: synthesized.stack.node.tryGetContext('leadline:apiThrottle')?.burstLimit ?? 1000,
       },
       AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
     });
