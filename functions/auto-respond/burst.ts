@@ -86,6 +86,15 @@ export const SETTLE_PATIENCE_MS = 10_000;
 export const UNREAD_GIVE_UP_MS = 10 * 60_000;
 
 /**
+ * The conversation's messages and the ones a webhook is accepting right now, which count as unread
+ * messages of their burst: an answer waits for them.
+ */
+export const withPending = (conversation: Pick<Conversation, 'messages' | 'pending'>): LeadMessage[] => [
+  ...conversation.messages,
+  ...conversation.pending,
+];
+
+/**
  * The lead and its conversation once every message of `answering`'s burst has been read by
  * `qualify`, or once `patienceMs` ran out. A lone message is read already (its answer comes after
  * its reading), so a single message never waits: one read.
@@ -101,7 +110,7 @@ export const settledConversation = async (
   let wait = 25;
   for (;;) {
     const conversation = await store.getConversation(leadId);
-    if (unreadInBurst(conversation.messages, answering).length === 0 || Date.now() >= deadline) {
+    if (unreadInBurst(withPending(conversation), answering).length === 0 || Date.now() >= deadline) {
       return conversation;
     }
     await sleep(wait);

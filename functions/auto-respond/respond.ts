@@ -22,7 +22,7 @@ import { PermanentError, TransientError } from '#shared/ports/errors.ts';
 import type { EventPublisher } from '#shared/ports/event-publisher.ts';
 import type { AnswerRoute, Lead, LeadMessage, LeadStore, Meeting } from '#shared/ports/lead-store.ts';
 import type { ComposedBy, ReplyDrafter } from '#shared/ports/reply-drafter.ts';
-import { awaitedInBurst, planAnswer, settledConversation } from './burst.ts';
+import { awaitedInBurst, planAnswer, settledConversation, withPending } from './burst.ts';
 import { type DraftLogger, draftOrTemplate } from './draft-reply.ts';
 
 type Detail<E extends { schema: z.ZodType }> = z.infer<E['schema']>;
@@ -98,19 +98,20 @@ export const respond = async (trigger: RespondTrigger, deps: RespondDeps): Promi
   });
   for (let round = 1; ; round++) {
     const { messages } = conversation;
-    const awaited = awaitedInBurst(messages, detail.messageId, deps.now?.() ?? new Date());
-    if (awaited.length > 0) {
-      // Answering now could answer twice (an action still to come) or miss facts: later, once read.
-      throw new TransientError(
-        `${awaited.length} other message(s) of this burst are not read yet (${awaited.map((m) => m.messageId).join(', ')})`,
-      );
-    }
     const lead = conversation.lead;
     if (!lead) throw new PermanentError(`Lead ${detail.leadId} not found`);
     const earlier = messages.find((m) => m.messageId === outboundMessageIdFor(detail.messageId));
     // Answered before (a redelivery): report it. A send a crash interrupted (`sending`) is resumed
     // by the messenger with the answer composed again (an email needs its subject and HTML).
     if (earlier && earlier.status !== 'sending') return reportEarlier(trigger, lead, earlier, messages, deps);
+    // Messages a webhook is accepting count as unread: the burst is not over until they are read.
+    const awaited = awaitedInBurst(withPending(conversation), detail.messageId, deps.now?.() ?? new Date());
+    if (awaited.length > 0) {
+      // Answering now could answer twice (an action still to come) or miss facts: later, once read.
+      throw new TransientError(
+        `${awaited.length} other message(s) of this burst are not read yet (${awaited.map((m) => m.messageId).join(', ')})`,
+      );
+    }
     const plan = planAnswer(messages, detail.messageId, route);
     if (!plan.answer) {
       const outcome = await deps.messenger.supersede({
@@ -121,29 +122,21 @@ export const respond = async (trigger: RespondTrigger, deps: RespondDeps): Promi
       });
       return { ...outcome, composedBy: 'template' };
     }
-    const composing = Date.now();
     const composed = await compose(trigger, lead, messages, conversation.meetings, deps);
-    // A message that arrived while the answer was being written joins the burst: read again. A
-    // template takes less time than a read, so only a slow composition (the model) reads again.
-    if (Date.now() - composing >= REREAD_AFTER_MS) {
-      const latest = await deps.store.getConversation(lead.leadId);
-      if (round < MAX_COMPOSE_ROUNDS && hasNewMessages(latest.messages, messages)) {
-        conversation = await settledConversation(deps.store, lead.leadId, detail.messageId, {
-          patienceMs: deps.settlePatienceMs,
-        });
-        continue;
-      }
-      return send(trigger, latest.lead ?? lead, composed, latest.messages, deps);
+    // A message that arrived while the answer was being written joins the burst: read again.
+    const latest = await deps.store.getConversation(lead.leadId);
+    if (round < MAX_COMPOSE_ROUNDS && hasNewMessages(withPending(latest), messages)) {
+      conversation = await settledConversation(deps.store, lead.leadId, detail.messageId, {
+        patienceMs: deps.settlePatienceMs,
+      });
+      continue;
     }
-    return send(trigger, lead, composed, messages, deps);
+    return send(trigger, latest.lead ?? lead, composed, latest.messages, deps);
   }
 };
 
 /** Rounds of "compose, then find the burst grew" before the answer goes with what it knows. */
 const MAX_COMPOSE_ROUNDS = 3;
-
-/** A composition that took this long may have missed a message: the conversation is read again. */
-const REREAD_AFTER_MS = 50;
 
 const hasNewMessages = (latest: readonly LeadMessage[], known: readonly LeadMessage[]) => {
   const seen = new Set(known.map((m) => m.messageId));

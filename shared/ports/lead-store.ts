@@ -112,6 +112,12 @@ export interface Conversation {
   /** Messages in and out, oldest first (as `getMessages`). */
   messages: LeadMessage[];
   meetings: Meeting[];
+  /**
+   * Inbound messages a webhook is accepting right now (claimed, not yet published, the claim still
+   * running): not part of the conversation yet, but an answer waits for them as for an unread
+   * message of its burst, since they are about to be.
+   */
+  pending: LeadMessage[];
 }
 
 /** How `modifyLead` starts and what it does for a lead that does not exist. */

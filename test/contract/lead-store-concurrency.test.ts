@@ -116,7 +116,28 @@ describe('the leads table under concurrent writers', () => {
       lead: undefined,
       messages: [],
       meetings: [],
+      pending: [],
     });
+  });
+
+  it('shows a message a webhook is still accepting as pending, not as part of the conversation', async () => {
+    await newLead('ld-pend-0001');
+    const message = {
+      leadId: 'ld-pend-0001',
+      messageId: 'sms-SMpending',
+      channel: 'sms' as const,
+      body: 'and we are in Austin',
+      at: new Date().toISOString(),
+    };
+    await acceptance.claim(message, { now: new Date(), claimMs: 10_000 });
+    const accepting = await store.getConversation('ld-pend-0001');
+    expect(accepting.messages.map((m) => m.messageId)).toEqual(['sms-ld-pend-0001']);
+    expect(accepting.pending.map((m) => m.messageId)).toEqual(['sms-SMpending']);
+
+    await acceptance.markPublished(message);
+    const published = await store.getConversation('ld-pend-0001');
+    expect(published.messages.map((m) => m.messageId)).toContain('sms-SMpending');
+    expect(published.pending).toEqual([]);
   });
 
   it('keeps the first reading of a message and hands it to a second reader', async () => {

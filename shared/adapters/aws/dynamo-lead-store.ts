@@ -167,7 +167,13 @@ export class DynamoLeadStore implements LeadStore {
       else if (sk.startsWith('MEETING#')) meetings.push(strip<Meeting>(item));
       else if (sk.startsWith('MSG#')) messages.push(strip<StoredMessage>(item));
     }
-    return { lead, messages: conversationOf(messages), meetings };
+    const now = this.clock().toISOString();
+    const pending = messages
+      .filter(
+        (m) => m.direction === 'in' && m.accept === 'claimed' && !m.reading && String(m.acceptUntil) > now,
+      )
+      .map(({ accept: _a, acceptUntil: _u, ...message }) => message);
+    return { lead, messages: conversationOf(messages), meetings, pending };
   }
 
   async getMessage(leadId: string, messageId: string): Promise<LeadMessage | undefined> {
