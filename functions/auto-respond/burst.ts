@@ -1,4 +1,4 @@
-import type { AnswerRoute, LeadMessage, LeadStore } from '#shared/ports/lead-store.ts';
+import type { AnswerRoute, Conversation, LeadMessage, LeadStore } from '#shared/ports/lead-store.ts';
 
 /**
  * One answer per burst. A lead who writes "Hello" / "I have a leaky faucet" / "We are in Austin"
@@ -96,22 +96,33 @@ export const SETTLE_PATIENCE_MS = 10_000;
 export const UNREAD_GIVE_UP_MS = 10 * 60_000;
 
 /**
- * The lead's messages once every message of `answering`'s burst has been read by `qualify`, or
- * once `patienceMs` ran out. A lone message is read already (its answer comes after its reading),
- * so a single message never waits.
+ * The conversation's messages and the ones a webhook is accepting right now, which count as unread
+ * messages of their burst: an answer waits for them.
  */
-export const settledMessages = async (
-  store: Pick<LeadStore, 'getMessages'>,
+export const withPending = (conversation: Pick<Conversation, 'messages' | 'pending'>): LeadMessage[] => [
+  ...conversation.messages,
+  ...conversation.pending,
+];
+
+/**
+ * The lead and its conversation once every message of `answering`'s burst has been read by
+ * `qualify`, or once `patienceMs` ran out. A lone message is read already (its answer comes after
+ * its reading), so a single message never waits: one read.
+ */
+export const settledConversation = async (
+  store: Pick<LeadStore, 'getConversation'>,
   leadId: string,
   answering: string,
   options: { patienceMs?: number; sleep?: (ms: number) => Promise<void> } = {},
-): Promise<LeadMessage[]> => {
+): Promise<Conversation> => {
   const sleep = options.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
   const deadline = Date.now() + (options.patienceMs ?? SETTLE_PATIENCE_MS);
   let wait = 25;
   for (;;) {
-    const messages = await store.getMessages(leadId);
-    if (unreadInBurst(messages, answering).length === 0 || Date.now() >= deadline) return messages;
+    const conversation = await store.getConversation(leadId);
+    if (unreadInBurst(withPending(conversation), answering).length === 0 || Date.now() >= deadline) {
+      return conversation;
+    }
     await sleep(wait);
     wait = Math.min(wait * 2, 500);
   }

@@ -107,8 +107,11 @@ export const createInspector = (options: {
 
   const inspector: Inspector = {
     leads: async () => {
-      const leads = await leadStore().listLeads();
-      return (await Promise.all(leads.map((l) => view(l.leadId)))).filter(
+      // Each lead once: dynalite writes an item and its index entries as separate LevelDB writes,
+      // so a runtime killed between them (the soak's SIGKILL) can leave a stale entry that lists
+      // the lead a second time. DynamoDB's own indexes never do.
+      const leadIds = new Set((await leadStore().listLeads()).map((l) => l.leadId));
+      return (await Promise.all([...leadIds].map((leadId) => view(leadId)))).filter(
         (l): l is LeadView => l !== undefined,
       );
     },

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { awaitedInBurst, burstOf, planAnswer, UNREAD_GIVE_UP_MS } from '#functions/auto-respond/burst.ts';
+import {
+  awaitedInBurst,
+  burstOf,
+  planAnswer,
+  UNREAD_GIVE_UP_MS,
+  withPending,
+} from '#functions/auto-respond/burst.ts';
 import type { AnswerRoute, LeadMessage } from '#shared/ports/lead-store.ts';
 
 const inbound = (id: string, at: string, answer?: AnswerRoute): LeadMessage => ({
@@ -105,5 +111,17 @@ describe('one answer per burst', () => {
     ];
     // The suppressed answer closes nothing: the burst is both messages, and only the question is answered.
     expect(planAnswer(messages, 'softeners', 'conversation')).toEqual({ answer: true });
+  });
+
+  it('waits for a message a webhook is still accepting, as for an unread one', () => {
+    const conversation = {
+      messages: [inbound('read', '01', 'conversation')],
+      pending: [inbound('accepting', '01')],
+    };
+    const now = new Date('2026-11-29T10:00:02.000Z');
+    expect(awaitedInBurst(conversation.messages, 'read', now)).toEqual([]);
+    expect(awaitedInBurst(withPending(conversation), 'read', now).map((m) => m.messageId)).toEqual([
+      'accepting',
+    ]);
   });
 });
