@@ -171,6 +171,8 @@ export const MeetingCancelled = defineEvent(
     reason: z.enum(['cancelled', 'rescheduled']),
     bookedVia: BookedVia,
   }),
+  // A meeting is cancelled once; one message may release more than one.
+  (detail) => detail.meetingId,
 );
 
 export const ReplySent = defineEvent(

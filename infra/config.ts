@@ -113,13 +113,19 @@ export const LeadlineConfig = z.object({
   speedToLeadObjectiveSeconds: z.coerce.number().positive().max(3600).default(60),
   /** A queue whose oldest message is older than this alarms. */
   oldestMessageAlarmMinutes: z.coerce.number().int().min(1).max(1440).default(5),
-  /** HTTP API stage throttling (requests per second, burst). */
+  /**
+   * HTTP API stage throttling (requests per second, burst). A throttled webhook is answered 429,
+   * which Twilio does not retry without connection overrides: a lead lost. So the limit sits far
+   * above any real business's traffic (each lead brings its message and two or three status
+   * callbacks) and only caps a flood, whose forged requests the functions refuse for a fraction of
+   * a cent per thousand (README, "Speed to lead").
+   */
   apiThrottle: jsonObject(
     z.object({
-      rateLimit: z.coerce.number().int().positive().default(50),
-      burstLimit: z.coerce.number().int().positive().default(100),
+      rateLimit: z.coerce.number().int().positive().default(500),
+      burstLimit: z.coerce.number().int().positive().default(1000),
     }),
-  ).default({ rateLimit: 50, burstLimit: 100 }),
+  ).default({ rateLimit: 500, burstLimit: 1000 }),
   /** Raw inbound payloads and attachments are deleted after this many days. */
   rawPayloadRetentionDays: z.coerce.number().int().min(1).default(90),
   /** How long the bus's archive keeps events for replay. */

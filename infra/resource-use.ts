@@ -12,6 +12,8 @@ import { bundleOptions, handlerEntry, REPO_ROOT, topologyFunctions } from './bun
  */
 export interface ResourceUse {
   readonly leadsTable: boolean;
+  /** Writes the leads' history in batches (BatchWriteItem on the leads table). */
+  readonly historyBatchWrites: boolean;
   readonly idempotencyTable: boolean;
   readonly bus: boolean;
   readonly rawBucket: boolean;
@@ -37,6 +39,8 @@ export const RESOURCE_MODULES: Record<
       'shared/adapters/sandbox/sandbox-calendar.ts',
     ],
   },
+  // The timeline's batches of recorded events.
+  historyBatchWrites: { files: ['shared/adapters/aws/dynamo-lead-history.ts'] },
   // Powertools idempotency's DynamoDB persistence layer.
   idempotencyTable: { packages: ['@aws-lambda-powertools/idempotency/dynamodb'] },
   bus: { files: ['shared/adapters/aws/eventbridge-publisher.ts'] },
@@ -98,6 +102,7 @@ export const resourceUseOf = (imports: {
   };
   return {
     leadsTable: uses('leadsTable'),
+    historyBatchWrites: uses('historyBatchWrites'),
     idempotencyTable: uses('idempotencyTable'),
     bus: uses('bus'),
     rawBucket: uses('rawBucket'),

@@ -222,7 +222,7 @@ export class LeadlineStack extends Stack {
         })
         .withSettings(settings)
         .readSecrets(secretsFor(entry.secrets));
-      if (use.leadsTable) fn.useLeadsTable(leadsTable);
+      if (use.leadsTable) fn.useLeadsTable(leadsTable, { batchWrites: use.historyBatchWrites });
       if (use.idempotencyTable) fn.useIdempotencyTable(idempotencyTable);
       if (use.bus) fn.publishTo(bus);
       if (use.rawBucket) fn.storeRawPayloadsIn(rawBucket, RAW_PAYLOAD_PREFIX);

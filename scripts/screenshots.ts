@@ -44,7 +44,7 @@ const DEMO: DemoMessage[] = [
   },
   {
     sms: '+15125550123',
-    body: 'Hi, this is Maria. A pipe burst in my kitchen in Austin, can someone come today?',
+    body: 'Hi, this is Maria. My kitchen faucet is dripping in Austin, can someone come by tomorrow morning?',
   },
   { sms: '+15125550123', body: '2' },
 ];

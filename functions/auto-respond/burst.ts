@@ -1,4 +1,4 @@
-import type { AnswerRoute, LeadMessage, LeadStore } from '#shared/ports/lead-store.ts';
+import type { AnswerRoute, Conversation, LeadMessage, LeadStore } from '#shared/ports/lead-store.ts';
 
 /**
  * One answer per burst. A lead who writes "Hello" / "I have a leaky faucet" / "We are in Austin"
@@ -8,9 +8,10 @@ import type { AnswerRoute, LeadMessage, LeadStore } from '#shared/ports/lead-sto
  * or held) before it arrived. Within a burst:
  * - an action (a confirmation, a slot offer, a booking) is always answered: it carries something
  *   the lead asked for;
- * - a written answer (`conversation`) is given once, to the burst's latest such message, and not
- *   at all when the burst has an action, whose answer covers it (it is composed after the whole
- *   burst has been read, so it knows every fact the burst told).
+ * - a question (hours, prices, the area served…) is always answered;
+ * - any other written answer (`conversation`) is given once, to the burst's latest such message,
+ *   and not at all when the burst has an action whose answer goes out, which covers it (it is
+ *   composed after the whole burst has been read, so it knows every fact the burst told).
  * The decision reads only the stored messages and what `qualify` recorded on each, so two
  * `auto-respond` invocations deciding for two messages of one burst at once agree, with no lock.
  */
@@ -48,11 +49,20 @@ export const planAnswer = (
 ): AnswerPlan => {
   const message = messages.find((m) => m.messageId === answering);
   if (!message || route !== 'conversation') return { answer: true };
+  // A question is answered, whatever else the burst carries.
+  if (message.reading?.asks) return { answer: true };
   const burst = burstOf(messages, message);
   const routeOf = (m: LeadMessage) => (m.messageId === answering ? route : (m.reading?.answer ?? 'none'));
+  // An action counts as the burst's answer while its answer goes (or may still go) out; one the
+  // sending path held back (a repeated confirmation, an opt-out) answers nothing.
+  const heldBack = new Set(
+    messages
+      .filter((m) => m.direction === 'out' && m.inReplyTo && !ANSWERED.has(m.status))
+      .map((m) => m.inReplyTo),
+  );
   // The burst's answer: its first action's, else its latest written answer's.
   const answerer =
-    burst.find((m) => routeOf(m) === 'action') ??
+    burst.find((m) => routeOf(m) === 'action' && !heldBack.has(m.messageId)) ??
     burst.filter((m) => routeOf(m) === 'conversation').at(-1) ??
     message;
   return answerer.messageId === answering ? { answer: true } : { answer: false, by: answerer.messageId };
@@ -86,22 +96,33 @@ export const SETTLE_PATIENCE_MS = 10_000;
 export const UNREAD_GIVE_UP_MS = 10 * 60_000;
 
 /**
- * The lead's messages once every message of `answering`'s burst has been read by `qualify`, or
- * once `patienceMs` ran out. A lone message is read already (its answer comes after its reading),
- * so a single message never waits.
+ * The conversation's messages and the ones a webhook is accepting right now, which count as unread
+ * messages of their burst: an answer waits for them.
  */
-export const settledMessages = async (
-  store: Pick<LeadStore, 'getMessages'>,
+export const withPending = (conversation: Pick<Conversation, 'messages' | 'pending'>): LeadMessage[] => [
+  ...conversation.messages,
+  ...conversation.pending,
+];
+
+/**
+ * The lead and its conversation once every message of `answering`'s burst has been read by
+ * `qualify`, or once `patienceMs` ran out. A lone message is read already (its answer comes after
+ * its reading), so a single message never waits: one read.
+ */
+export const settledConversation = async (
+  store: Pick<LeadStore, 'getConversation'>,
   leadId: string,
   answering: string,
   options: { patienceMs?: number; sleep?: (ms: number) => Promise<void> } = {},
-): Promise<LeadMessage[]> => {
+): Promise<Conversation> => {
   const sleep = options.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
   const deadline = Date.now() + (options.patienceMs ?? SETTLE_PATIENCE_MS);
   let wait = 25;
   for (;;) {
-    const messages = await store.getMessages(leadId);
-    if (unreadInBurst(messages, answering).length === 0 || Date.now() >= deadline) return messages;
+    const conversation = await store.getConversation(leadId);
+    if (unreadInBurst(withPending(conversation), answering).length === 0 || Date.now() >= deadline) {
+      return conversation;
+    }
     await sleep(wait);
     wait = Math.min(wait * 2, 500);
   }

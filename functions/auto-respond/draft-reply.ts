@@ -1,4 +1,4 @@
-import { describeFailure } from '#shared/adapters/openai/errors.ts';
+import { describeFailure } from '#shared/adapters/openai/describe-failure.ts';
 import {
   type ComposedReply,
   composeReply,

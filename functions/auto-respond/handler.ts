@@ -7,7 +7,7 @@ import {
   MeetingCancelled,
   MeetingSlotsOffered,
 } from '#events/catalog.ts';
-import { createReplyDrafter } from '#shared/adapters/openai/openai-reply-drafter.ts';
+import { lazyReplyDrafter } from '#shared/adapters/openai/lazy-reply-drafter.ts';
 import { readReplyDraftingSettings } from '#shared/config/reply-drafting.ts';
 import { createObservability, MetricName } from '#shared/lambda/observability.ts';
 import { createConsumerHandler } from '#shared/lambda/sqs-consumer.ts';
@@ -25,7 +25,7 @@ const observability = createObservability('auto-respond');
 const drafter = once(() => {
   const openai = openAiSettings();
   const drafting = readReplyDraftingSettings();
-  return createReplyDrafter({
+  return lazyReplyDrafter({
     openAiApiKey: openai.OPENAI_API_KEY,
     openAiBaseUrl: openai.OPENAI_BASE_URL,
     enabled: drafting.OPENAI_DRAFT_REPLIES,
@@ -46,6 +46,9 @@ export const handler = createConsumerHandler({
     LeadOptedIn,
     HelpRequested,
   ],
+  // One answer per inbound message is the messenger's claimed item (`out-<message id>`, a
+  // conditional write before the provider is called): a redelivery finds it and reports it.
+  dedupe: 'own-writes',
   observability,
   onInvoke: (context) => leadMessenger().registerLambdaContext(context),
   process: async (event, { logger, metrics }) => {
@@ -57,6 +60,10 @@ export const handler = createConsumerHandler({
       drafter: drafter(),
       logger,
     });
+    if (outcome.repeated) {
+      logger.info('Answered before: reported again', { trigger: event.detailType, status: outcome.status });
+      return;
+    }
     if (outcome.status === 'sent') {
       metrics.addMetric(MetricName.RepliesSent, 'Count', 1);
       // First message in to first reply out: the speed-to-lead the business is judged on.

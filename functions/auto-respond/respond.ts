@@ -12,13 +12,18 @@ import { now as clockNow } from '#shared/clock.ts';
 import type { BusinessProfile } from '#shared/config/business-profile.ts';
 import { upcomingMeeting } from '#shared/domain/facts.ts';
 import { missingDetails, type ReplyContext, type ReplyKind } from '#shared/domain/reply.ts';
-import type { LeadMessenger, SendKind, SendOutcome } from '#shared/messaging/lead-messenger.ts';
+import {
+  type LeadMessenger,
+  outboundMessageIdFor,
+  type SendKind,
+  type SendOutcome,
+} from '#shared/messaging/lead-messenger.ts';
 import { announceReplySent } from '#shared/messaging/reply-sent.ts';
 import { PermanentError, TransientError } from '#shared/ports/errors.ts';
 import type { EventPublisher } from '#shared/ports/event-publisher.ts';
-import type { AnswerRoute, Lead, LeadMessage, LeadStore } from '#shared/ports/lead-store.ts';
+import type { AnswerRoute, Lead, LeadMessage, LeadStore, Meeting } from '#shared/ports/lead-store.ts';
 import type { ComposedBy, ReplyDrafter } from '#shared/ports/reply-drafter.ts';
-import { awaitedInBurst, planAnswer, settledMessages } from './burst.ts';
+import { awaitedInBurst, planAnswer, settledConversation, withPending } from './burst.ts';
 import { type DraftLogger, draftOrTemplate } from './draft-reply.ts';
 
 type Detail<E extends { schema: z.ZodType }> = z.infer<E['schema']>;
@@ -73,17 +78,35 @@ export interface RespondDeps {
   now?: () => Date;
 }
 
-export const respond = async (
-  trigger: RespondTrigger,
-  deps: RespondDeps,
-): Promise<SendOutcome & { answeredAt?: string; speedToLeadMs?: number; composedBy: ComposedBy }> => {
+export type RespondOutcome = SendOutcome & {
+  answeredAt?: string;
+  speedToLeadMs?: number;
+  composedBy: ComposedBy;
+  /** The answer was given before (a redelivery): only reported again. */
+  repeated?: boolean;
+};
+
+/**
+ * Idempotent by its own writes (the messenger's claimed answer, `out-<message id>`): a trigger
+ * delivered again finds the answer in the conversation it reads and reports it (announcing
+ * `Reply Sent` again, the same event) without composing anything.
+ */
+export const respond = async (trigger: RespondTrigger, deps: RespondDeps): Promise<RespondOutcome> => {
   const { detail } = trigger;
   const route: AnswerRoute = trigger.detailType === 'Lead Scored' ? 'conversation' : 'action';
-  let messages = await settledMessages(deps.store, detail.leadId, detail.messageId, {
+  let conversation = await settledConversation(deps.store, detail.leadId, detail.messageId, {
     patienceMs: deps.settlePatienceMs,
   });
   for (let round = 1; ; round++) {
-    const awaited = awaitedInBurst(messages, detail.messageId, deps.now?.() ?? clockNow());
+    const { messages } = conversation;
+    const lead = conversation.lead;
+    if (!lead) throw new PermanentError(`Lead ${detail.leadId} not found`);
+    const earlier = messages.find((m) => m.messageId === outboundMessageIdFor(detail.messageId));
+    // Answered before (a redelivery): report it. A send a crash interrupted (`sending`) is resumed
+    // by the messenger with the answer composed again (an email needs its subject and HTML).
+    if (earlier && earlier.status !== 'sending') return reportEarlier(trigger, lead, earlier, messages, deps);
+    // Messages a webhook is accepting count as unread: the burst is not over until they are read.
+    const awaited = awaitedInBurst(withPending(conversation), detail.messageId, deps.now?.() ?? clockNow());
     if (awaited.length > 0) {
       // Answering now could answer twice (an action still to come) or miss facts: later, once read.
       throw new TransientError(
@@ -91,8 +114,6 @@ export const respond = async (
       );
     }
     const plan = planAnswer(messages, detail.messageId, route);
-    const lead = await deps.store.getLead(detail.leadId);
-    if (!lead) throw new PermanentError(`Lead ${detail.leadId} not found`);
     if (!plan.answer) {
       const outcome = await deps.messenger.supersede({
         lead,
@@ -102,16 +123,16 @@ export const respond = async (
       });
       return { ...outcome, composedBy: 'template' };
     }
-    const composed = await compose(trigger, lead, messages, deps);
+    const composed = await compose(trigger, lead, messages, conversation.meetings, deps);
     // A message that arrived while the answer was being written joins the burst: read again.
-    const latest = await deps.store.getMessages(lead.leadId);
-    if (round < MAX_COMPOSE_ROUNDS && hasNewMessages(latest, messages)) {
-      messages = await settledMessages(deps.store, lead.leadId, detail.messageId, {
+    const latest = await deps.store.getConversation(lead.leadId);
+    if (round < MAX_COMPOSE_ROUNDS && hasNewMessages(withPending(latest), messages)) {
+      conversation = await settledConversation(deps.store, lead.leadId, detail.messageId, {
         patienceMs: deps.settlePatienceMs,
       });
       continue;
     }
-    return send(trigger, lead, composed, deps);
+    return send(trigger, latest.lead ?? lead, composed, latest.messages, deps);
   }
 };
 
@@ -121,6 +142,51 @@ const MAX_COMPOSE_ROUNDS = 3;
 const hasNewMessages = (latest: readonly LeadMessage[], known: readonly LeadMessage[]) => {
   const seen = new Set(known.map((m) => m.messageId));
   return latest.some((m) => m.direction === 'in' && !m.automated && !seen.has(m.messageId));
+};
+
+/** The answer an earlier delivery gave, as the messenger reports it, announced again if it went out. */
+const reportEarlier = async (
+  trigger: RespondTrigger,
+  lead: Lead,
+  earlier: LeadMessage,
+  messages: LeadMessage[],
+  deps: RespondDeps,
+): Promise<RespondOutcome> => {
+  const { detail } = trigger;
+  const composedBy = earlier.composedBy ?? 'template';
+  const answered = messages.find((m) => m.messageId === detail.messageId);
+  const purpose = earlier.purpose ?? 'reply';
+  const outcome = await deps.messenger.send({
+    lead,
+    channel: detail.channel,
+    kind: replyFor(trigger, false).send,
+    purpose,
+    answering: detail.messageId,
+    text: earlier.body,
+    composedBy,
+    conversation: messages,
+  });
+  if (outcome.status !== 'sent') return { ...outcome, composedBy, repeated: true };
+  const { speedToLeadMs } = await announceReplySent(
+    {
+      lead,
+      correlationId: detail.correlationId,
+      messageId: detail.messageId,
+      outboundMessageId: outcome.outboundMessageId,
+      channel: detail.channel,
+      purpose,
+      sentAt: outcome.sentAt,
+      composedBy,
+    },
+    deps,
+  );
+  return {
+    ...outcome,
+    composedBy,
+    repeated: true,
+    ...(answered && { answeredAt: answered.at }),
+    ...(speedToLeadMs !== undefined && { speedToLeadMs }),
+  };
 };
 
 interface Composed {
@@ -136,6 +202,7 @@ const compose = async (
   trigger: RespondTrigger,
   lead: Lead,
   messages: LeadMessage[],
+  meetings: Meeting[],
   deps: RespondDeps,
 ): Promise<Composed> => {
   const { detail } = trigger;
@@ -145,7 +212,6 @@ const compose = async (
 
   const q = lead.qualification;
   const { known } = lead;
-  const meetings = await deps.store.getMeetings(lead.leadId);
   const now = answered?.at ? new Date(answered.at) : clockNow();
   // The meeting this message cancelled or released, for "your visit on … is cancelled".
   const released = meetings.find((m) => m.cancelled?.messageId === detail.messageId);
@@ -207,13 +273,14 @@ const compose = async (
   return { kind, send, reply, composedBy, answered };
 };
 
-/** Sends the answer through the messenger and announces it when it went out. */
+/** Sends the answer through the messenger (with the conversation just read) and announces it when it went out. */
 const send = async (
   trigger: RespondTrigger,
   lead: Lead,
   composed: Composed,
+  conversation: LeadMessage[],
   deps: RespondDeps,
-): Promise<SendOutcome & { answeredAt?: string; speedToLeadMs?: number; composedBy: ComposedBy }> => {
+): Promise<RespondOutcome> => {
   const { detail } = trigger;
   const { kind, reply, composedBy, answered } = composed;
   const outcome = await deps.messenger.send({
@@ -227,6 +294,7 @@ const send = async (
     ...(reply.subject && { subject: reply.subject }),
     ...(reply.html && { html: reply.html }),
     composedBy,
+    conversation,
   });
   if (outcome.status !== 'sent') return { ...outcome, composedBy };
 

@@ -97,6 +97,8 @@ export const offerOrBook = async (event: Scored, deps: CalendarDeps): Promise<Ca
         bookedAt: (deps.now?.() ?? clockNow()).toISOString(),
       });
       await deps.store.updateLead(lead.leadId, { status: 'booked', offeredSlots: [] });
+      // A lead holds one meeting: a new pick while one is booked moves it.
+      await releaseEarlierMeetings(event, lead, deps, calendar, meetingId);
       await deps.publisher.publish(MeetingBooked, {
         version: 1,
         leadId: lead.leadId,
@@ -192,6 +194,42 @@ const offerLink = async (
  * `Meeting Cancelled`; a move then offers new slots. A retry finds the meeting this message
  * cancelled already and carries on from there, so nothing is cancelled or announced twice over.
  */
+/**
+ * Cancels the lead's other upcoming meetings once `keep` is booked, as a move (`rescheduled`): a
+ * lead who picks a new time while booked means the new time, and must not hold two.
+ */
+const releaseEarlierMeetings = async (
+  event: Scored,
+  lead: Lead,
+  deps: CalendarDeps,
+  calendar: CalendarPort,
+  keep: string,
+): Promise<void> => {
+  const now = deps.now?.() ?? new Date();
+  const others = (await deps.store.getMeetings(lead.leadId)).filter(
+    (m) => m.meetingId !== keep && !m.cancelled && Date.parse(m.end) > now.getTime(),
+  );
+  for (const meeting of others) {
+    await calendar.cancel({ eventId: meeting.calendarEventId, start: new Date(meeting.start) });
+    await deps.store.cancelMeeting(
+      { leadId: lead.leadId, meetingId: meeting.meetingId },
+      { at: now.toISOString(), messageId: event.messageId, reason: 'rescheduled' },
+    );
+    await deps.publisher.publish(MeetingCancelled, {
+      version: 1,
+      leadId: lead.leadId,
+      correlationId: event.correlationId,
+      messageId: event.messageId,
+      channel: event.channel,
+      meetingId: meeting.meetingId,
+      start: meeting.start,
+      end: meeting.end,
+      repId: meeting.repId,
+      reason: 'rescheduled',
+    });
+  }
+};
+
 const changeMeeting = async (
   event: Scored,
   lead: Lead,

@@ -16,6 +16,9 @@ import { syncLead } from './sync-lead.ts';
 export const handler = createConsumerHandler({
   name: 'crm-sync',
   accepts: [LeadScored, ReplySent, MeetingBooked, MeetingCancelled, LeadOptedOut, ConversationStageChanged],
+  // The CRM write is an upsert on the lead's id (sandbox conditional create, Salesforce external
+  // id, HubSpot unique property): a redelivery syncs the same record again.
+  dedupe: 'own-writes',
   process: async (event, { logger, metrics }) => {
     try {
       const result = await syncLead(event, { store: leadStore(), crm: crm(), publisher: eventPublisher() });

@@ -37,31 +37,31 @@ export const toCrmRecord = (
 });
 
 /**
- * Creates or updates the lead in the CRM and remembers the CRM's id for it. A contact that never
- * enquired (a bare HELP or STOP) is not created in the CRM: `skipped`. Once in the CRM, a lead is
- * kept up to date whatever happens (an opt-out included).
+ * Creates or updates the lead in the CRM and remembers the CRM's id for it (written once, when the
+ * lead is first linked to its record). A contact that never enquired (a bare HELP or STOP) is not
+ * created in the CRM: `skipped`. Once in the CRM, a lead is kept up to date whatever happens (an
+ * opt-out included). Idempotent by the CRM's own upsert on the lead's id: a redelivery syncs the
+ * same record again.
  */
 export const syncLead = async (
   trigger: { detailType: string; detail: { leadId: string; correlationId: string } },
   deps: { store: LeadStore; crm: Crm; publisher: EventPublisher; now?: () => Date },
 ): Promise<{ crmId: string; created: boolean; recordUrl?: string } | { skipped: string }> => {
   const { leadId, correlationId } = trigger.detail;
-  const lead = await deps.store.getLead(leadId);
+  const { lead, messages, meetings } = await deps.store.getConversation(leadId);
   if (!lead) throw new PermanentError(`Lead ${leadId} not found`);
   if (!lead.crm && !hasEnquired(lead)) return { skipped: 'the contact has not enquired' };
-  const [messages, meetings, optOut] = await Promise.all([
-    deps.store.getMessages(leadId),
-    deps.store.getMeetings(leadId),
-    deps.store.getOptOut(lead.contact),
-  ]);
+  const optOut = await deps.store.getOptOut(lead.contact);
   const result = await deps.crm.upsertLead(toCrmRecord(lead, messages, meetings, optOut?.optedOut ?? false));
-  await deps.store.updateLead(leadId, {
-    crm: {
-      provider: deps.crm.provider,
-      id: result.crmId,
-      syncedAt: (deps.now?.() ?? now()).toISOString(),
-    },
-  });
+  if (lead.crm?.provider !== deps.crm.provider || lead.crm.id !== result.crmId) {
+    await deps.store.updateLead(leadId, {
+      crm: {
+        provider: deps.crm.provider,
+        id: result.crmId,
+        syncedAt: (deps.now?.() ?? now()).toISOString(),
+      },
+    });
+  }
   await deps.publisher.publish(LeadSyncedToCrm, {
     version: 1,
     leadId,

@@ -3,7 +3,7 @@ import { booleanFlag, readEnv } from '#shared/config/env.ts';
 import { createCallbackHandler } from '#shared/inbound/callback-handler.ts';
 import { readSendGridPublicKey } from '#shared/inbound/sendgrid-signature.ts';
 import { MetricName } from '#shared/lambda/observability.ts';
-import { newIdempotencyStore } from '#shared/wiring/core.ts';
+import { newIdempotencyStore } from '#shared/wiring/idempotency.ts';
 import { leadStore } from '#shared/wiring/pipeline.ts';
 import { EmailEventRecorder, type EventVerification, receiveEmailEvents } from './record-email-events.ts';
 

@@ -28,6 +28,9 @@ const qualifier = once(() => {
 export const handler = createConsumerHandler({
   name: 'qualify',
   accepts: [LeadMessageReceived],
+  // The reading is stored on the message once (a conditional write), with what was announced: a
+  // redelivery announces the same again and reads nothing anew (`qualify-message.ts`).
+  dedupe: 'own-writes',
   observability,
   process: async ({ detail }, { logger, metrics }) => {
     const outcome = await qualifyMessage(detail, {
@@ -36,6 +39,10 @@ export const handler = createConsumerHandler({
       publisher: eventPublisher(),
       profile,
     });
+    if (outcome.repeated) {
+      logger.info('Message read before: its announcement repeated', { intent: outcome.intent });
+      return;
+    }
     metrics.addMetric(
       outcome.qualifiedBy === 'openai' ? MetricName.QualifiedByLlm : MetricName.QualifiedByRules,
       'Count',

@@ -22,7 +22,15 @@ import {
   type QualificationInput,
 } from '#shared/domain/qualification.ts';
 import type { EventPublisher } from '#shared/ports/event-publisher.ts';
-import type { InboundReading, Lead, LeadChanges, LeadStore, Meeting } from '#shared/ports/lead-store.ts';
+import type {
+  InboundAnnouncement,
+  InboundReading,
+  InboundRecord,
+  Lead,
+  LeadChanges,
+  LeadStore,
+  Meeting,
+} from '#shared/ports/lead-store.ts';
 import type { QualificationResult, Qualifier } from '#shared/ports/qualifier.ts';
 
 type Received = z.infer<(typeof LeadMessageReceived)['schema']>;
@@ -43,17 +51,12 @@ export interface QualifyOutcome {
   isNewLead: boolean;
   /** The first text of a caller whose call nobody answered: a missed call recovered. */
   recoversMissedCall?: boolean;
+  /** The message was read before (a redelivery): its announcement was only repeated. */
+  repeated?: boolean;
 }
 
-/**
- * Records the inbound message on its lead, asks the qualifier what it is, keeps what it learnt,
- * and publishes the fact: qualified, opted out, opted in, or asked for help.
- */
-export const qualifyMessage = async (
-  message: Received,
-  deps: { store: LeadStore; qualifier: Qualifier; publisher: EventPublisher; profile: BusinessProfile },
-): Promise<QualifyOutcome> => {
-  const { store, publisher, profile } = deps;
+/** What the message tells about its lead, and the message itself as the lead's conversation keeps it. */
+const inboundRecord = (message: Received, profile: BusinessProfile): InboundRecord => {
   // SMS and WhatsApp leads are phone contacts.
   const isPhone = message.channel !== 'email';
   const localTime = localTimeFor({
@@ -61,7 +64,7 @@ export const qualifyMessage = async (
     fromState: message.fromState,
     businessTimeZone: profile.timeZone,
   });
-  const { lead: recorded } = await store.recordInbound({
+  return {
     leadId: message.leadId,
     contact: message.from,
     channel: message.channel,
@@ -87,16 +90,62 @@ export const qualifyMessage = async (
         references: message.references,
       },
     }),
-  });
+  };
+};
+
+/** A lead as its first message makes it (written once qualified, with what was learnt). */
+const freshLead = (record: InboundRecord): Lead => ({
+  leadId: record.leadId,
+  contact: record.contact,
+  channel: record.channel,
+  ...(record.phone && { phone: record.phone }),
+  ...(record.email && { email: record.email }),
+  ...(record.name && { name: record.name }),
+  timeZone: record.timeZone,
+  ...(record.localTime && { localTime: record.localTime }),
+  status: 'new',
+  createdAt: record.message.at,
+  updatedAt: record.message.at,
+  firstInboundAt: record.message.at,
+  known: {},
+  ...(record.emailThread && { emailThread: record.emailThread }),
+});
+
+/**
+ * What a message tells about a known lead beyond its facts: a name, the email thread it wrote in,
+ * and an earlier first message (an earlier message read after this one).
+ */
+const recordedChanges = (lead: Lead, record: InboundRecord): LeadChanges => ({
+  ...(record.name && !lead.name && { name: record.name }),
+  ...(record.emailThread && { emailThread: record.emailThread }),
+  ...(record.message.at < lead.firstInboundAt && { firstInboundAt: record.message.at }),
+});
+
+/**
+ * Reads an inbound message once and announces what it is: qualified, opted out, opted in, or asked
+ * for help. One read of the lead's conversation; the lead is created or updated, with what the
+ * message taught, in one conditional write; the reading is kept on the message with what was
+ * announced. Idempotent by its own writes: a redelivered message (its reading stored) announces
+ * the same again and reads nothing anew; two deliveries read at once keep the first reading.
+ */
+export const qualifyMessage = async (
+  message: Received,
+  deps: { store: LeadStore; qualifier: Qualifier; publisher: EventPublisher; profile: BusinessProfile },
+): Promise<QualifyOutcome> => {
+  const { store, publisher, profile } = deps;
+  const record = inboundRecord(message, profile);
+  const conversation = await store.getConversation(message.leadId);
+  const earlier = conversation.messages.find((m) => m.messageId === message.messageId)?.reading;
+  if (earlier?.announced) return announce(message, earlier, publisher, true);
 
   // A person writing from an address that bounced once shows it works again (a full mailbox, a
   // fixed domain); if it still does not, SendGrid drops the reply and says so again.
-  if (!isPhone && !message.automated) await store.clearEmailUnreachable(message.from);
+  if (message.channel === 'email' && !message.automated) await store.clearEmailUnreachable(message.from);
 
-  const [messages, meetings] = await Promise.all([
-    store.getMessages(recorded.leadId),
-    store.getMeetings(recorded.leadId),
-  ]);
+  const { messages, meetings } = conversation;
+  const fresh = freshLead(record);
+  const recorded = conversation.lead ?? fresh;
+  const leadOptions = { current: conversation.lead ?? null, create: fresh };
   // New means no earlier message from the lead, whichever delivery of this one created the lead.
   const isNewLead = !messages.some(
     (m) =>
@@ -124,7 +173,7 @@ export const qualifyMessage = async (
       detail: 'the lead wrote to the business first',
       effect: 'none',
       messageId: message.messageId,
-      leadId: recorded.leadId,
+      leadId: message.leadId,
     });
   }
 
@@ -140,65 +189,80 @@ export const qualifyMessage = async (
     deps,
   );
   const { intent, consent } = decideIntent(message, result, isNewLead);
-  const base = { version: 1 as const, leadId: recorded.leadId, correlationId: message.correlationId };
-  const ref = { leadId: recorded.leadId, messageId: message.messageId };
+  const ref = { leadId: message.leadId, messageId: message.messageId };
+  const { qualifiedBy } = result;
 
   if (consent && (intent === 'opt_out' || intent === 'opt_in' || intent === 'help')) {
     // In force already when a keyword carried it (the webhook recorded the state); this adds the
     // ledger entry, and a model's judgement takes effect here, never over a later state.
-    await recordConsentSignal(store, {
+    const { effect: consentEffect } = await recordConsentSignal(store, {
       contact: message.from,
       channel: message.channel,
       action: intent,
       ...consent,
       at: message.receivedAt,
       messageId: message.messageId,
-      leadId: recorded.leadId,
+      leadId: message.leadId,
       text: message.subject ? `${message.subject}\n${message.body}` : message.body,
     });
-  }
-  // Twilio Advanced Opt-Out answered the keyword itself: Leadline answers nothing more.
-  const answer = consent?.answeredByProvider ? 'none' : 'action';
-  if (intent === 'opt_out' || intent === 'opt_in') {
-    await store.settleInbound(ref, reading(intent, 'none', message, null, answer));
-    await publisher.publish(intent === 'opt_out' ? LeadOptedOut : LeadOptedIn, {
-      ...base,
-      messageId: message.messageId,
-      channel: message.channel,
-      contact: message.from,
-    });
-    return { intent, qualifiedBy: result.qualifiedBy, isNewLead };
-  }
-  if (intent === 'help') {
-    await store.settleInbound(ref, reading(intent, 'none', message, null, answer));
-    if (consent?.answeredByProvider) return { intent, qualifiedBy: result.qualifiedBy, isNewLead };
-    await publisher.publish(HelpRequested, {
-      ...base,
-      messageId: message.messageId,
-      channel: message.channel,
-    });
-    return { intent, qualifiedBy: result.qualifiedBy, isNewLead };
+    // The lead exists for the confirmation to answer (a first message may be a bare STOP or HELP).
+    await store.modifyLead(message.leadId, (current) => recordedChanges(current, record), leadOptions);
+    // Twilio Advanced Opt-Out answered the keyword itself: Leadline answers nothing more.
+    const announced: InboundAnnouncement =
+      intent === 'help' && consent.answeredByProvider
+        ? { event: 'none', qualifiedBy, isNewLead }
+        : {
+            event:
+              intent === 'opt_out'
+                ? 'Lead Opted Out'
+                : intent === 'opt_in'
+                  ? 'Lead Opted In'
+                  : 'Help Requested',
+            qualifiedBy,
+            isNewLead,
+          };
+    // Nothing answers a keyword Twilio Advanced Opt-Out answered itself, nor one that changed no
+    // state (a second STOP or START: its confirmation would repeat the first's).
+    const answer = consent.answeredByProvider || consentEffect === 'unchanged' ? 'none' : 'action';
+    const stored = await store.settleInbound(
+      ref,
+      { ...reading(intent, 'none', message, null, answer), announced },
+      record.message,
+    );
+    return announce(message, stored, publisher, false);
   }
 
   // Facts are merged into the lead as it is now: two messages of one lead read at the same time
   // both land, whichever writes first (optimistic concurrency in the store).
   let knownBefore = recorded.known;
-  const lead = await store.modifyLead(recorded.leadId, (current) => {
-    knownBefore = current.known;
-    return learnt(current, result, intent, message, profile.timeZone);
-  });
+  const lead = await store.modifyLead(
+    message.leadId,
+    (current) => {
+      knownBefore = current.known;
+      return {
+        ...recordedChanges(current, record),
+        ...learnt(current, result, intent, message, profile.timeZone),
+      };
+    },
+    leadOptions,
+  );
   const meeting = meetingIntent(result.qualification, lead, booked);
-  await store.settleInbound(ref, reading(intent, meeting, message, result.qualification.slotChoice));
-  await publisher.publish(LeadQualified, {
-    ...base,
-    messageId: message.messageId,
-    channel: message.channel,
-    intent,
-    meeting,
-    qualifiedBy: result.qualifiedBy,
-    isNewLead,
-    emergency: isNewEmergency(knownBefore, result.qualification),
-  });
+  const stored = await store.settleInbound(
+    ref,
+    {
+      ...reading(intent, meeting, message, result.qualification.slotChoice),
+      // A question needs its own answer, even in a burst another message's action answers.
+      ...(result.qualification.questions.length > 0 && { asks: true }),
+      announced: {
+        event: 'Lead Qualified',
+        meeting,
+        qualifiedBy,
+        isNewLead,
+        emergency: isNewEmergency(knownBefore, result.qualification),
+      },
+    },
+    record.message,
+  );
   const recoversMissedCall =
     recorded.source === 'missed-call' &&
     !messages.some(
@@ -208,12 +272,60 @@ export const qualifyMessage = async (
         !m.messageId.startsWith('call-') &&
         m.at <= message.receivedAt,
     );
-  return {
-    intent,
-    qualifiedBy: result.qualifiedBy,
-    isNewLead,
-    ...(recoversMissedCall && { recoversMissedCall }),
+  const outcome = await announce(message, stored, publisher, false);
+  return { ...outcome, ...(recoversMissedCall && { recoversMissedCall }) };
+};
+
+/**
+ * Publishes what the stored reading announced (ours, or the earlier reading's when a redelivery was
+ * read at the same time): the same event however often the message comes.
+ */
+const announce = async (
+  message: Received,
+  reading: InboundReading,
+  publisher: EventPublisher,
+  repeated: boolean,
+): Promise<QualifyOutcome> => {
+  const announced = reading.announced;
+  if (!announced) throw new Error(`The reading of ${message.messageId} says nothing of what it announced`);
+  const base = {
+    version: 1 as const,
+    leadId: message.leadId,
+    correlationId: message.correlationId,
+    messageId: message.messageId,
+    channel: message.channel,
   };
+  const outcome = {
+    intent: reading.intent,
+    qualifiedBy: announced.qualifiedBy,
+    isNewLead: announced.isNewLead,
+    ...(repeated && { repeated }),
+  };
+  switch (announced.event) {
+    case 'Lead Qualified':
+      await publisher.publish(LeadQualified, {
+        ...base,
+        intent: reading.intent,
+        meeting: announced.meeting,
+        qualifiedBy: announced.qualifiedBy,
+        isNewLead: announced.isNewLead,
+        emergency: announced.emergency,
+      });
+      break;
+    case 'Lead Opted Out':
+    case 'Lead Opted In':
+      await publisher.publish(announced.event === 'Lead Opted Out' ? LeadOptedOut : LeadOptedIn, {
+        ...base,
+        contact: message.from,
+      });
+      break;
+    case 'Help Requested':
+      await publisher.publish(HelpRequested, base);
+      break;
+    case 'none':
+      break;
+  }
+  return outcome;
 };
 
 /**

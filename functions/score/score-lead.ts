@@ -21,44 +21,73 @@ const TIMINGS: ReadonlySet<string> = new Set<Timing>([
 ]);
 const isTiming = (value: string | undefined): value is Timing => value !== undefined && TIMINGS.has(value);
 
-/** Scores the lead from its qualification, its conversation and the business profile. */
+type StoredScore = NonNullable<Lead['score']>;
+
+/**
+ * Scores the lead from its qualification, its conversation and the business profile, and
+ * announces it (`Lead Scored`). One read of the lead and its conversation, one conditional write.
+ * Idempotent by its own writes: the score keeps the message it was computed for and the grade it
+ * replaced, so a redelivered `Lead Qualified` announces the same score again without writing.
+ */
 export const scoreQualifiedLead = async (
   event: Qualified,
   deps: { store: LeadStore; publisher: EventPublisher; profile: BusinessProfile; now?: () => Date },
-): Promise<{ score: number; grade: Grade; previousGrade: Grade | 'none' }> => {
-  const initial = await deps.store.getLead(event.leadId);
+): Promise<{ score: number; grade: Grade; previousGrade: Grade | 'none'; repeated?: boolean }> => {
+  const { lead: initial, messages } = await deps.store.getConversation(event.leadId);
   if (!initial?.qualification) throw new PermanentError(`Lead ${event.leadId} has no qualification to score`);
-  const messages = await deps.store.getMessages(initial.leadId);
+  const scoredBefore = (lead: Lead): (StoredScore & { previousGrade: Grade | 'none' }) | undefined =>
+    lead.score?.messageId === event.messageId && lead.score.previousGrade !== undefined
+      ? { ...lead.score, previousGrade: lead.score.previousGrade }
+      : undefined;
 
   // The score replaces the one it was computed over, atomically: two messages scored at once
   // cannot both see "warm" and both announce the lead turning hot.
-  let result: ReturnType<typeof computeScore> | undefined;
-  let previousGrade: Grade | 'none' = 'none';
-  const lead = await deps.store.modifyLead(initial.leadId, (current) => {
-    result = scoreFacts(current, messages, deps.profile);
-    previousGrade = current.score?.grade ?? 'none';
-    return {
-      score: { ...result, at: (deps.now?.() ?? now()).toISOString() },
-      ...(!current.assignedRepId && {
-        assignedRepId: assignRep(deps.profile, current.known.service ?? current.qualification?.service).id,
-      }),
-    };
-  });
-  if (!result) throw new Error(`Lead ${lead.leadId} was not scored`);
+  let score = scoredBefore(initial);
+  const repeated = score !== undefined;
+  if (!score) {
+    await deps.store.modifyLead(
+      initial.leadId,
+      (current) => {
+        score = scoredBefore(current);
+        if (score) return null;
+        score = {
+          ...scoreFacts(current, messages, deps.profile),
+          at: (deps.now?.() ?? now()).toISOString(),
+          messageId: event.messageId,
+          previousGrade: current.score?.grade ?? 'none',
+        };
+        return {
+          score,
+          ...(!current.assignedRepId && {
+            assignedRepId: assignRep(deps.profile, current.known.service ?? current.qualification?.service)
+              .id,
+          }),
+        };
+      },
+      { current: initial },
+    );
+  }
+  if (!score) throw new Error(`Lead ${event.leadId} was not scored`);
+  const scored: StoredScore & { previousGrade: Grade | 'none' } = score;
   await deps.publisher.publish(LeadScored, {
     version: 1,
-    leadId: lead.leadId,
+    leadId: event.leadId,
     correlationId: event.correlationId,
     messageId: event.messageId,
     channel: event.channel,
-    score: result.score,
-    grade: result.grade,
-    previousGrade,
+    score: scored.score,
+    grade: scored.grade,
+    previousGrade: scored.previousGrade,
     meeting: event.meeting,
     emergency: event.emergency,
-    reasons: result.reasons,
+    reasons: scored.reasons,
   });
-  return { score: result.score, grade: result.grade, previousGrade };
+  return {
+    score: scored.score,
+    grade: scored.grade,
+    previousGrade: scored.previousGrade,
+    ...(repeated && { repeated }),
+  };
 };
 
 /** Scores the facts known so far, not only this message's: "yes, tomorrow works" keeps the need told earlier. */

@@ -12,9 +12,11 @@ export const toRecordedEvent = (event: {
   detail: { leadId: string; correlationId: string };
   eventId: string;
   time: string;
+  dedupeKey?: string;
 }): RecordedEvent => ({
   leadId: event.detail.leadId,
   eventId: event.eventId,
+  ...(event.dedupeKey && { fact: event.dedupeKey }),
   at: new Date(event.time).toISOString(),
   detailType: event.detailType,
   correlationId: event.detail.correlationId,

@@ -11,7 +11,7 @@ import {
   SystemLogLevel,
   Tracing,
 } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -23,13 +23,14 @@ import {
   bundleDefines,
   bundleOptions,
   handlerEntry,
+  LAMBDA_NODE_OPTIONS,
   NODE_MAJOR,
   REPO_ROOT,
 } from '../bundling.ts';
 
 const RUNTIMES: Record<number, Runtime> = { 22: Runtime.NODEJS_22_X, 24: Runtime.NODEJS_24_X };
 
-/** What the lead store does (`shared/adapters/aws/dynamo-lead-store.ts`, the sandbox adapters): no batch or transaction calls. */
+/** What the lead store and the sandbox adapters do on the leads table: no batch or transaction calls. */
 export const LEADS_TABLE_ACTIONS = [
   'dynamodb:GetItem',
   'dynamodb:PutItem',
@@ -78,7 +79,7 @@ export interface LeadlineFunctionProps {
 
 /**
  * Every Leadline Lambda: the handler at `functions/<name>/handler.ts` bundled by esbuild
- * (`infra/bundling.ts`: ESM, minified, source maps), arm64, the current Node.js runtime, X-Ray
+ * (`infra/bundling.ts`: ESM, the AWS SDK included, minified but for identifiers, no source map), arm64, the current Node.js runtime, X-Ray
  * tracing, JSON logs in its own log group with a retention, Powertools settings, and a role of
  * its own that starts with nothing but writing to that log group. Each `use…`/`publish…`/`read…`
  * method sets the environment variable a handler reads and grants exactly what that use needs.
@@ -125,9 +126,14 @@ export class LeadlineFunction extends NodejsFunction {
       systemLogLevelV2: SystemLogLevel.INFO,
       bundling: {
         format: OutputFormat.ESM,
-        minify: bundleOptions.minify,
+        // esbuild's own flags: NodejsFunction's `minify` would minify identifiers too.
+        minify: false,
+        esbuildArgs: {
+          '--minify-whitespace': bundleOptions.minify.whitespace,
+          '--minify-syntax': bundleOptions.minify.syntax,
+          '--minify-identifiers': bundleOptions.minify.identifiers,
+        },
         sourceMap: bundleOptions.sourcemap,
-        sourceMapMode: SourceMapMode.DEFAULT,
         target: bundleOptions.target,
         mainFields: [...bundleOptions.mainFields],
         banner: bundleOptions.banner,
@@ -141,8 +147,7 @@ export class LeadlineFunction extends NodejsFunction {
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: props.logLevel,
         LOG_LEVEL: props.logLevel,
-        // Stack traces in the logs point at the TypeScript sources (the bundle ships its source map).
-        NODE_OPTIONS: '--enable-source-maps',
+        ...(LAMBDA_NODE_OPTIONS && { NODE_OPTIONS: LAMBDA_NODE_OPTIONS }),
       },
     });
     // A long business profile could overflow Lambda's environment: say so at synth, not at deploy.
@@ -173,9 +178,15 @@ export class LeadlineFunction extends NodejsFunction {
    * The leads table (`LEADS_TABLE_NAME`): leads, messages, meetings, opt-outs and the sandbox
    * records. The table itself, not its index: only the console lists leads (`constructs/console.ts`).
    */
-  useLeadsTable(table: ITable): this {
+  useLeadsTable(table: ITable, options: { batchWrites?: boolean } = {}): this {
     this.addEnvironment('LEADS_TABLE_NAME', table.tableName);
-    this.addToRolePolicy(new PolicyStatement({ actions: LEADS_TABLE_ACTIONS, resources: [table.tableArn] }));
+    this.addToRolePolicy(
+      new PolicyStatement({
+        // The leads' history is written a batch of events at a time (`dynamo-lead-history.ts`).
+        actions: [...LEADS_TABLE_ACTIONS, ...(options.batchWrites ? ['dynamodb:BatchWriteItem'] : [])],
+        resources: [table.tableArn],
+      }),
+    );
     return this;
   }
 

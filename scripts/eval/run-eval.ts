@@ -6,7 +6,8 @@
  * Exits 1 when the rules miss the target (≥ 90% on intent, service and urgency, no emergency missed).
  */
 import { createOpenAiClient } from '#shared/adapters/openai/client.ts';
-import { OpenAiQualifier, RulesQualifier } from '#shared/adapters/qualifier/index.ts';
+import { RulesQualifier } from '#shared/adapters/qualifier/index.ts';
+import { OpenAiQualifier } from '#shared/adapters/qualifier/openai-qualifier.ts';
 import type { Qualifier } from '#shared/ports/qualifier.ts';
 import { parseCli, UsageError, withUsage } from '../lib/cli.ts';
 import { loadDotEnv } from '../lib/load-dotenv.ts';

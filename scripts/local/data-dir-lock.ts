@@ -5,7 +5,8 @@ export class DataDirInUseError extends Error {
   override readonly name = 'DataDirInUseError';
 }
 
-const isAlive = (pid: number) => {
+/** Whether a process with this pid runs (one we may not signal counts). */
+export const isAlive = (pid: number) => {
   try {
     process.kill(pid, 0);
     return true;

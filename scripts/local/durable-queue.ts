@@ -12,7 +12,8 @@
  * (SQS: best-effort order, 1–10); timeouts and delays may be fractional seconds (handy in tests).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface DurableQueueOptions {
@@ -406,12 +407,17 @@ export class DurableQueue {
     return path.join(this.directory, `${messageId}.json`);
   }
 
-  /** Writes the message file atomically, then updates the index. */
+  /**
+   * Writes the message file atomically, then updates the index. Synchronously: a file of a few
+   * hundred bytes in the page cache takes microseconds to write, far less than the thread-pool
+   * round trips and promises of the asynchronous calls (a third of the local runtime's CPU per lead
+   * when every delivery went through them: `npm run bench -- --profile`).
+   */
   private async persist(message: StoredMessage): Promise<void> {
     const file = this.fileOf(message.messageId);
     const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-    await writeFile(tmp, JSON.stringify(message), { flush: this.fsync });
-    await rename(tmp, file);
+    writeFileSync(tmp, JSON.stringify(message), { flush: this.fsync });
+    renameSync(tmp, file);
     const previous = this.messages.get(message.messageId);
     if (previous?.receiptHandle && previous.receiptHandle !== message.receiptHandle) {
       this.handles.delete(previous.receiptHandle);
@@ -421,7 +427,11 @@ export class DurableQueue {
   }
 
   private async remove(message: StoredMessage): Promise<void> {
-    await rm(this.fileOf(message.messageId), { force: true });
+    try {
+      unlinkSync(this.fileOf(message.messageId));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
     this.messages.delete(message.messageId);
     if (message.receiptHandle) this.handles.delete(message.receiptHandle);
   }

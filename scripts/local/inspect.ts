@@ -35,15 +35,25 @@ export interface Inspector {
  */
 const OutboxQuery = z.object({
   kind: z.enum(OUTBOX_KINDS).optional(),
+  // A phone number in any usual form (a `+` left unencoded arrives as a space), with or without
+  // `whatsapp:`; a phone matches its texts and its WhatsApp messages alike.
   to: z
     .string()
-    .trim()
-    .min(1)
     .max(320)
-    .transform((to) => normaliseContact(to)?.value ?? to)
+    .transform((raw) => {
+      const to = raw
+        .replace(/^ (?=\d)/, '+')
+        .trim()
+        .replace(/^whatsapp:/i, '');
+      const contact = normaliseContact(to);
+      if (contact?.kind === 'phone') return [contact.value, `whatsapp:${contact.value}`];
+      return contact?.value ?? to;
+    })
+    .refine((to) => to.length > 0, 'a recipient is needed')
     .optional(),
-  since: z.iso
-    .datetime({ offset: true })
+  // A time (ISO 8601, with its offset) or a day (UTC midnight).
+  since: z
+    .union([z.iso.datetime({ offset: true }), z.iso.date()])
     .transform((since) => new Date(since).toISOString())
     .optional(),
 });
@@ -97,8 +107,11 @@ export const createInspector = (options: {
 
   const inspector: Inspector = {
     leads: async () => {
-      const leads = await leadStore().listLeads();
-      return (await Promise.all(leads.map((l) => view(l.leadId)))).filter(
+      // Each lead once: dynalite writes an item and its index entries as separate LevelDB writes,
+      // so a runtime killed between them (the soak's SIGKILL) can leave a stale entry that lists
+      // the lead a second time. DynamoDB's own indexes never do.
+      const leadIds = new Set((await leadStore().listLeads()).map((l) => l.leadId));
+      return (await Promise.all([...leadIds].map((leadId) => view(leadId)))).filter(
         (l): l is LeadView => l !== undefined,
       );
     },

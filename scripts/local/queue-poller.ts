@@ -61,6 +61,8 @@ export class QueuePoller {
   private loopDone: Promise<void> = Promise.resolve();
   private readonly active = new Set<Promise<void>>();
   private collecting = false;
+  /** Holders of `flush()`: while any, a batching window does not wait. */
+  private flushes = 0;
   private wakeRequested = false;
   private wakeSleeper: (() => void) | undefined;
   private unsubscribe: (() => void) | undefined;
@@ -130,6 +132,22 @@ export class QueuePoller {
   }
 
   /**
+   * Until the returned release is called, batches go as soon as they are received, without waiting
+   * out the batching window (Lambda's waits for more records): for a caller that wants everything
+   * delivered now, as the runtime's `drain()`. Meant for tests and the benchmark.
+   */
+  flush(): () => void {
+    this.flushes++;
+    this.wake();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.flushes--;
+    };
+  }
+
+  /**
    * Resolves when the queue has no visible and no in-flight messages and no batch is running
    * (delayed messages are not waited for). Rejects after `timeoutMs`. Meant for tests.
    */
@@ -192,7 +210,7 @@ export class QueuePoller {
     const batch = await queue.receive(batchSize);
     if (batch.length === 0 || maximumBatchingWindowSeconds === 0) return batch;
     const windowEnds = Date.now() + maximumBatchingWindowSeconds * 1000;
-    while (this.running && batch.length < batchSize) {
+    while (this.running && batch.length < batchSize && this.flushes === 0) {
       const left = windowEnds - Date.now();
       if (left <= 0) break;
       const next = queue.nextVisibleAt();

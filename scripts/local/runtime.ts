@@ -24,6 +24,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION, startAwsStandIns } from './aws-stand-i
 import { LocalBus } from './bus.ts';
 import { createLocalConsole } from './console/console-server.ts';
 import { LiveUpdates, observeBatches } from './console/live-updates.ts';
+import { type ReleasedClaims, releaseDeadClaims } from './crash-recovery.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { DurableQueue } from './durable-queue.ts';
 import type { EventPattern } from './event-pattern.ts';
@@ -61,6 +62,11 @@ export interface LocalRuntimeOptions {
   scheduleIntervalSeconds?: number;
   /** Lets a test wrap a function, e.g. to make one fail. */
   wrapConsumer?: (name: string, handler: SqsLambdaHandler) => SqsLambdaHandler;
+  /**
+   * Runs around every invocation of every function (a webhook request, a consumer batch, a
+   * scheduled run), e.g. for the benchmark to attribute AWS calls and time to the function.
+   */
+  aroundInvocation?: Instrument;
   /** One line per event and per failed batch. */
   trace?: (line: string) => void;
   /**
@@ -134,15 +140,31 @@ export interface LocalRuntime {
   schedules: SchedulerStandIn;
   /** Messages in flight when the runtime last stopped (a crash), made visible again at start. */
   releasedInFlight: number;
-  /** Resolves once every queue is empty and no function is running. */
+  /** Claims the runtime that stopped left behind, ended at start (`crash-recovery.ts`). */
+  releasedClaims: ReleasedClaims;
+  /**
+   * Resolves once every queue is empty and no function is running; meanwhile batches go without
+   * waiting out their batching windows.
+   */
   drain(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
 type ScheduledHandler = (event: ScheduledEvent, context: Context) => Promise<unknown>;
 
+/** One invocation of a function, as `aroundInvocation` sees it. */
+export interface Invocation {
+  readonly functionName: string;
+  readonly kind: 'webhook' | 'consumer' | 'scheduled';
+  /** Records in an SQS batch; 1 otherwise. */
+  readonly records: number;
+}
+export type Instrument = <T>(invocation: Invocation, run: () => Promise<T>) => Promise<T>;
+const uninstrumented: Instrument = (_invocation, run) => run();
+
 /** Runs each scheduled function at start and then at its rate, never two runs of one at once. */
 const startSchedules = async (options: LocalRuntimeOptions, trace: (line: string) => void) => {
+  const around = options.aroundInvocation ?? uninstrumented;
   const timers: NodeJS.Timeout[] = [];
   const runs: Array<() => void> = [];
   const running = new Set<Promise<void>>();
@@ -170,7 +192,9 @@ const startSchedules = async (options: LocalRuntimeOptions, trace: (line: string
         memoryMb: fn.memoryMb,
         region: LOCAL_REGION,
       });
-      const done = handler(event, context)
+      const done = around({ functionName: fn.name, kind: 'scheduled', records: 1 }, () =>
+        handler(event, context),
+      )
         .then(
           () => undefined,
           (error: unknown) => trace(`failed ${fn.name}: ${(error as Error).message}`),
@@ -226,6 +250,7 @@ const importHandler = async <H>(name: string): Promise<H> => {
  */
 export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<LocalRuntime> => {
   const trace = options.trace ?? (() => undefined);
+  const around = options.aroundInvocation ?? uninstrumented;
   const dataDir = resolve(options.dataDir);
   const lock = await lockDataDir(dataDir);
   // Listening early fixes the port (and so the default public URL); until the functions are
@@ -248,6 +273,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     bucket: RAW_BUCKET,
     ports: { dynamodb: options.standInPorts?.dynamodb, s3: options.standInPorts?.s3 },
   });
+  // This runtime holds the data folder: whatever an earlier one left claimed is claimed by nobody.
+  const releasedClaims = await releaseDeadClaims({ endpoint: aws.dynamoEndpoint, tables: TABLES });
 
   const queues = new Map<string, { queue: DurableQueue; deadLetter: DurableQueue; poller: QueuePoller }>();
   const subscriptions = localSubscriptions(options);
@@ -362,7 +389,11 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
 
   for (const subscription of subscriptions) {
     const { queue, deadLetter } = opened.get(subscription.name)!;
-    const handler = await importHandler<SqsLambdaHandler>(subscription.name);
+    const imported = await importHandler<SqsLambdaHandler>(subscription.name);
+    const handler: SqsLambdaHandler = (event, context) =>
+      around({ functionName: subscription.name, kind: 'consumer', records: event.Records.length }, async () =>
+        imported(event, context),
+      );
     const poller = new QueuePoller({
       queue,
       handler: observeBatches(
@@ -419,7 +450,9 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
         memoryMb: webhook.memoryMb,
         region: LOCAL_REGION,
       });
-      const result = await webhook.handler(event, context);
+      const result = await around({ functionName: webhook.name, kind: 'webhook', records: 1 }, () =>
+        webhook.handler(event, context),
+      );
       trace(`http   ${req.method} ${path} → ${result.statusCode}${refusalReason(result)}`);
       writeHttpApiResult(res, result);
       live.publish({ type: 'webhook' });
@@ -453,20 +486,27 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       region: LOCAL_REGION,
     },
     releasedInFlight: [...opened.values()].reduce((sum, { queue }) => sum + queue.releasedAtOpen, 0),
+    releasedClaims,
     drain: async (timeoutMs = 15_000) => {
-      // A function's output lands on other queues: drain until a full pass finds all of them idle.
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        for (const { poller } of queues.values()) {
-          await poller.drain({ timeoutMs: Math.max(1, deadline - Date.now()) });
+      // Batches go without waiting out their batching windows: a drain wants everything delivered now.
+      const releases = [...queues.values()].map(({ poller }) => poller.flush());
+      try {
+        // A function's output lands on other queues: drain until a full pass finds all of them idle.
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+          for (const { poller } of queues.values()) {
+            await poller.drain({ timeoutMs: Math.max(1, deadline - Date.now()) });
+          }
+          const idle = [...queues.values()].every(
+            ({ queue, poller }) =>
+              queue.stats().visible + queue.stats().inFlight + queue.stats().delayed === 0 &&
+              poller.activeBatches === 0,
+          );
+          if (idle) return;
+          if (Date.now() > deadline) throw new Error('The pipeline did not go idle in time');
         }
-        const idle = [...queues.values()].every(
-          ({ queue, poller }) =>
-            queue.stats().visible + queue.stats().inFlight + queue.stats().delayed === 0 &&
-            poller.activeBatches === 0,
-        );
-        if (idle) return;
-        if (Date.now() > deadline) throw new Error('The pipeline did not go idle in time');
+      } finally {
+        for (const release of releases) release();
       }
     },
     close: async () => {

@@ -138,9 +138,11 @@ const emailUrl = new URL(`${publicUrl}/webhooks/sendgrid/inbound`);
   string,
 ];
 const { standIns } = runtime;
+const { inProgress, acceptClaims, sendClaims } = runtime.releasedClaims;
 const recovered =
-  runtime.releasedInFlight > 0
-    ? `\nRecovered: ${runtime.releasedInFlight} message(s) in flight when Leadline last stopped are queued again, with their receive count.\n`
+  runtime.releasedInFlight + inProgress + acceptClaims + sendClaims > 0
+    ? `\nRecovered: ${runtime.releasedInFlight} message(s) in flight when Leadline last stopped are queued again, with their receive count;
+           ${inProgress} step(s), ${acceptClaims} webhook(s) and ${sendClaims} send(s) it left claimed are released (a send is first looked up at the provider).\n`
     : '';
 
 console.log(`

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { isAlive } from '../local/data-dir-lock.ts';
 import type { SoakCredentials } from './requests.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
@@ -19,15 +20,6 @@ export interface RuntimeProcessOptions {
 }
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 /**
  * `npm start` in a process of its own, as a person runs it (`tsx scripts/local/start.ts` with

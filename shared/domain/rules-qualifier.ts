@@ -71,11 +71,12 @@ export function qualifyByRules(input: QualificationInput): Qualification {
   const read = new ReadText(text);
   const service = matchServiceIn(read, input.business.services);
   if (isSpam(text, service)) return empty('spam');
-  if (isWrongNumber(body, service)) return empty('wrong_number');
+  const questions = readQuestions(read);
+  // "Sorry, wrong button. What are your hours?" asks the business something: it is for us.
+  if (questions.asked.length === 0 && isWrongNumber(body, service)) return empty('wrong_number');
 
   const timeZone = input.timeZone ?? 'UTC';
   const receivedAt = input.receivedAt ? new Date(input.receivedAt) : now();
-  const questions = readQuestions(read);
   const timing = readTiming(read, {
     language: LEXICON_LANGUAGES.has(language) ? (language as LexiconLanguage) : 'en',
     receivedAt,

@@ -1,9 +1,8 @@
 import {
   addCalendarDays,
-  atLocalMinutes,
   cachedFormatter,
+  localDay,
   localParts,
-  minutesOfDay,
   parseHhMm,
   type Weekday,
 } from '#shared/domain/time.ts';
@@ -60,10 +59,12 @@ function freeSlotsOfDay(
 ): Candidate[] {
   const slots: Candidate[] = [];
   const firstStart = Math.ceil(args.open / SLOT_STEP_MINUTES) * SLOT_STEP_MINUTES;
+  // The day's offset is found once (two Intl lookups), not per candidate.
+  const instantOf = localDay(date, args.timeZone);
   for (let minutes = firstStart; minutes + args.durationMinutes <= args.close; minutes += SLOT_STEP_MINUTES) {
-    const start = atLocalMinutes(date, minutes, args.timeZone);
+    const { at: start, exact } = instantOf(minutes);
     // A wall time skipped by a DST change resolves to another time: not a real slot.
-    if (minutesOfDay(localParts(start, args.timeZone)) !== minutes) continue;
+    if (!exact) continue;
     const slot = {
       start,
       end: new Date(start.getTime() + args.durationMinutes * MINUTE_MS),

@@ -13,12 +13,20 @@ export function isGsm7(text: string): boolean {
 }
 
 /**
+ * Printable ASCII but the backtick: Smart Encoding changes none of it (the calculator's
+ * `SmartEncodingMap` holds, of ASCII, only the backtick and control characters).
+ */
+const UNCHANGED_BY_SMART_ENCODING = /^[\x20-\x5F\x61-\x7E]*$/;
+
+/**
  * The text with the replacements that keep its meaning (curly quotes → straight, dashes → `-`,
  * `…` → `...`, `½` → `1/2`, full-width forms → ASCII: Twilio's Smart Encoding table), and nothing
  * dropped: a name in 张伟 or محمد, an emoji or `₹` stays, and the message is sent as UCS-2.
  * Runs of spaces left by replaced spaces and tabs are closed up.
  */
 export function toSmsText(text: string): string {
+  // Nearly every reply: nothing to replace, and no need to split it into graphemes to know it.
+  if (UNCHANGED_BY_SMART_ENCODING.test(text)) return text.replace(/ {2,}/g, ' ');
   const smart = new SegmentedMessage(text, 'auto', true).graphemes.join('');
   return smart.replace(/\t/g, ' ').replace(/ {2,}/g, ' ');
 }

@@ -140,6 +140,30 @@ export function atLocalMinutes(
   );
 }
 
+/**
+ * The instants of wall-clock minutes of one local day in `timeZone`, for asking many of them (a
+ * calendar's candidate slots): a day without a clock change has one offset, found with two zone
+ * lookups for the whole day; a day with one resolves each minute on its own (`zonedTimeToUtc`).
+ * `exact` is false for a minute the wall clock skips (its instant shows another time).
+ */
+export function localDay(
+  date: { year: number; month: number; day: number },
+  timeZone: string,
+): (minutes: number) => { at: Date; exact: boolean } {
+  const midnight = Date.UTC(date.year, date.month - 1, date.day);
+  // The local day lies within these UTC instants whatever the zone's offset (-12 h to +14 h); zones
+  // change their offset at most once in such a span.
+  const before = zoneOffsetMs(midnight - 14 * HOUR_MS, timeZone);
+  const after = zoneOffsetMs(midnight + 38 * HOUR_MS, timeZone);
+  if (before === after) {
+    return (minutes) => ({ at: new Date(midnight + minutes * MINUTE_MS - before), exact: true });
+  }
+  return (minutes) => {
+    const at = atLocalMinutes(date, minutes, timeZone);
+    return { at, exact: minutesOfDay(localParts(at, timeZone)) === minutes };
+  };
+}
+
 export function isValidTimeZone(timeZone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });

@@ -1,5 +1,4 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import type { MiddlewareObj } from '@middy/core';
 import * as z from 'zod';
 import { ConfigurationError } from '#shared/config/env.ts';
@@ -9,6 +8,15 @@ import { SECRET_ARNS_VARIABLE } from '#shared/config/secrets.ts';
 const SECRET_MAX_AGE_SECONDS = 300;
 
 const SecretObject = z.record(z.string(), z.string());
+
+/**
+ * Powertools' Secrets Manager provider, loaded on first use: a function with no secrets (most of
+ * the pipeline) never loads it or the Secrets Manager client (a cold start's worth of imports).
+ */
+const fetchWithPowertools = async (arn: string): Promise<unknown> => {
+  const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
+  return getSecret(arn, { maxAge: SECRET_MAX_AGE_SECONDS });
+};
 
 /**
  * Copies the provider secrets this function may read (`LEADLINE_SECRET_ARNS`, set by the stack
@@ -21,8 +29,7 @@ const SecretObject = z.record(z.string(), z.string());
  */
 export const loadProviderSecrets = async (
   env: NodeJS.ProcessEnv = process.env,
-  fetchSecret: (arn: string) => Promise<unknown> = (arn) =>
-    getSecret(arn, { maxAge: SECRET_MAX_AGE_SECONDS }),
+  fetchSecret: (arn: string) => Promise<unknown> = fetchWithPowertools,
 ): Promise<void> => {
   const arns = (env[SECRET_ARNS_VARIABLE] ?? '')
     .split(',')

@@ -44,6 +44,12 @@ export interface OutboundText {
   html?: string;
   /** Recorded on the outbound message: who wrote the words. */
   composedBy?: ComposedBy;
+  /**
+   * The lead's messages as the caller has just read them: the messenger then reads them no more
+   * (the answer's own item, the send policy's count). Claims stay conditional writes, so a list a
+   * moment old never sends twice.
+   */
+  conversation?: readonly LeadMessage[];
 }
 
 export interface HeldDispatch {
@@ -102,7 +108,9 @@ export class LeadMessenger {
    */
   async send(message: OutboundText): Promise<SendOutcome> {
     const ref = { leadId: message.lead.leadId, messageId: outboundMessageIdFor(message.answering) };
-    const stored = await this.deps.store.getMessage(ref.leadId, ref.messageId);
+    const stored = message.conversation
+      ? message.conversation.find((m) => m.messageId === ref.messageId)
+      : await this.deps.store.getMessage(ref.leadId, ref.messageId);
     if (stored) return this.resume(stored, message);
     try {
       return await this.deliver(message);
@@ -416,7 +424,7 @@ export class LeadMessenger {
     const [optOut, unreachable, messages] = await Promise.all([
       this.deps.store.getOptOut(to),
       channel === 'email' ? this.deps.store.getEmailUnreachable(to) : undefined,
-      this.deps.store.getMessages(lead.leadId),
+      message.conversation ?? this.deps.store.getMessages(lead.leadId),
     ]);
     const consent = consentAllows(
       message.kind === 'opt-out-confirmation' || message.kind === 'opt-in-confirmation'

@@ -5,7 +5,8 @@ import type { Lead, LeadStore } from '#shared/ports/lead-store.ts';
 
 /**
  * After a reply went out: the first one ever marks the lead engaged and fixes its speed-to-lead
- * (first message in to first reply out); every one is announced as `Reply Sent`.
+ * (first message in to first reply out); every one is announced as `Reply Sent`. Announcing the
+ * first reply again (a redelivery) gives the same event: its speed-to-lead is that reply's.
  */
 export const announceReplySent = async (
   reply: {
@@ -22,11 +23,11 @@ export const announceReplySent = async (
   deps: { store: LeadStore; publisher: EventPublisher },
 ): Promise<{ speedToLeadMs?: number }> => {
   const { lead } = reply;
-  const isFirstReply = !lead.firstReplyAt;
+  const isFirstReply = !lead.firstReplyAt || lead.firstReplyAt === reply.sentAt;
   const speedToLeadMs = isFirstReply
     ? Math.max(0, Date.parse(reply.sentAt) - Date.parse(lead.firstInboundAt))
     : undefined;
-  if (isFirstReply) {
+  if (!lead.firstReplyAt) {
     await deps.store.updateLead(lead.leadId, {
       firstReplyAt: reply.sentAt,
       ...(lead.status === 'new' && { status: 'engaged' }),

@@ -1,4 +1,4 @@
-import type { ConversationStage, MessageIntent } from '#events/catalog.ts';
+import type { ConversationStage, MeetingIntent, MessageIntent } from '#events/catalog.ts';
 import type { Channel } from '#events/envelope.ts';
 import type { ConsentLedgerEntry, ConsentSignal } from '#shared/compliance/consent-ledger.ts';
 import type { LeadLocalTime } from '#shared/compliance/local-time.ts';
@@ -60,9 +60,22 @@ export interface Lead {
    */
   known: KnownFacts;
   qualification?: Qualification & { qualifiedBy: QualifiedBy; messageId: string; at: string };
-  score?: { score: number; grade: Grade; reasons: string[]; at: string };
+  /**
+   * The latest score; `messageId` and `previousGrade` say which message it was computed for and
+   * what it replaced, so a redelivered `Lead Qualified` announces the same `Lead Scored` again
+   * (absent on scores recorded before they were kept).
+   */
+  score?: {
+    score: number;
+    grade: Grade;
+    reasons: string[];
+    at: string;
+    messageId?: string;
+    previousGrade?: Grade | 'none';
+  };
   offeredSlots?: TimeSlot[];
   assignedRepId?: string;
+  /** The lead's record in the CRM; `syncedAt`: when the lead was linked to it (each sync is on the timeline). */
   crm?: { provider: string; id: string; syncedAt: string };
   /** Email threading: the subject and Message-IDs of the lead's latest email. */
   emailThread?: { subject?: string; messageId?: string; references: string[] };
@@ -105,13 +118,65 @@ export type LeadChanges = Partial<Omit<Lead, 'leadId' | 'createdAt' | 'version'>
  */
 export type AnswerRoute = 'action' | 'conversation' | 'none';
 
+/**
+ * What `qualify` announced for an inbound message: `Lead Qualified` with what it carried, a
+ * consent event, or nothing (Twilio answered a HELP itself).
+ */
+export type InboundAnnouncement =
+  | {
+      event: 'Lead Qualified';
+      meeting: MeetingIntent;
+      qualifiedBy: QualifiedBy;
+      isNewLead: boolean;
+      emergency: boolean;
+    }
+  | {
+      event: 'Lead Opted Out' | 'Lead Opted In' | 'Help Requested';
+      qualifiedBy: QualifiedBy;
+      isNewLead: boolean;
+    }
+  | { event: 'none'; qualifiedBy: QualifiedBy; isNewLead: boolean };
+
 /** What `qualify` made of an inbound message, kept on the message itself. */
 export interface InboundReading {
   intent: MessageIntent;
   answer: AnswerRoute;
   /** The offered slot (1-based) this message picked, if it picked one. */
   slotChoice?: number;
+  /** It asks something (hours, prices, area…): it gets a written answer of its own. */
+  asks?: boolean;
   at: string;
+  /**
+   * What was announced, so a redelivery of the message announces the same again without reading
+   * it anew (absent on readings recorded before it was kept: those are read again).
+   */
+  announced?: InboundAnnouncement;
+}
+
+/** A lead with its conversation and meetings, as one read returns them. */
+export interface Conversation {
+  /** Undefined until the lead's first message is qualified. */
+  lead: Lead | undefined;
+  /** Messages in and out, oldest first (as `getMessages`). */
+  messages: LeadMessage[];
+  meetings: Meeting[];
+  /**
+   * Inbound messages a webhook is accepting right now (claimed, not yet published, the claim still
+   * running): not part of the conversation yet, but an answer waits for them as for an unread
+   * message of its burst, since they are about to be.
+   */
+  pending: LeadMessage[];
+}
+
+/** How `modifyLead` starts and what it does for a lead that does not exist. */
+export interface ModifyLeadOptions {
+  /**
+   * The lead as the caller just read it (`null`: read, and absent): the first attempt writes
+   * against it instead of reading again. A writer that got in between makes it read and retry.
+   */
+  current?: Lead | null;
+  /** Creates the lead from this when it does not exist (`change` then gets it), instead of throwing. */
+  create?: Lead;
 }
 
 /**
@@ -318,17 +383,33 @@ export interface LeadStore {
   getLead(leadId: string): Promise<Lead | undefined>;
   /** Messages in and out, oldest first. */
   getMessages(leadId: string): Promise<LeadMessage[]>;
+  /** The lead, its messages (as `getMessages`) and its meetings, in one read. */
+  getConversation(leadId: string): Promise<Conversation>;
   getMessage(leadId: string, messageId: string): Promise<LeadMessage | undefined>;
   /** Sets fields on the lead (last write wins per field); bumps its version. */
   updateLead(leadId: string, changes: LeadChanges): Promise<Lead>;
   /**
    * Read-modify-write with optimistic concurrency: `change` gets the current lead and returns the
    * fields to set (null: nothing to change); if another writer got in between, it is called again
-   * on the newer lead. So no update to a lead is ever lost. Throws when the lead does not exist.
+   * on the newer lead. So no update to a lead is ever lost. Throws when the lead does not exist,
+   * unless `options.create` says how to create it.
    */
-  modifyLead(leadId: string, change: (lead: Lead) => LeadChanges | null): Promise<Lead>;
-  /** Records what `qualify` made of an inbound message. */
-  settleInbound(ref: { leadId: string; messageId: string }, reading: InboundReading): Promise<void>;
+  modifyLead(
+    leadId: string,
+    change: (lead: Lead) => LeadChanges | null,
+    options?: ModifyLeadOptions,
+  ): Promise<Lead>;
+  /**
+   * Records what `qualify` made of an inbound message, once: the first reading stands, and the
+   * reading stored is returned (an earlier one when a redelivery read the message at the same
+   * time). With `message`, stores the message first if no webhook did (an event published before
+   * webhooks stored their messages); without it, throws when the message is not stored.
+   */
+  settleInbound(
+    ref: { leadId: string; messageId: string },
+    reading: InboundReading,
+    message?: Omit<LeadMessage, 'leadId' | 'direction' | 'status'>,
+  ): Promise<InboundReading>;
   /**
    * Stores an outbound message (held, suppressed, superseded) unless its id is taken; returns
    * what is stored under the id, which is the earlier message when it was taken.

@@ -82,6 +82,13 @@ describe('the lead messenger, against DynamoDB', () => {
     return lead;
   };
 
+  /** What a send left behind when its attempt claimed it at `at` for 30 s (and then crashed, or runs on). */
+  const claimedBy = (lead: Lead, body: string, at: Date) =>
+    store.claimOutbound(
+      { messageId: `out-in-${lead.leadId}`, leadId: lead.leadId, channel: 'sms', body, at: at.toISOString() },
+      new Date(at.getTime() + 30_000),
+    );
+
   const text = (lead: Lead, kind: 'reply' | 'initiated' = 'reply') => ({
     lead,
     channel: 'sms' as const,
@@ -205,16 +212,7 @@ describe('the lead messenger, against DynamoDB', () => {
 
   it('claims the answer before calling the provider, so a second attempt meanwhile sends nothing', async () => {
     const lead = await newLead();
-    await store.claimOutbound(
-      {
-        messageId: `out-in-${lead.leadId}`,
-        leadId: lead.leadId,
-        channel: 'sms',
-        body: 'x',
-        at: now.toISOString(),
-      },
-      new Date(now.getTime() + 30_000),
-    );
+    await claimedBy(lead, 'x', now);
     await expect(messenger().send(text(lead))).rejects.toBeInstanceOf(TransientError);
     expect(sms.sent).toHaveLength(0);
   });
@@ -223,16 +221,7 @@ describe('the lead messenger, against DynamoDB', () => {
     const lead = await newLead();
     const claimedAt = now;
     // The crashed attempt: claimed, handed to the provider, never recorded as sent.
-    await store.claimOutbound(
-      {
-        messageId: `out-in-${lead.leadId}`,
-        leadId: lead.leadId,
-        channel: 'sms',
-        body: `Hello ${lead.leadId}`,
-        at: claimedAt.toISOString(),
-      },
-      new Date(claimedAt.getTime() + 30_000),
-    );
+    await claimedBy(lead, `Hello ${lead.leadId}`, claimedAt);
     await sms.send({
       to: lead.phone!,
       from: '+15125550100',
@@ -248,16 +237,7 @@ describe('the lead messenger, against DynamoDB', () => {
 
   it('sends a claimed answer the provider never took once the crashed claim has run out', async () => {
     const lead = await newLead();
-    await store.claimOutbound(
-      {
-        messageId: `out-in-${lead.leadId}`,
-        leadId: lead.leadId,
-        channel: 'sms',
-        body: `Hello ${lead.leadId}`,
-        at: now.toISOString(),
-      },
-      new Date(now.getTime() + 30_000),
-    );
+    await claimedBy(lead, `Hello ${lead.leadId}`, now);
     now = new Date(now.getTime() + 60_000);
     expect((await messenger().send(text(lead))).status).toBe('sent');
     expect(sms.sent).toEqual([{ to: lead.phone, body: `Hello ${lead.leadId}` }]);
@@ -315,16 +295,7 @@ describe('the lead messenger, against DynamoDB', () => {
 
   it('checks the opt-out again before resuming a send a crash interrupted', async () => {
     const lead = await newLead();
-    await store.claimOutbound(
-      {
-        messageId: `out-in-${lead.leadId}`,
-        leadId: lead.leadId,
-        channel: 'sms',
-        body: `Hello ${lead.leadId}`,
-        at: now.toISOString(),
-      },
-      new Date(now.getTime() + 30_000),
-    );
+    await claimedBy(lead, `Hello ${lead.leadId}`, now);
     // The lead texted STOP while the crashed attempt's claim was running out.
     await store.setOptOut({
       contact: lead.phone!,

@@ -1,10 +1,10 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LeadQualified, LeadScored } from '#events/catalog.ts';
 import { sampleEnvelope } from '#events/samples.ts';
-import { createSqsConsumer } from '#shared/lambda/sqs-consumer.ts';
+import { createBatchConsumerHandler, createSqsConsumer } from '#shared/lambda/sqs-consumer.ts';
 import { PermanentError } from '#shared/ports/errors.ts';
 import { lambdaContext } from '../../scripts/local/lambda-context.ts';
 import { startTestDynamo, TEST_TABLES } from '../support/dynamo.ts';
@@ -140,5 +140,57 @@ describe('the SQS consumer every pipeline function runs on', () => {
     expect(b.batchItemFailures).toEqual([]);
     const processed = seen.filter((id) => id.startsWith('evt-a-') || id.startsWith('evt-b-')).sort();
     expect(processed).toEqual(['evt-a-1', 'evt-a-2', 'evt-a-3', 'evt-b-1', 'evt-b-2', 'evt-b-3']);
+  });
+});
+
+describe('consumers that keep no idempotency record', () => {
+  it('hands every delivery to a use case that dedupes by its own writes, keeping no record', async () => {
+    const seen: string[] = [];
+    const consume = createSqsConsumer({
+      name: 'score',
+      accepts: [LeadQualified],
+      logger: new Logger({ serviceName: 'score', logLevel: 'SILENT' }),
+      process: async (event) => void seen.push(event.eventId),
+    });
+    const first = { ...sampleEnvelope(LeadQualified, { messageId: 'sms-own' }), id: 'evt-own' };
+    await consume({ Records: [record('m1', first)] }, context());
+    await consume({ Records: [record('m2', { ...first, id: 'evt-own-again' })] }, context());
+    expect(seen).toEqual(['evt-own', 'evt-own-again']);
+  });
+
+  it('handles a batch at once, failing alone a record that does not parse, and all of it when the batch fails', async () => {
+    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+    const batches: string[][] = [];
+    const handler = createBatchConsumerHandler({
+      name: 'timeline',
+      accepts: [LeadQualified, LeadScored],
+      processBatch: async (events) => {
+        if (events.some((e) => e.detail.leadId === 'poison')) throw new Error('the table is down');
+        batches.push(events.map((e) => e.dedupeKey));
+      },
+    });
+    const ok = await handler(
+      {
+        Records: [
+          record('q', { ...sampleEnvelope(LeadQualified, { messageId: 'sms-b1' }), id: 'evt-q' }),
+          record('bad', '{not json'),
+          record('s', { ...sampleEnvelope(LeadScored, { messageId: 'sms-b1' }), id: 'evt-s' }),
+        ],
+      },
+      context(),
+    );
+    expect(ok.batchItemFailures).toEqual([{ itemIdentifier: 'bad' }]);
+    expect(batches).toEqual([['Lead Qualified#sms-b1', 'Lead Scored#sms-b1']]);
+
+    const failed = await handler(
+      {
+        Records: [
+          record('p', { ...sampleEnvelope(LeadQualified, { leadId: 'poison' }), id: 'evt-p' }),
+          record('q2', { ...sampleEnvelope(LeadScored, { messageId: 'sms-b2' }), id: 'evt-q2' }),
+        ],
+      },
+      context(),
+    );
+    expect(failed.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['p', 'q2']);
   });
 });

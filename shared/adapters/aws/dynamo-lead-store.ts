@@ -1,10 +1,11 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DeleteCommand, paginateQuery, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, paginateQuery, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Channel } from '#events/envelope.ts';
 import { now } from '#shared/clock.ts';
 import type { ConsentLedgerEntry } from '#shared/compliance/consent-ledger.ts';
 import { isSmsDeliveryFailure, type SmsDelivery, smsDeliveryRanks } from '#shared/domain/sms-delivery.ts';
 import type {
+  Conversation,
   EmailDelivery,
   EmailUnreachableState,
   HeldMessageRef,
@@ -20,6 +21,7 @@ import type {
   Meeting,
   MeetingCancellation,
   MessageRef,
+  ModifyLeadOptions,
   OptOutState,
   OutboundOutcome,
 } from '#shared/ports/lead-store.ts';
@@ -60,6 +62,25 @@ const byConversationOrder = (a: LeadMessage, b: LeadMessage) =>
   a.at.localeCompare(b.at) ||
   (a.direction === b.direction ? 0 : a.direction === 'in' ? -1 : 1) ||
   a.messageId.localeCompare(b.messageId);
+
+type StoredMessage = LeadMessage & { accept?: unknown; acceptUntil?: unknown };
+
+/**
+ * The conversation as stored messages make it. A message a webhook claimed but has not published
+ * (and `qualify` has not read) was never accepted: the provider is still retrying it, so it is not
+ * part of the conversation yet.
+ */
+const conversationOf = (messages: readonly StoredMessage[]): LeadMessage[] =>
+  messages
+    .filter((m) => !(m.direction === 'in' && m.accept === 'claimed' && !m.reading))
+    .map(({ accept: _a, acceptUntil: _u, ...message }) => message)
+    .sort(byConversationOrder);
+
+/**
+ * The sort keys of a lead's partition that one query reads for `getConversation`: `LEAD`, then
+ * `MEETING#…`, then `MSG#…` (`$` follows `#`), and not its recorded history (`EVENT#…`, before them).
+ */
+const CONVERSATION_RANGE = { from: 'LEAD', to: 'MSG$' };
 
 /** The leads table as the pipeline's `LeadStore` (layout in `dynamo-table.ts`). */
 export class DynamoLeadStore implements LeadStore {
@@ -126,15 +147,34 @@ export class DynamoLeadStore implements LeadStore {
   }
 
   async getMessages(leadId: string): Promise<LeadMessage[]> {
-    const messages = (await this.queryPrefix(`LEAD#${leadId}`, 'MSG#')) as unknown as Array<
-      LeadMessage & { accept?: unknown; acceptUntil?: unknown }
-    >;
-    // A message a webhook claimed but has not published (and `qualify` has not read) was never
-    // accepted: the provider is still retrying it. It is not part of the conversation yet.
-    return messages
-      .filter((m) => !(m.direction === 'in' && m.accept === 'claimed' && !m.reading))
-      .map(({ accept: _a, acceptUntil: _u, ...message }) => message)
-      .sort(byConversationOrder);
+    return conversationOf((await this.queryPrefix(`LEAD#${leadId}`, 'MSG#')) as unknown as StoredMessage[]);
+  }
+
+  async getConversation(leadId: string): Promise<Conversation> {
+    const items = await this.query({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': `LEAD#${leadId}`,
+        ':from': CONVERSATION_RANGE.from,
+        ':to': CONVERSATION_RANGE.to,
+      },
+    });
+    let lead: Lead | undefined;
+    const messages: StoredMessage[] = [];
+    const meetings: Meeting[] = [];
+    for (const item of items) {
+      const sk = String(item.sk);
+      if (sk === 'LEAD') lead = strip<Lead>(item);
+      else if (sk.startsWith('MEETING#')) meetings.push(strip<Meeting>(item));
+      else if (sk.startsWith('MSG#')) messages.push(strip<StoredMessage>(item));
+    }
+    const now = this.clock().toISOString();
+    const pending = messages
+      .filter(
+        (m) => m.direction === 'in' && m.accept === 'claimed' && !m.reading && String(m.acceptUntil) > now,
+      )
+      .map(({ accept: _a, acceptUntil: _u, ...message }) => message);
+    return { lead, messages: conversationOf(messages), meetings, pending };
   }
 
   async getMessage(leadId: string, messageId: string): Promise<LeadMessage | undefined> {
@@ -152,18 +192,40 @@ export class DynamoLeadStore implements LeadStore {
     return this.writeLead(leadId, changes);
   }
 
-  async modifyLead(leadId: string, change: (lead: Lead) => LeadChanges | null): Promise<Lead> {
+  async modifyLead(
+    leadId: string,
+    change: (lead: Lead) => LeadChanges | null,
+    options: ModifyLeadOptions = {},
+  ): Promise<Lead> {
     for (let attempt = 1; ; attempt++) {
-      const lead = await this.getLead(leadId);
-      if (!lead) throw new Error(`Lead ${leadId} not found`);
-      const changes = change(lead);
-      if (!changes) return lead;
+      const lead =
+        attempt === 1 && options.current !== undefined ? options.current : await this.getLead(leadId);
       try {
+        if (!lead) {
+          if (!options.create) throw new Error(`Lead ${leadId} not found`);
+          return await this.createLead(options.create, change(options.create));
+        }
+        const changes = change(lead);
+        if (!changes) return lead;
         return await this.writeLead(leadId, changes, lead.version ?? 0);
       } catch (error) {
         if (!isConditionFailure(error) || attempt >= MAX_LEAD_WRITE_ATTEMPTS) throw error;
       }
     }
+  }
+
+  /** Creates the lead with the changes applied, unless it exists (a condition failure: read and retry). */
+  private async createLead(fresh: Lead, changes: LeadChanges | null): Promise<Lead> {
+    const { version: _ignored, ...fields } = (changes ?? {}) as LeadChanges & { version?: number };
+    const lead: Lead = { ...fresh, ...fields, updatedAt: this.clock().toISOString(), version: 1 };
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...leadKey(lead.leadId), kind: 'lead', ...lead },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return lead;
   }
 
   /** Sets the fields and bumps `version`; with `expectedVersion`, only if nobody wrote since. */
@@ -194,17 +256,53 @@ export class DynamoLeadStore implements LeadStore {
     return strip<Lead>(Attributes);
   }
 
-  async settleInbound(ref: { leadId: string; messageId: string }, reading: InboundReading): Promise<void> {
-    await this.documents.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: messageKey(ref),
-        // Read by `qualify`, so its event was published, whatever the webhook managed to record.
-        UpdateExpression: 'SET reading = :reading, accept = :published REMOVE acceptUntil',
-        ExpressionAttributeValues: { ':reading': reading, ':published': 'published' },
-        ConditionExpression: 'attribute_exists(pk)',
-      }),
-    );
+  async settleInbound(
+    ref: { leadId: string; messageId: string },
+    reading: InboundReading,
+    message?: Omit<LeadMessage, 'leadId' | 'direction' | 'status'>,
+  ): Promise<InboundReading> {
+    // The message's own fields, written only where the item has none (no webhook stored it).
+    const absent = message
+      ? Object.entries({
+          ...message,
+          kind: 'message',
+          leadId: ref.leadId,
+          direction: 'in',
+          status: 'received',
+        }).filter(([, value]) => value !== undefined)
+      : [];
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: messageKey(ref),
+          // Read by `qualify`, so its event was published, whatever the webhook managed to record.
+          UpdateExpression: `SET ${[
+            'reading = :reading',
+            'accept = :published',
+            ...absent.map((_, i) => `#m${i} = if_not_exists(#m${i}, :m${i})`),
+          ].join(', ')} REMOVE acceptUntil`,
+          ...(absent.length > 0 && {
+            ExpressionAttributeNames: Object.fromEntries(absent.map(([name], i) => [`#m${i}`, name])),
+          }),
+          ExpressionAttributeValues: {
+            ':reading': reading,
+            ':published': 'published',
+            ...Object.fromEntries(absent.map(([, value], i) => [`:m${i}`, value])),
+          },
+          // The first reading stands: a redelivery read at the same time gets it back.
+          ConditionExpression: message
+            ? 'attribute_not_exists(reading)'
+            : 'attribute_exists(pk) AND attribute_not_exists(reading)',
+        }),
+      );
+      return reading;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const stored = await this.getMessage(ref.leadId, ref.messageId);
+      if (!stored?.reading) throw new Error(`Message ${ref.messageId} of lead ${ref.leadId} not found`);
+      return stored.reading;
+    }
   }
 
   async recordOutbound(message: Omit<LeadMessage, 'direction'>): Promise<LeadMessage> {
@@ -680,27 +778,36 @@ export class DynamoLeadStore implements LeadStore {
         ScanIndexForward: false,
       },
     );
+    // A lead updated while the pages are read moves in the index and can be met twice: kept once,
+    // where it was met first (its latest activity).
+    const seen = new Set<string>();
     for await (const page of pages) {
-      for (const item of page.Items ?? []) leads.push(strip<Lead & Record<string, unknown>>(item));
+      for (const item of page.Items ?? []) {
+        const lead = strip<Lead & Record<string, unknown>>(item);
+        if (seen.has(lead.leadId)) continue;
+        seen.add(lead.leadId);
+        leads.push(lead);
+      }
     }
     return leads;
   }
 
-  /** Items of one partition whose sort key starts with `prefix`, in sort-key order. */
-  private async queryPrefix(pk: string, prefix: string): Promise<Record<string, unknown>[]> {
+  /** Items of one partition whose sort key starts with `prefix`, in sort-key order, keys stripped. */
+  private queryPrefix(pk: string, prefix: string): Promise<Record<string, unknown>[]> {
+    return this.table.query(pk, prefix);
+  }
+
+  /** Every page of a strongly consistent query on the table, items as stored (keys included). */
+  private async query(input: {
+    KeyConditionExpression: string;
+    ExpressionAttributeValues: Record<string, unknown>;
+  }): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     const pages = paginateQuery(
       { client: this.documents },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
-        ConsistentRead: true,
-      },
+      { TableName: this.tableName, ...input, ConsistentRead: true },
     );
-    for await (const page of pages) {
-      for (const item of page.Items ?? []) items.push(strip(item));
-    }
+    for await (const page of pages) items.push(...(page.Items ?? []));
     return items;
   }
 }

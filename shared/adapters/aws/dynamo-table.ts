@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 
 /**
  * The leads table's keys and the small DynamoDB helpers every module over it shares.
@@ -72,5 +72,23 @@ export class LeadsTable {
       if (!isConditionFailure(error)) throw error;
       return false;
     }
+  }
+
+  /** Items of one partition whose sort key starts with `prefix`, in sort-key order, without their keys. */
+  async query(pk: string, prefix: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    const pages = paginateQuery(
+      { client: this.documents },
+      {
+        TableName: this.name,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) items.push(strip(item));
+    }
+    return items;
   }
 }

@@ -45,20 +45,4 @@ function retryAfterMs(headers: Headers | undefined): number | undefined {
   return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }
 
-/**
- * Only our own error classes carry messages known to be free of the lead's words; of anything
- * else only the class name is logged.
- */
-export function describeFailure(error: unknown): { name: string; message?: string; retryAfterMs?: number } {
-  if (error instanceof TransientError) {
-    return {
-      name: error.name,
-      message: error.message,
-      ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
-    };
-  }
-  if (error instanceof PermanentError) {
-    return { name: error.name, message: error.message };
-  }
-  return { name: error instanceof Error ? error.name : typeof error };
-}
+export { describeFailure } from './describe-failure.ts';

@@ -1,6 +1,5 @@
-import { describeFailure } from '#shared/adapters/openai/errors.ts';
+import { describeFailure } from '#shared/adapters/openai/describe-failure.ts';
 import type { QualificationInput } from '#shared/domain/qualification.ts';
-import { qualifyByRules } from '#shared/domain/rules-qualifier.ts';
 import type { QualificationResult, Qualifier } from '#shared/ports/qualifier.ts';
 import { applyKeywordPrecedence } from './keyword-precedence.ts';
 
@@ -12,10 +11,18 @@ export interface WarnLogger {
   warn(message: string, ...attributes: Array<Record<string, unknown>>): void;
 }
 
-/** Qualifies with the deterministic rules alone: used when no OpenAI key is configured. */
+/**
+ * Qualifies with the deterministic rules alone: used when no OpenAI key is configured, and behind
+ * the model. Their lexicons and language database load on the first message that needs them, so
+ * a function whose model answers never pays for them at a cold start.
+ */
 export class RulesQualifier implements Qualifier {
   async qualify(input: QualificationInput): Promise<QualificationResult> {
-    return { qualification: applyKeywordPrecedence(input, qualifyByRules(input)), qualifiedBy: 'rules' };
+    const { qualifyByRules } = await import('#shared/domain/rules-qualifier.ts');
+    return {
+      qualification: await applyKeywordPrecedence(input, qualifyByRules(input)),
+      qualifiedBy: 'rules',
+    };
   }
 }
 

@@ -1,10 +1,7 @@
-import { createOpenAiClient } from '#shared/adapters/openai/client.ts';
 import type { Qualifier } from '#shared/ports/qualifier.ts';
 import { FallbackQualifier, RulesQualifier, type WarnLogger } from './fallback-qualifier.ts';
-import { OpenAiQualifier } from './openai-qualifier.ts';
 
 export { FallbackQualifier, RulesQualifier, type WarnLogger } from './fallback-qualifier.ts';
-export { OpenAiQualifier } from './openai-qualifier.ts';
 
 export interface QualifierConfig {
   openAiApiKey?: string | undefined;
@@ -24,17 +21,35 @@ export function createQualifier(config: QualifierConfig, logger: WarnLogger): Qu
   if (!config.openAiApiKey) {
     return new RulesQualifier();
   }
-  const client = createOpenAiClient({
-    apiKey: config.openAiApiKey,
-    baseUrl: config.openAiBaseUrl,
-    timeoutMs: config.timeoutMs,
-    maxRetries: config.maxRetries,
-  });
-  const primary = new OpenAiQualifier({
-    client,
-    model: config.model,
-    timeoutMs: config.timeoutMs,
-    maxRetries: config.maxRetries,
-  });
+  const apiKey = config.openAiApiKey;
+  // The OpenAI SDK is loaded with the first message, then kept (and its client's connections).
+  let model: Promise<Qualifier> | undefined;
+  const build = async (): Promise<Qualifier> => {
+    const [{ createOpenAiClient }, { OpenAiQualifier }] = await Promise.all([
+      import('#shared/adapters/openai/client.ts'),
+      import('./openai-qualifier.ts'),
+    ]);
+    const client = createOpenAiClient({
+      apiKey,
+      baseUrl: config.openAiBaseUrl,
+      timeoutMs: config.timeoutMs,
+      maxRetries: config.maxRetries,
+    });
+    return new OpenAiQualifier({
+      client,
+      model: config.model,
+      timeoutMs: config.timeoutMs,
+      maxRetries: config.maxRetries,
+    });
+  };
+  const primary: Qualifier = {
+    qualify: async (input) => {
+      model ??= build().catch((error: unknown) => {
+        model = undefined;
+        throw error;
+      });
+      return (await model).qualify(input);
+    },
+  };
   return new FallbackQualifier({ primary, logger });
 }

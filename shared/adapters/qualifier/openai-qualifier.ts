@@ -67,7 +67,7 @@ export class OpenAiQualifier implements Qualifier {
     if (!checked.success) {
       throw new PermanentError('OpenAI answered outside the qualification schema', { cause: checked.error });
     }
-    const qualification = applyKeywordPrecedence(input, withinContext(input, checked.data));
+    const qualification = await applyKeywordPrecedence(input, withinContext(input, checked.data));
     return { qualification, qualifiedBy: 'openai' };
   }
 

@@ -8,7 +8,8 @@ export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 
 export interface OutboxFilter {
   kind?: OutboxKind;
-  to?: string;
+  /** One recipient, or several that are one person (a phone number and its WhatsApp address). */
+  to?: string | readonly string[];
   /** ISO 8601 UTC. */
   since?: string;
 }
@@ -51,7 +52,11 @@ export class SandboxOutbox {
    * phone, lower-cased email, channel or record id) and at or after `since` (ISO 8601 UTC) when given.
    */
   async list(filter: OutboxFilter = {}): Promise<OutboxEntry[]> {
-    const conditions = [...(filter.kind ? ['#kind = :kind'] : []), ...(filter.to ? ['#to = :to'] : [])];
+    const recipients = filter.to === undefined ? [] : typeof filter.to === 'string' ? [filter.to] : filter.to;
+    const conditions = [
+      ...(filter.kind ? ['#kind = :kind'] : []),
+      ...(recipients.length > 0 ? [`#to IN (${recipients.map((_, i) => `:to${i}`).join(', ')})`] : []),
+    ];
     const entries: OutboxEntry[] = [];
     const pages = paginateQuery(
       { client: this.documents },
@@ -63,14 +68,14 @@ export class SandboxOutbox {
           FilterExpression: conditions.join(' AND '),
           ExpressionAttributeNames: {
             ...(filter.kind && { '#kind': 'kind' }),
-            ...(filter.to && { '#to': 'to' }),
+            ...(recipients.length > 0 && { '#to': 'to' }),
           },
         }),
         ExpressionAttributeValues: {
           ':pk': 'OUTBOX',
           ...(filter.since && { ':since': filter.since }),
           ...(filter.kind && { ':kind': filter.kind }),
-          ...(filter.to && { ':to': filter.to }),
+          ...Object.fromEntries(recipients.map((to, i) => [`:to${i}`, to])),
         },
         ConsistentRead: true,
       },

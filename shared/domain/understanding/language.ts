@@ -1,9 +1,10 @@
-import { eld } from 'eld/small';
+import { eld } from 'eld/extrasmall';
 
 /**
  * The language a message is written in, as an ISO 639-1 code. Detection is Nito-ELD
  * (https://github.com/nitotm/efficient-language-detector-js), n-gram based and accurate on short
- * texts; its "small" database keeps the qualify bundle modest. A message too short to tell
+ * texts; its "extrasmall" database reads the leads' languages as well as "small" does on the eval's 232 messages
+ * (`npm run eval`: language 100% on both sets) and is 40% less for a cold start to parse. A message too short to tell
  * ("2", "ok", a ZIP code) keeps the language the lead wrote in before, else English.
  */
 export const detectLanguage = (text: string, known?: string | undefined): string => {

@@ -55,6 +55,9 @@ describe('qualifyByRules: intent', () => {
       'new_lead',
     );
     expect(qualify('Wrong number on your website? I need my drain cleaned').intent).toBe('new_lead');
+    // A slip of the thumb followed by a question for the business is a lead talking.
+    expect(qualify('Sorry, wrong button. What are your hours on Saturday?').intent).not.toBe('wrong_number');
+    expect(qualify('Sorry wrong number').intent).toBe('wrong_number');
   });
 
   it('leaves everything else empty for keyword and spam messages', () => {

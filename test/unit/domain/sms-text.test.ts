@@ -1,3 +1,4 @@
+import { SegmentedMessage } from 'sms-segments-calculator';
 import { describe, expect, it } from 'vitest';
 import { isGsm7, smsSegments, toSmsText } from '#shared/domain/sms-text.ts';
 
@@ -53,5 +54,17 @@ describe('GSM-7 text', () => {
     ['66 × ë then an emoji then 67 × ë', `${'ë'.repeat(66)}🙂${'ë'.repeat(67)}`, 3],
   ])('counts the segments of %s', (_label, text, segments) => {
     expect(smsSegments(text)).toBe(segments);
+  });
+});
+
+describe('toSmsText on plain ASCII', () => {
+  it('gives what Twilio’s Smart Encoding gives for every printable ASCII character and pair', () => {
+    const printable = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i));
+    const smart = (text: string) =>
+      new SegmentedMessage(text, 'auto', true).graphemes.join('').replace(/\t/g, ' ').replace(/ {2,}/g, ' ');
+    for (const a of printable) {
+      expect(toSmsText(a), JSON.stringify(a)).toBe(smart(a));
+      for (const b of printable) expect(toSmsText(`${a}${b}  x`)).toBe(smart(`${a}${b}  x`));
+    }
   });
 });

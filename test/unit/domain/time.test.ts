@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { addCalendarDays, localParts, parseHhMm, zonedTimeToUtc } from '#shared/domain/time.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { addCalendarDays, localDay, localParts, parseHhMm, zonedTimeToUtc } from '#shared/domain/time.ts';
 
 describe('localParts', () => {
   it('reads the wall clock of an instant in a zone', () => {
@@ -74,6 +74,42 @@ describe('zonedTimeToUtc', () => {
     expect(zonedTimeToUtc({ year: 2026, month: 11, day: 1, hour: 8, minute: 0 }, zone).toISOString()).toBe(
       '2026-11-01T13:00:00.000Z',
     );
+  });
+});
+
+describe('localDay', () => {
+  const NEW_YORK = 'America/New_York';
+  it('gives every half hour the instant zonedTimeToUtc gives, on ordinary days and both 2026 DST days', () => {
+    for (const day of [
+      { year: 2026, month: 3, day: 8 },
+      { year: 2026, month: 7, day: 14 },
+      { year: 2026, month: 11, day: 1 },
+      { year: 2026, month: 12, day: 31 },
+    ]) {
+      const instantOf = localDay(day, NEW_YORK);
+      for (let minutes = 0; minutes < 24 * 60; minutes += 30) {
+        const expected = zonedTimeToUtc(
+          { ...day, hour: Math.floor(minutes / 60), minute: minutes % 60 },
+          NEW_YORK,
+        );
+        expect(instantOf(minutes).at.toISOString(), `${JSON.stringify(day)} ${minutes}`).toBe(
+          expected.toISOString(),
+        );
+      }
+    }
+  });
+
+  it('says which wall times spring-forward skips', () => {
+    const instantOf = localDay({ year: 2026, month: 3, day: 8 }, NEW_YORK);
+    expect(instantOf(2 * 60 + 30).exact).toBe(false);
+    expect(instantOf(3 * 60 + 30).exact).toBe(true);
+  });
+
+  it('reads a day without a clock change with two zone lookups, not several per minute asked', () => {
+    const formatToParts = vi.spyOn(Intl.DateTimeFormat.prototype, 'formatToParts');
+    const instantOf = localDay({ year: 2026, month: 7, day: 14 }, 'America/Los_Angeles');
+    for (let minutes = 0; minutes < 24 * 60; minutes += 30) instantOf(minutes);
+    expect(formatToParts).toHaveBeenCalledTimes(2);
   });
 });
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { awaitedInBurst, burstOf, planAnswer, UNREAD_GIVE_UP_MS } from '#functions/auto-respond/burst.ts';
+import {
+  awaitedInBurst,
+  burstOf,
+  planAnswer,
+  UNREAD_GIVE_UP_MS,
+  withPending,
+} from '#functions/auto-respond/burst.ts';
 import type { AnswerRoute, LeadMessage } from '#shared/ports/lead-store.ts';
 
 const inbound = (id: string, at: string, answer?: AnswerRoute): LeadMessage => ({
@@ -86,5 +92,36 @@ describe('one answer per burst', () => {
     expect(awaitedInBurst(messages, 'read', late)).toEqual([]);
     // Given up on, an unread message counts as answered by nothing.
     expect(planAnswer(messages, 'read', 'conversation')).toEqual({ answer: true });
+  });
+
+  it('answers a question even when an action of its burst is answered ("2" + "are you licensed?")', () => {
+    const slot = inbound('two', '01', 'action');
+    const question: LeadMessage = {
+      ...inbound('licensed', '01', 'conversation'),
+      reading: { intent: 'reply', answer: 'conversation', asks: true, at: '2026-11-29T10:00:01.000Z' },
+    };
+    expect(planAnswer([slot, question], 'licensed', 'conversation')).toEqual({ answer: true });
+  });
+
+  it('does not let an action whose answer was held back (a repeated START) answer for the burst', () => {
+    const messages = [
+      inbound('start-again', '01', 'action'),
+      answer('start-again', '02', 'suppressed'),
+      inbound('softeners', '03', 'conversation'),
+    ];
+    // The suppressed answer closes nothing: the burst is both messages, and only the question is answered.
+    expect(planAnswer(messages, 'softeners', 'conversation')).toEqual({ answer: true });
+  });
+
+  it('waits for a message a webhook is still accepting, as for an unread one', () => {
+    const conversation = {
+      messages: [inbound('read', '01', 'conversation')],
+      pending: [inbound('accepting', '01')],
+    };
+    const now = new Date('2026-11-29T10:00:02.000Z');
+    expect(awaitedInBurst(conversation.messages, 'read', now)).toEqual([]);
+    expect(awaitedInBurst(withPending(conversation), 'read', now).map((m) => m.messageId)).toEqual([
+      'accepting',
+    ]);
   });
 });

@@ -198,6 +198,34 @@ describe('offerOrBook with a booked meeting', () => {
     });
   });
 
+  it('moves the meeting when the lead picks a new time while booked: never two meetings', async () => {
+    const { calendar, cancelled } = calendarRecording();
+    const slot = { start: '2026-12-01T16:00:00.000Z', end: '2026-12-01T16:30:00.000Z' };
+    const { deps, published, meetings } = harness(calendar, {
+      ...baseLead,
+      status: 'booked',
+      offeredSlots: [slot],
+      qualification: {
+        ...blankQualification({ summary: '1', slotChoice: 1, wantsMeeting: true }),
+        qualifiedBy: 'rules',
+        messageId: 'sms-SMpick',
+        at: NOW.toISOString(),
+      },
+    });
+    meetings.push({ ...booked });
+    const outcome = await offerOrBook(
+      sampleDetail(LeadScored, { meeting: 'slot-chosen', messageId: 'sms-SMpick' }),
+      deps,
+    );
+    expect(outcome).toEqual({ action: 'booked', start: slot.start });
+    expect(cancelled).toEqual(['evt-old']);
+    expect(meetings.filter((m) => !m.cancelled).map((m) => m.start)).toEqual([slot.start]);
+    expect(published.map((p) => [p.type, (p.detail as { reason?: string }).reason])).toEqual([
+      ['Meeting Cancelled', 'rescheduled'],
+      ['Meeting Booked', undefined],
+    ]);
+  });
+
   it('moves the meeting: releases it, then offers times on the day and part of day asked for', async () => {
     const { calendar, cancelled } = calendarRecording();
     const { deps, published, meetings } = harness(calendar, asking('2026-12-01', 'afternoon'));

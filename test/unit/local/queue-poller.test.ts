@@ -254,6 +254,22 @@ describe('QueuePoller', () => {
     expect(batches.map((b) => b.length)).toEqual([20]);
   });
 
+  it('sends a batch without waiting out its window while a caller flushes (the runtime draining)', async () => {
+    const { batches, handler } = recorder();
+    const { queue, poller } = await setup(handler, {
+      batchSize: 20,
+      maximumBatchingWindowSeconds: 60,
+      visibilityTimeoutSeconds: 120,
+    });
+    poller.start();
+    for (let i = 0; i < 3; i++) await queue.send(`m${i}`);
+    const release = poller.flush();
+    // Without the flush the batch would wait its minute and the drain give up.
+    await poller.drain({ timeoutMs: 5_000 });
+    release();
+    expect(batches.flat()).toHaveLength(3);
+  });
+
   it('picks up a message sent while it is idle', async () => {
     const { batches, handler } = recorder();
     const { queue, poller } = await setup(handler);
