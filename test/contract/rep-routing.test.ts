@@ -41,6 +41,19 @@ describe('the reps’ round-robin and alert log, against DynamoDB', () => {
     expect(next).toBe('rep-a');
   });
 
+  it('decides every pick when more pick at once than the rotation item takes in a row (route runs 10 at once)', async () => {
+    const pool = [
+      { repId: 'rep-a', weight: 1 },
+      { repId: 'rep-b', weight: 1 },
+    ];
+    // Each pick is a read and a conditional write of one item: contenders must spread out, not
+    // collide again at once until their tries run out (found by `npm run bench` at 50 leads/s).
+    const keys = Array.from({ length: 30 }, (_, i) => `sms-SMhot${i}#1`);
+    const picks = await Promise.all(keys.map((key) => routing().pickRep(key, pool)));
+    expect(picks.filter((r) => r === 'rep-a')).toHaveLength(15);
+    expect(picks.filter((r) => r === 'rep-b')).toHaveLength(15);
+  });
+
   it("lists a rep's alerts newest first", async () => {
     const log = routing();
     for (const [at, leadId] of [

@@ -32,6 +32,7 @@ import {
   leadKey,
   messageKey,
   optOutKey,
+  retryOnConflict,
   setExpression,
   strip,
 } from './dynamo-table.ts';
@@ -197,21 +198,17 @@ export class DynamoLeadStore implements LeadStore {
     change: (lead: Lead) => LeadChanges | null,
     options: ModifyLeadOptions = {},
   ): Promise<Lead> {
-    for (let attempt = 1; ; attempt++) {
+    return retryOnConflict(async (attempt) => {
       const lead =
         attempt === 1 && options.current !== undefined ? options.current : await this.getLead(leadId);
-      try {
-        if (!lead) {
-          if (!options.create) throw new Error(`Lead ${leadId} not found`);
-          return await this.createLead(options.create, change(options.create));
-        }
-        const changes = change(lead);
-        if (!changes) return lead;
-        return await this.writeLead(leadId, changes, lead.version ?? 0);
-      } catch (error) {
-        if (!isConditionFailure(error) || attempt >= MAX_LEAD_WRITE_ATTEMPTS) throw error;
+      if (!lead) {
+        if (!options.create) throw new Error(`Lead ${leadId} not found`);
+        return await this.createLead(options.create, change(options.create));
       }
-    }
+      const changes = change(lead);
+      if (!changes) return lead;
+      return await this.writeLead(leadId, changes, lead.version ?? 0);
+    }, MAX_LEAD_WRITE_ATTEMPTS);
   }
 
   /** Creates the lead with the changes applied, unless it exists (a condition failure: read and retry). */

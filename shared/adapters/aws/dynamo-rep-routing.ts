@@ -1,13 +1,14 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { pickWeighted, poolKey, type WeightedCandidate } from '#shared/domain/routing/rotation.ts';
 import type { RepAlertRecord, RepRouting } from '#shared/ports/rep-routing.ts';
-import { isConditionFailure, type LeadsTable, strip } from './dynamo-table.ts';
+import { type LeadsTable, retryOnConflict, strip } from './dynamo-table.ts';
 
 /** The round-robin's state: one item, whatever the number of reps. */
 const ROTATION_KEY = { pk: 'ROTATION', sk: 'REPS' };
 /** Decisions kept so a retried pick gets its first answer: far more than run at once. */
 const DECISIONS_KEPT = 200;
-const MAX_ATTEMPTS = 10;
+/** Tries of a pick: every route invocation at once (10) contends for the one rotation item. */
+const MAX_ATTEMPTS = 20;
 
 interface RotationItem {
   /** Running totals per pool (`poolKey`), per rep. */
@@ -31,33 +32,29 @@ export class DynamoRepRouting implements RepRouting {
   constructor(private readonly table: LeadsTable) {}
 
   async pickRep(key: string, candidates: readonly WeightedCandidate[]): Promise<string> {
-    for (let attempt = 1; ; attempt++) {
+    return retryOnConflict(async () => {
       const item = ((await this.table.get(ROTATION_KEY)) ?? {}) as RotationItem;
       const decided = item.decisions?.find((d) => d.key === key);
       if (decided) return decided.repId;
       const pool = poolKey(candidates);
       const { repId, totals } = pickWeighted(candidates, item.pools?.[pool] ?? {});
       const version = item.version ?? 0;
-      try {
-        await this.table.documents.send(
-          new PutCommand({
-            TableName: this.table.name,
-            Item: {
-              ...ROTATION_KEY,
-              kind: 'rotation',
-              pools: { ...item.pools, [pool]: totals },
-              decisions: [...(item.decisions ?? []), { key, repId }].slice(-DECISIONS_KEPT),
-              version: version + 1,
-            },
-            ConditionExpression: 'attribute_not_exists(pk) OR version = :version',
-            ExpressionAttributeValues: { ':version': version },
-          }),
-        );
-        return repId;
-      } catch (error) {
-        if (!isConditionFailure(error) || attempt >= MAX_ATTEMPTS) throw error;
-      }
-    }
+      await this.table.documents.send(
+        new PutCommand({
+          TableName: this.table.name,
+          Item: {
+            ...ROTATION_KEY,
+            kind: 'rotation',
+            pools: { ...item.pools, [pool]: totals },
+            decisions: [...(item.decisions ?? []), { key, repId }].slice(-DECISIONS_KEPT),
+            version: version + 1,
+          },
+          ConditionExpression: 'attribute_not_exists(pk) OR version = :version',
+          ExpressionAttributeValues: { ':version': version },
+        }),
+      );
+      return repId;
+    }, MAX_ATTEMPTS);
   }
 
   async recordAlert(alert: RepAlertRecord): Promise<void> {

@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import pRetry from 'p-retry';
 
 /**
  * The leads table's keys and the small DynamoDB helpers every module over it shares.
@@ -39,6 +40,24 @@ export const setExpression = (fields: object) => {
 
 export const isConditionFailure = (error: unknown) =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
+/**
+ * Runs a read-modify-write that ends in a conditional write (`attempt`, given the try's number
+ * from 1) until it stops losing to a concurrent writer. A `ConditionalCheckFailedException` is
+ * tried again, `tries` times in all, after a jittered exponential pause (5 ms doubling, at most
+ * 250 ms: "Exponential Backoff And Jitter", AWS Architecture Blog, 2015), so writers that contend
+ * for one hot item spread out instead of colliding again at once. Throws any other error, or the
+ * last conflict.
+ */
+export const retryOnConflict = <T>(attempt: (tryNumber: number) => Promise<T>, tries: number): Promise<T> =>
+  pRetry(attempt, {
+    retries: tries - 1,
+    minTimeout: 5,
+    factor: 2,
+    maxTimeout: 250,
+    randomize: true,
+    shouldRetry: ({ error }) => isConditionFailure(error),
+  });
 
 /** The item without its table keys and internal markers. */
 export const strip = <T>(item: Record<string, unknown>): T => {
