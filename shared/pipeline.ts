@@ -239,8 +239,11 @@ export const subscribers: readonly Subscriber[] = [
         ConversationStageChanged,
       ),
     },
-    // CRM APIs rate-limit per account: keep the fan-in narrow.
+    // CRM APIs rate-limit per account: keep the fan-in narrow. Off the reply path: a two-second
+    // window gathers a lead's events (scored, reply sent, stage moved) into one CRM write.
     maxConcurrency: 2,
+    batchSize: 10,
+    maxBatchingWindowSeconds: 2,
     maxReceiveCount: 8,
     secrets: ['salesforce', 'hubspot'],
   },

@@ -26,6 +26,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION, startAwsStandIns } from '../local/aws-
 import { type EventPattern, matchesEventPattern } from '../local/event-pattern.ts';
 import { type EventBridgeEnvelope, startEventBridgeStandIn } from '../local/eventbridge-stand-in.ts';
 import { DEV_DEFAULTS } from '../local/runtime.ts';
+import { startSchedulerStandIn } from '../local/scheduler-stand-in.ts';
 
 /** One function's cold start: its bundle, and import + first invocation in a fresh process. */
 export interface ColdStart {
@@ -154,6 +155,13 @@ export const measureColdStarts = async (
     eventBusName: EVENT_BUS_NAME,
     onEvents: (envelopes) => void published.push(...envelopes),
   });
+  // Timers (follow-ups, reminders, the reps' response clock) go to EventBridge Scheduler.
+  const scheduler = await startSchedulerStandIn({
+    dir: join(dataDir, 'schedules'),
+    region: LOCAL_REGION,
+    onEvents: async () => {},
+    logger: () => {},
+  });
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
@@ -164,6 +172,10 @@ export const measureColdStarts = async (
     AWS_ENDPOINT_URL_DYNAMODB: aws.dynamoEndpoint,
     AWS_ENDPOINT_URL_S3: aws.s3Endpoint,
     AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.url,
+    AWS_ENDPOINT_URL_SCHEDULER: scheduler.url,
+    SCHEDULER_GROUP_NAME: EVENT_BUS_NAME,
+    SCHEDULER_TARGET_ROLE_ARN: `arn:aws:iam::000000000000:role/${EVENT_BUS_NAME}-scheduler`,
+    EVENT_BUS_ARN: `arn:aws:events:${LOCAL_REGION}:000000000000:event-bus/${EVENT_BUS_NAME}`,
     S3_FORCE_PATH_STYLE: 'true',
     AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
     AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
@@ -420,6 +432,7 @@ export const measureColdStarts = async (
     }
   } finally {
     await eventBridge.close();
+    await scheduler.close();
     await aws.close();
     await rm(dataDir, { recursive: true, force: true });
   }

@@ -95,8 +95,10 @@ export const estimateCost = (options: {
       rounds.provider * meanOf(figures.hops.twilioCreateMessage) +
       rounds.s3 * meanOf(figures.hops.dynamodb);
     const cold = options.coldStarts.find((c) => c.name === fn.name);
+    // A function the bench only imported (no first invocation measured) counts its import alone.
+    const firstInvokeMs = cold && cold.firstInvokeMs.length > 0 ? median(cold.firstInvokeMs) : 0;
     const coldExtraMs = cold
-      ? Math.max(0, median(cold.importMs) + median(cold.firstInvokeMs) - fn.whole.wallMs) * stretch +
+      ? Math.max(0, median(cold.importMs) + firstInvokeMs - fn.whole.wallMs) * stretch +
         meanOf(figures.hops.lambdaColdStartPlatform)
       : 0;
     gbSeconds += (fn.invocationsPerLead * leads * memoryGb * warmMs) / 1000;

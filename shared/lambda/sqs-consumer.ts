@@ -222,15 +222,20 @@ export const createConsumerHandler = <const Defs extends readonly EventDefinitio
 
 /**
  * A consumer that handles its batch at once (`processBatch` gets every record that parsed), for a
- * function whose writes are cheaper together (the timeline: one BatchWriteItem per batch). Records
- * that do not parse fail alone (and end in the DLQ); when `processBatch` throws, every other record
- * of the batch fails and is retried, so it must be idempotent by its own writes. No idempotency
- * record is kept.
+ * function whose writes are cheaper together (the timeline: one BatchWriteItem per batch; crm-sync:
+ * one CRM write per lead per batch). Records that do not parse fail alone (and end in the DLQ);
+ * `processBatch` may name the events that failed (returned to their queue, the rest deleted); when
+ * it throws, every other record of the batch fails and is retried, so it must be idempotent by its
+ * own writes. No idempotency record is kept.
  */
 export const createBatchConsumerHandler = <const Defs extends readonly EventDefinition[]>(options: {
   name: string;
   accepts: Defs;
-  processBatch: (events: Accepted<Defs>[], tools: { logger: Logger; metrics: Metrics }) => Promise<void>;
+  processBatch: (
+    events: Accepted<Defs>[],
+    tools: { logger: Logger; metrics: Metrics },
+    // biome-ignore lint/suspicious/noConfusingVoidType: a batch that fails nothing says nothing.
+  ) => Promise<void | { failed: readonly Accepted<Defs>[] }>;
 }) => {
   const { logger, metrics } = createObservability(options.name);
   const consume = async (event: SQSEvent): Promise<SQSBatchResponse> => {
@@ -252,10 +257,13 @@ export const createBatchConsumerHandler = <const Defs extends readonly EventDefi
     }
     if (parsed.length > 0) {
       try {
-        await options.processBatch(
+        const outcome = await options.processBatch(
           parsed.map((p) => p.event),
           { logger, metrics },
         );
+        const failed = new Set(outcome?.failed ?? []);
+        for (const p of parsed)
+          if (failed.has(p.event)) batchItemFailures.push({ itemIdentifier: p.messageId });
       } catch (error) {
         logger.error('Processing the batch failed; its records return to their queue', {
           records: parsed.length,

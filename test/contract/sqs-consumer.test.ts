@@ -193,4 +193,30 @@ describe('consumers that keep no idempotency record', () => {
     );
     expect(failed.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['p', 'q2']);
   });
+
+  it('returns to the queue only the events a batch consumer names as failed', async () => {
+    const handler = createBatchConsumerHandler({
+      name: 'crm-sync',
+      accepts: [LeadQualified, LeadScored],
+      // As crm-sync: one lead's write failed, the other lead's went.
+      processBatch: async (events) => ({ failed: events.filter((e) => e.detail.leadId === 'ld-down') }),
+    });
+    const result = await handler(
+      {
+        Records: [
+          record('a1', {
+            ...sampleEnvelope(LeadQualified, { leadId: 'ld-down', messageId: 'sms-a1' }),
+            id: 'e1',
+          }),
+          record('b1', { ...sampleEnvelope(LeadScored, { leadId: 'ld-up', messageId: 'sms-b1' }), id: 'e2' }),
+          record('a2', {
+            ...sampleEnvelope(LeadScored, { leadId: 'ld-down', messageId: 'sms-a1' }),
+            id: 'e3',
+          }),
+        ],
+      },
+      context(),
+    );
+    expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['a1', 'a2']);
+  });
 });
