@@ -20,7 +20,7 @@ import type { BusinessProfile } from '#shared/config/business-profile.ts';
 import { followUpDueAt } from '#shared/domain/conversation/cadence.ts';
 import { followsUp, nextStage, type StageEvent } from '#shared/domain/conversation/stage.ts';
 import type { EventPublisher } from '#shared/ports/event-publisher.ts';
-import type { Lead, LeadChanges, LeadStore } from '#shared/ports/lead-store.ts';
+import type { Lead, LeadChanges, LeadStore, Meeting } from '#shared/ports/lead-store.ts';
 import type { Timers } from '#shared/ports/timers.ts';
 import { followUpTimer, REMINDER_KINDS, type ReminderKind, reminderTimer } from './timers.ts';
 
@@ -69,6 +69,17 @@ const stageEventOf = (event: TrackedEvent): StageEvent | null => {
   }
 };
 
+const MEETING_EVENTS = new Set<StageEvent['type']>([
+  'meeting-booked',
+  'meeting-cancelled',
+  'meeting-moved',
+  'no-show',
+]);
+
+/** Whether a meeting is booked and still ahead or under way at `at`: not cancelled, not missed, not over. */
+const hasMeetingAhead = (meetings: readonly Meeting[], at: Date): boolean =>
+  meetings.some((m) => !m.cancelled && !m.noShow && Date.parse(m.end) > at.getTime());
+
 /**
  * Whether this event ends the follow-ups of the lead's silence: the lead answered, booked, or opted
  * out (a rep taking over ends them through the stage, `followsUp`).
@@ -97,13 +108,18 @@ export const trackConversation = async (
   const initial = await deps.store.getLead(detail.leadId);
   if (!initial) return { repliedAfterFollowUp: false };
   const stageEvent = stageEventOf(event);
+  // A meeting event is judged against the meetings as stored: its lead's events come in any order.
+  const meetingFacts =
+    stageEvent && MEETING_EVENTS.has(stageEvent.type)
+      ? { meetingAhead: hasMeetingAhead(await deps.store.getMeetings(detail.leadId), now()) }
+      : undefined;
   let before: Lead = initial;
   let plannedTimer: { name: string; at: Date; step: number; anchor: string } | undefined;
   const lead = await deps.store.modifyLead(detail.leadId, (current) => {
     before = current;
     plannedTimer = undefined;
     const changes: LeadChanges = {};
-    const stage = stageEvent ? nextStage(current.stage, stageEvent) : current.stage;
+    const stage = stageEvent ? nextStage(current.stage, stageEvent, meetingFacts) : current.stage;
     if (stage && stage !== current.stage) changes.stage = stage;
     if (endsFollowUps(event) || (stage && !followsUp(stage))) {
       if (current.followUp && !current.followUp.done) changes.followUp = { ...current.followUp, done: true };

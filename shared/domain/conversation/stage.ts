@@ -38,13 +38,25 @@ const RANK: Readonly<Record<ConversationStage, number>> = {
 const forward = (current: ConversationStage, to: ConversationStage): ConversationStage =>
   RANK[to] > RANK[current] ? to : current;
 
+/** What the lead's stored meetings say when a meeting event is read (events of one lead come in any order). */
+export interface MeetingFacts {
+  /** A meeting of the lead's is booked, not cancelled, not missed, and not over. */
+  meetingAhead: boolean;
+}
+
 /**
  * The stage after an event (pure). Events may arrive late or twice (at least once, any order),
  * so automatic steps only move forward; the deliberate moves back are a cancelled meeting or a
  * no-show (to qualified), a moved one (to meeting offered), and an opt-in (out of opted out). Won and
- * lost end the conversation; an opt-out outranks everything, as law.
+ * lost end the conversation; an opt-out outranks everything, as law. A meeting event is judged
+ * against the meetings as stored (`facts`), not its arrival order: a move's cancellation read after
+ * its new booking keeps the lead booked, and a booking read after its own cancellation books nothing.
  */
-export const nextStage = (current: ConversationStage | undefined, event: StageEvent): ConversationStage => {
+export const nextStage = (
+  current: ConversationStage | undefined,
+  event: StageEvent,
+  facts?: MeetingFacts,
+): ConversationStage => {
   const stage = current ?? 'new';
   if (event.type === 'opted-out') return 'opted_out';
   if (stage === 'opted_out') return event.type === 'opted-in' ? 'engaged' : stage;
@@ -60,12 +72,12 @@ export const nextStage = (current: ConversationStage | undefined, event: StageEv
     case 'slots-offered':
       return forward(stage, 'meeting_offered');
     case 'meeting-booked':
-      return stage === 'handed_to_rep' ? stage : 'booked';
+      return stage === 'handed_to_rep' || facts?.meetingAhead === false ? stage : 'booked';
     case 'meeting-cancelled':
     case 'no-show':
-      return stage === 'booked' ? 'qualified' : stage;
+      return stage === 'booked' && !facts?.meetingAhead ? 'qualified' : stage;
     case 'meeting-moved':
-      return stage === 'booked' ? 'meeting_offered' : stage;
+      return stage === 'booked' && !facts?.meetingAhead ? 'meeting_offered' : stage;
     case 'rep-took-over':
       return 'handed_to_rep';
     case 'won':
