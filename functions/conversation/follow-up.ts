@@ -2,7 +2,7 @@ import type * as z from 'zod';
 import { type FollowUpDue, FollowUpDue as FollowUpDueEvent, FollowUpSent } from '#events/catalog.ts';
 import type { BusinessProfile } from '#shared/config/business-profile.ts';
 import { followUpDueAt } from '#shared/domain/conversation/cadence.ts';
-import { followsUp } from '#shared/domain/conversation/stage.ts';
+import { followsUpLead } from '#shared/domain/conversation/stage.ts';
 import { conversationText } from '#shared/domain/conversation/templates.ts';
 import { templatesFor } from '#shared/domain/reply/templates.ts';
 import type { LeadMessenger, SendOutcome } from '#shared/messaging/lead-messenger.ts';
@@ -71,7 +71,11 @@ export const sendFollowUp = async (
   if (!lead || !pending || pending.done || pending.anchor !== due.anchor || pending.step !== due.step) {
     return { status: 'stale', reason: 'the follow-ups of this silence ended or moved on' };
   }
-  if (!followsUp(lead.stage)) return { status: 'stale', reason: `the conversation is ${lead.stage}` };
+  if (!followsUpLead(lead)) {
+    const reason =
+      lead.routing || lead.handedToRep ? 'a rep has the lead' : `the conversation is ${lead.stage}`;
+    return { status: 'stale', reason };
+  }
   const messages = await deps.store.getMessages(lead.leadId);
   if (messages.some((m) => m.direction === 'in' && m.at > pending.anchorAt)) {
     return { status: 'stale', reason: 'the lead wrote since' };

@@ -18,7 +18,7 @@ import {
 import { now } from '#shared/clock.ts';
 import type { BusinessProfile } from '#shared/config/business-profile.ts';
 import { followUpDueAt } from '#shared/domain/conversation/cadence.ts';
-import { followsUp, nextStage, type StageEvent } from '#shared/domain/conversation/stage.ts';
+import { followsUpLead, nextStage, type StageEvent } from '#shared/domain/conversation/stage.ts';
 import type { EventPublisher } from '#shared/ports/event-publisher.ts';
 import type { Lead, LeadChanges, LeadStore, Meeting } from '#shared/ports/lead-store.ts';
 import type { Timers } from '#shared/ports/timers.ts';
@@ -82,7 +82,7 @@ const hasMeetingAhead = (meetings: readonly Meeting[], at: Date): boolean =>
 
 /**
  * Whether this event ends the follow-ups of the lead's silence: the lead answered, booked, or opted
- * out (a rep taking over ends them through the stage, `followsUp`).
+ * out (a rep taking over, or the lead routed to a rep, ends them: `followsUpLead`).
  */
 const endsFollowUps = (event: TrackedEvent): boolean =>
   (event.detailType === 'Lead Qualified' &&
@@ -121,7 +121,7 @@ export const trackConversation = async (
     const changes: LeadChanges = {};
     const stage = stageEvent ? nextStage(current.stage, stageEvent, meetingFacts) : current.stage;
     if (stage && stage !== current.stage) changes.stage = stage;
-    if (endsFollowUps(event) || (stage && !followsUp(stage))) {
+    if (endsFollowUps(event) || !followsUpLead({ ...current, stage })) {
       if (current.followUp && !current.followUp.done) changes.followUp = { ...current.followUp, done: true };
     } else if (event.detailType === 'Reply Sent' && !NOT_FOLLOWED.test(event.detail.purpose)) {
       const cadence = deps.profile.followUps.cadence;

@@ -50,6 +50,28 @@ export const heldBackForRep = (
     ? 'a rep took the conversation over: nothing automatic goes'
     : null;
 
+/**
+ * Business-initiated texts that ask the lead for an answer (a follow-up, the missed-call text-back):
+ * one held for the calling window is withdrawn if the lead has written since it was composed, since
+ * the conversation moved on and the lead's message gets its own answer ("just following up" an hour
+ * after the lead replied reads as a robot that did not listen, and a second text where one was due).
+ */
+const WITHDRAWN_ONCE_THE_LEAD_WRITES = /^(follow-up-\d+|missed-call)$/;
+
+/**
+ * Why a held text must not go when its window opens, beyond opt-out and a rep's takeover, or null:
+ * a follow-up or text-back (by `purpose`) composed before a message the lead has written since.
+ * `conversation` is the lead's messages in and out, any order; times are ISO 8601 UTC.
+ */
+export const withdrawnOnRelease = (
+  held: Pick<LeadMessage, 'purpose' | 'at'>,
+  conversation: ReadonlyArray<Pick<LeadMessage, 'direction' | 'at'>>,
+): string | null =>
+  WITHDRAWN_ONCE_THE_LEAD_WRITES.test(held.purpose ?? '') &&
+  conversation.some((m) => m.direction === 'in' && m.at > held.at)
+    ? 'the lead wrote since this text was composed: the conversation moved on'
+    : null;
+
 export const decideSend = (input: SendPolicyInput): SendDecision => {
   const forRep = heldBackForRep(input.lead, input.purpose);
   if (forRep) return { action: 'suppress', reason: forRep };

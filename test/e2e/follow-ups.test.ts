@@ -58,6 +58,44 @@ describe('follow-ups, stages and meeting reminders, on the local runtime with a 
     expect(await textsTo(phone)).toHaveLength(answered.length);
   });
 
+  it('withdraws a follow-up held for the lead’s calling window once the lead has written since', async () => {
+    // Hawaii: 10:00 in Austin is 06:00 there, so the follow-up due at 11:00 (07:00) is held until 08:00.
+    const phone = '+18085550404';
+    await pipeline.sms(phone, 'Hi, do you fix leaking water heaters? I am in Honolulu');
+    await pipeline.settle();
+    expect(await textsTo(phone)).toHaveLength(1);
+    await pipeline.advance(61 * MINUTE);
+    expect(await textsTo(phone)).toHaveLength(1);
+    // The lead writes back before the window opens: that message gets its answer, the held follow-up none.
+    await pipeline.sms(phone, 'Also it is a 40 gallon gas heater, about 10 years old');
+    await pipeline.settle();
+    const answered = await textsTo(phone);
+    // 08:00 in Honolulu: the window opens, and the held follow-up is withdrawn, not sent. The answer
+    // to the lead's second message starts a cadence of its own: one follow-up an hour later, never two.
+    await pipeline.advance(70 * MINUTE);
+    const followUps = (await textsTo(phone)).filter((t) => /following up/i.test(t.body));
+    expect(followUps).toHaveLength(1);
+    const held = (await leadOf(phone))?.messages.filter((m) => m.purpose === 'follow-up-1');
+    expect(held?.map((m) => m.status).sort()).toEqual(['sent', 'suppressed']);
+    expect(answered.length).toBe(2);
+  });
+
+  it('does not follow up a lead routed to a rep: the lead was told someone will call', async () => {
+    const phone = '+15125550405';
+    await pipeline.sms(
+      phone,
+      'Water is pouring through my ceiling from a burst pipe, please send someone now! Austin',
+    );
+    await pipeline.settle();
+    const lead = await leadOf(phone);
+    expect(lead?.routing).toBeDefined();
+    const sent = (await textsTo(phone)).length;
+    await pipeline.advance(3 * HOUR);
+    const texts = await textsTo(phone);
+    expect(texts.map((t) => t.body).filter((b) => /following up/i.test(b))).toEqual([]);
+    expect(texts).toHaveLength(sent);
+  });
+
   it('sends nothing more to a lead who opts out', async () => {
     const phone = '+15125550402';
     await pipeline.sms(phone, 'Do you install tankless water heaters?');

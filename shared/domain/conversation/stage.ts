@@ -1,4 +1,5 @@
 import type { ConversationStage } from '#events/catalog.ts';
+import type { Lead } from '#shared/ports/lead-store.ts';
 
 /**
  * What moves a conversation, as the `conversation` function reads it from the bus:
@@ -94,3 +95,12 @@ export const followsUp = (stage: ConversationStage | undefined): boolean =>
   stage === 'engaged' ||
   stage === 'qualified' ||
   stage === 'meeting_offered';
+
+/**
+ * Whether Leadline follows up this lead by itself: its stage follows up (`followsUp`) and no person
+ * has it. A lead routed to a rep (hot, or an emergency) was told someone will call; a rep who took
+ * the conversation over speaks for the business. Automatic "just following up" texts then only
+ * talk over the rep.
+ */
+export const followsUpLead = (lead: Pick<Lead, 'stage' | 'routing' | 'handedToRep'>): boolean =>
+  followsUp(lead.stage) && !lead.routing && !lead.handedToRep;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { followsUp, nextStage } from '#shared/domain/conversation/stage.ts';
+import { followsUp, followsUpLead, nextStage } from '#shared/domain/conversation/stage.ts';
 
 describe('a conversation’s stage, whatever order its events arrive in', () => {
   it('moves forward on automatic steps and never back on a late one', () => {
@@ -41,5 +41,25 @@ describe('a conversation’s stage, whatever order its events arrive in', () => 
     );
     expect(followsUp('booked')).toBe(false);
     expect(followsUp('meeting_offered')).toBe(true);
+  });
+});
+
+describe('who follows up a quiet lead', () => {
+  it('is Leadline only while no person has the lead', () => {
+    expect(followsUpLead({ stage: 'qualified' })).toBe(true);
+    // Routed to a rep (hot, an emergency): the lead was told someone will call.
+    expect(
+      followsUpLead({
+        stage: 'qualified',
+        routing: { repId: 'rep-a' } as NonNullable<Parameters<typeof followsUpLead>[0]['routing']>,
+      }),
+    ).toBe(false);
+    expect(
+      followsUpLead({
+        stage: 'qualified',
+        handedToRep: { repId: 'rep-a', at: '2026-12-01T17:00:00.000Z', messageId: 'sms-1' },
+      }),
+    ).toBe(false);
+    expect(followsUpLead({ stage: 'booked' })).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideSend, type SendPolicyInput } from '#shared/messaging/send-policy.ts';
+import { decideSend, type SendPolicyInput, withdrawnOnRelease } from '#shared/messaging/send-policy.ts';
 
 const NOW = new Date('2026-03-03T15:00:00Z');
 const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3600_000).toISOString();
@@ -62,5 +62,27 @@ describe('decideSend', () => {
     });
     expect(decideSend({ ...capped, messages: [sent(1), sent(2), sent(30)] })).toEqual({ action: 'send' });
     expect(decideSend({ ...capped, kind: 'opt-out-confirmation' })).toEqual({ action: 'send' });
+  });
+});
+
+describe('a held text when its window opens', () => {
+  const held = { purpose: 'follow-up-1', at: '2026-12-01T17:00:00.000Z' };
+  it('withdraws a follow-up or a missed-call text-back once the lead has written since it was composed', () => {
+    const wroteSince = [{ direction: 'in' as const, at: '2026-12-01T17:30:00.000Z' }];
+    expect(withdrawnOnRelease(held, wroteSince)).toMatch(/the lead wrote since/);
+    expect(withdrawnOnRelease({ ...held, purpose: 'missed-call' }, wroteSince)).toMatch(
+      /the lead wrote since/,
+    );
+  });
+
+  it('keeps it when the lead has not written since, and keeps answers and reminders whatever the lead wrote', () => {
+    const before = [
+      { direction: 'in' as const, at: '2026-12-01T16:00:00.000Z' },
+      { direction: 'out' as const, at: '2026-12-01T17:30:00.000Z' },
+    ];
+    expect(withdrawnOnRelease(held, before)).toBeNull();
+    const wroteSince = [{ direction: 'in' as const, at: '2026-12-01T17:30:00.000Z' }];
+    expect(withdrawnOnRelease({ ...held, purpose: 'first-reply' }, wroteSince)).toBeNull();
+    expect(withdrawnOnRelease({ ...held, purpose: 'reminder-day-before' }, wroteSince)).toBeNull();
   });
 });
