@@ -13,12 +13,16 @@ import { followUpTimer } from './timers.ts';
 
 type Due = z.infer<(typeof FollowUpDue)['schema']>;
 
-/** The follow-up's words, for where the conversation stopped. */
+/**
+ * The follow-up's words, for where the conversation stopped; a step after the first (`step`, from
+ * 1) that is not the last is worded anew, so two follow-ups never read the same.
+ */
 export const followUpText = (
   lead: Lead,
   anchor: LeadMessage | undefined,
   last: boolean,
   profile: BusinessProfile,
+  step = 1,
 ): string => {
   const language = lead.known.language;
   const options = { language, overrides: profile.conversationTemplates };
@@ -44,9 +48,12 @@ export const followUpText = (
     : !lead.known.location && profile.serviceArea.places.length > 0
       ? reply.questions.location.alone
       : undefined;
-  if (question)
-    return conversationText('followUpDetails', { name, business: profile.name, question }, options);
-  return conversationText('followUpQualified', { name, topic }, options);
+  const again = step > 1;
+  if (question) {
+    const key = again ? 'followUpDetailsAgain' : 'followUpDetails';
+    return conversationText(key, { name, business: profile.name, question }, options);
+  }
+  return conversationText(again ? 'followUpQualifiedAgain' : 'followUpQualified', { name, topic }, options);
 };
 
 /**
@@ -89,7 +96,7 @@ export const sendFollowUp = async (
     kind: 'initiated',
     purpose: `follow-up-${due.step}`,
     answering: `fu${due.step}-${due.anchor}`,
-    text: followUpText(lead, anchor, last, deps.profile),
+    text: followUpText(lead, anchor, last, deps.profile, due.step),
   });
   const next = cadence[due.step];
   const nextAt =

@@ -17,7 +17,10 @@ export const ConversationTemplates = z.object({
   followUpSlots: line,
   followUpLink: line,
   followUpDetails: line,
+  /** A later step's words for the same place, so two follow-ups never read the same. */
+  followUpDetailsAgain: line,
   followUpQualified: line,
+  followUpQualifiedAgain: line,
   followUpMissedCall: line,
   followUpLast: line,
   topicDefault: line,
