@@ -25,7 +25,7 @@ import { toHttpApiEvent } from '../local/api-gateway.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startAwsStandIns } from '../local/aws-stand-ins.ts';
 import { type EventPattern, matchesEventPattern } from '../local/event-pattern.ts';
 import { type EventBridgeEnvelope, startEventBridgeStandIn } from '../local/eventbridge-stand-in.ts';
-import { DEV_DEFAULTS } from '../local/runtime.ts';
+import { DEV_DEFAULTS, standInEnvironment } from '../local/runtime.ts';
 import { startSchedulerStandIn } from '../local/scheduler-stand-in.ts';
 
 /** One function's cold start: its bundle, and import + first invocation in a fresh process. */
@@ -165,24 +165,12 @@ export const measureColdStarts = async (
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
-    AWS_REGION: LOCAL_REGION,
-    AWS_DEFAULT_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_ENDPOINT_URL_DYNAMODB: aws.dynamoEndpoint,
-    AWS_ENDPOINT_URL_S3: aws.s3Endpoint,
-    AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.url,
-    AWS_ENDPOINT_URL_SCHEDULER: scheduler.url,
-    SCHEDULER_GROUP_NAME: EVENT_BUS_NAME,
-    SCHEDULER_TARGET_ROLE_ARN: `arn:aws:iam::000000000000:role/${EVENT_BUS_NAME}-scheduler`,
-    EVENT_BUS_ARN: `arn:aws:events:${LOCAL_REGION}:000000000000:event-bus/${EVENT_BUS_NAME}`,
-    S3_FORCE_PATH_STYLE: 'true',
-    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
-    LEADS_TABLE_NAME: TABLES.leads,
-    IDEMPOTENCY_TABLE_NAME: TABLES.idempotency,
-    EVENT_BUS_NAME,
-    RAW_BUCKET_NAME: BUCKET,
+    ...standInEnvironment({
+      dynamo: aws.dynamoEndpoint,
+      s3: aws.s3Endpoint,
+      eventBridge: eventBridge.url,
+      scheduler: scheduler.url,
+    }),
     PUBLIC_BASE_URL,
     POWERTOOLS_METRICS_NAMESPACE: 'Leadline',
     POWERTOOLS_LOG_LEVEL: 'WARN',

@@ -44,6 +44,38 @@ export const DEV_DEFAULTS = {
 const TABLES = { leads: 'leadline-leads', idempotency: 'leadline-idempotency' };
 const RAW_BUCKET = 'leadline-raw-payloads';
 
+/**
+ * The environment a deployed function gets from the stack (tables, bus, bucket, the timers'
+ * schedule group), with the AWS SDK pointed at the local stand-ins (`urls`) and their credentials.
+ * The runtime sets it on its own process; the bench's cold starts hand it to fresh processes.
+ */
+export const standInEnvironment = (urls: {
+  dynamo: string;
+  s3: string;
+  eventBridge: string;
+  scheduler: string;
+}): Record<string, string> => ({
+  AWS_REGION: LOCAL_REGION,
+  AWS_DEFAULT_REGION: LOCAL_REGION,
+  AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+  AWS_ENDPOINT_URL_DYNAMODB: urls.dynamo,
+  AWS_ENDPOINT_URL_S3: urls.s3,
+  AWS_ENDPOINT_URL_EVENTBRIDGE: urls.eventBridge,
+  AWS_ENDPOINT_URL_SCHEDULER: urls.scheduler,
+  SCHEDULER_GROUP_NAME: EVENT_BUS_NAME,
+  SCHEDULER_TARGET_ROLE_ARN: `arn:aws:iam::000000000000:role/${EVENT_BUS_NAME}-scheduler`,
+  EVENT_BUS_ARN: `arn:aws:events:${LOCAL_REGION}:000000000000:event-bus/${EVENT_BUS_NAME}`,
+  S3_FORCE_PATH_STYLE: 'true',
+  // The S3 stand-in does not decode aws-chunked uploads; only send checksums S3 requires.
+  AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+  AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+  LEADS_TABLE_NAME: TABLES.leads,
+  IDEMPOTENCY_TABLE_NAME: TABLES.idempotency,
+  EVENT_BUS_NAME,
+  RAW_BUCKET_NAME: RAW_BUCKET,
+});
+
 export interface LocalRuntimeOptions {
   /** 0 picks a free port. */
   port: number;
@@ -339,25 +371,12 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
 
   // The environment a deployed function gets from the stack, pointing the SDK clients at the stand-ins.
   Object.assign(process.env, {
-    AWS_REGION: LOCAL_REGION,
-    AWS_DEFAULT_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_ENDPOINT_URL_DYNAMODB: aws.dynamoEndpoint,
-    AWS_ENDPOINT_URL_S3: aws.s3Endpoint,
-    AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.url,
-    AWS_ENDPOINT_URL_SCHEDULER: scheduler.url,
-    SCHEDULER_GROUP_NAME: EVENT_BUS_NAME,
-    SCHEDULER_TARGET_ROLE_ARN: `arn:aws:iam::000000000000:role/${EVENT_BUS_NAME}-scheduler`,
-    EVENT_BUS_ARN: `arn:aws:events:${LOCAL_REGION}:000000000000:event-bus/${EVENT_BUS_NAME}`,
-    S3_FORCE_PATH_STYLE: 'true',
-    // The S3 stand-in does not decode aws-chunked uploads; only send checksums S3 requires.
-    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
-    LEADS_TABLE_NAME: TABLES.leads,
-    IDEMPOTENCY_TABLE_NAME: TABLES.idempotency,
-    EVENT_BUS_NAME,
-    RAW_BUCKET_NAME: RAW_BUCKET,
+    ...standInEnvironment({
+      dynamo: aws.dynamoEndpoint,
+      s3: aws.s3Endpoint,
+      eventBridge: eventBridge.url,
+      scheduler: scheduler.url,
+    }),
     POWERTOOLS_METRICS_NAMESPACE: 'Leadline',
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
