@@ -38,6 +38,7 @@ export const CHECKS = {
   unknownSends: 'sends with no stored outbound message',
   burstsAnsweredTwice: 'bursts with more than one answer',
   textsAfterStop: 'texts after an answered STOP',
+  followUpsAfterReply: 'follow-ups sent after the lead wrote back',
   duplicateCrmRecords: 'leads with more than one CRM record',
   storedTwice: 'inbound messages stored twice',
   deadLettered: 'messages in dead-letter queues',
@@ -116,12 +117,15 @@ export const reconcile = (input: ReconcileInput): Reconciliation => {
   );
   const matched = new Set<StoredMessage>();
   const answerOf = new Map<OutboxEntry, string | undefined>();
+  /** The send each stored outbound message was handed over as (its time is when it went). */
+  const sendOf = new Map<StoredMessage, OutboxEntry>();
   const unmatched: OutboxEntry[] = [];
   for (const send of sends) {
     const providerId = ProviderDetails.safeParse(send.details);
     const byId = providerId.success ? outboundByProviderId.get(providerId.data.providerMessageId) : undefined;
     if (byId && !matched.has(byId.message)) {
       matched.add(byId.message);
+      sendOf.set(byId.message, send);
       answerOf.set(send, byId.message.inReplyTo);
     } else {
       unmatched.push(send);
@@ -137,6 +141,7 @@ export const reconcile = (input: ReconcileInput): Reconciliation => {
     );
     if (byWords) {
       matched.add(byWords.message);
+      sendOf.set(byWords.message, send);
       answerOf.set(send, byWords.message.inReplyTo);
     } else {
       findings.unknownSends.push(
@@ -205,6 +210,27 @@ export const reconcile = (input: ReconcileInput): Reconciliation => {
     for (const send of after.filter((s) => s !== confirmation)) {
       findings.textsAfterStop.push(
         `to ${maskForReport(stop.contact)} ${Date.parse(send.at) - stop.acceptedAt!} ms after STOP's 200: ${excerpt(send.body)}`,
+      );
+    }
+  }
+
+  // Follow-ups follow a silence: one handed over after the lead wrote since the text it follows
+  // (`fu<step>-<that text's id>`) broke "any reply cancels the rest" (a held step sent anyway, a
+  // cadence that outlived the reply).
+  for (const { lead, message } of outbound) {
+    const followed = /^fu\d+-(.+)$/.exec(message.inReplyTo ?? '')?.[1];
+    const send = sendOf.get(message);
+    if (!followed || !send || !/^follow-up-\d+$/.test(message.purpose ?? '')) continue;
+    const anchor = lead.messages.find((m) => m.messageId === followed);
+    if (!anchor) {
+      warnings.push(`${message.messageId} follows ${followed}, which ${lead.leadId} does not hold`);
+      continue;
+    }
+    const anchorAt = sendOf.get(anchor)?.at ?? anchor.at;
+    const wrote = lead.messages.find((m) => m.direction === 'in' && m.at > anchorAt && m.at < send.at);
+    if (wrote) {
+      findings.followUpsAfterReply.push(
+        `${message.purpose} to ${maskForReport(lead.contact)} at ${send.at}, after the lead wrote ${wrote.messageId} at ${wrote.at}: ${excerpt(send.body)}`,
       );
     }
   }

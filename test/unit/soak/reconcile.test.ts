@@ -280,6 +280,36 @@ describe('reconcile', () => {
     expect(counts(run).textsAfterStop).toBe(0);
   });
 
+  it('counts a follow-up handed over after the lead wrote since the text it follows, not one before', () => {
+    const run = cleanRun();
+    const followUp = (step: number, providerMessageId: string): StoredMessage => ({
+      messageId: `out-fu${step}-out-b-SM2`,
+      direction: 'out',
+      channel: 'sms',
+      body: 'Hi, just following up',
+      // Composed before the lead wrote (held for the calling window), handed over after.
+      at: iso(3000),
+      status: 'sent',
+      inReplyTo: `fu${step}-out-b-SM2`,
+      purpose: `follow-up-${step}`,
+      providerMessageId,
+    });
+    run.leads[0]!.messages.push(followUp(1, 'SMf1'));
+    run.outbox.push(text(PHONE, 4000, 'SMf1', 'Hi, just following up'));
+    expect(counts(run).followUpsAfterReply).toBe(0);
+
+    run.leads[0]!.messages.push(inbound('c', 5000), followUp(2, 'SMf2'));
+    run.messages.push(sent('c', { contact: PHONE, acceptedAt: T0 + 5000 }));
+    run.leads[0]!.messages.push(reply('c', 5100, 'SM3'));
+    run.outbox.push(
+      text(PHONE, 5100, 'SM3', 'answer to c'),
+      text(PHONE, 6000, 'SMf2', 'Hi, just following up'),
+    );
+    const result = reconcile(run);
+    expect(result.counts.followUpsAfterReply).toBe(1);
+    expect(result.findings.followUpsAfterReply[0]).toContain('follow-up-2');
+  });
+
   it('counts a lead with two CRM records, not one record written twice', () => {
     const run = cleanRun();
     run.outbox.push(crm('ld_email', 'crm-3', 900));
