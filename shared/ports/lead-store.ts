@@ -23,6 +23,11 @@ export interface Lead {
   channel: Channel;
   /** How the lead first reached the business, when it was not a message: a call nobody answered. */
   source?: 'missed-call';
+  /**
+   * The missed call whose text back the caller got last (claimed before it is sent): a later
+   * missed call within `missedCalls.textBackOncePerHours` of `at` is not texted back again.
+   */
+  missedCallTextBack?: { messageId: string; at: string };
   /** Where the conversation stands (moved only by events, by the `conversation` function). */
   stage?: ConversationStage;
   /** The follow-up pending for the lead's silence: the message it follows, its step, its timer. */
