@@ -102,7 +102,9 @@ export const textBackMissedCall = async (
       (current) => {
         claimed = mayTextBack(current, call, profile.missedCalls.textBackOncePerHours);
         const own = current.missedCallTextBack?.messageId === call.messageId;
-        return claimed && !own ? { missedCallTextBack: { messageId: call.messageId, at: call.receivedAt } } : null;
+        return claimed && !own
+          ? { missedCallTextBack: { messageId: call.messageId, at: call.receivedAt } }
+          : null;
       },
       { current: lead },
     );
