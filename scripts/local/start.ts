@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { ConfigurationError } from '#shared/config/env.ts';
 import { readOpenAiSettings } from '#shared/config/providers.ts';
 import { readReplyDraftingSettings } from '#shared/config/reply-drafting.ts';
+import { readBookingPageSecrets } from '#shared/inbound/booking-page-settings.ts';
 import { checkProviders, describeProviderProblems } from '#shared/wiring/provider-check.ts';
 import { parseCli } from '../lib/cli.ts';
 import { readPlaceholders } from '../lib/env-example.ts';
@@ -56,6 +57,7 @@ try {
   check = checkProviders(process.env, readPlaceholders());
   openAi = readOpenAiSettings(process.env);
   drafting = readReplyDraftingSettings(process.env);
+  readBookingPageSecrets(process.env);
 } catch (error) {
   if (!(error instanceof ConfigurationError)) throw error;
   console.error(error.message);
