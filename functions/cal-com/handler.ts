@@ -1,26 +1,20 @@
-import * as z from 'zod';
-import { readEnv } from '#shared/config/env.ts';
+import { requireBookingPageSecret } from '#shared/inbound/booking-page-settings.ts';
 import { createCallbackHandler } from '#shared/inbound/callback-handler.ts';
-import { requireMediaType, requireMethod, textResponse, WebhookRejection } from '#shared/lambda/http.ts';
+import { requireMediaType, requireMethod, textResponse } from '#shared/lambda/http.ts';
 import { MetricName } from '#shared/lambda/observability.ts';
 import { eventPublisher } from '#shared/wiring/core.ts';
 import { receiveCalCom } from './receive-cal-com.ts';
 
 // A secret: in the cloud it arrives with the provider secrets, just before the first invocation.
-// Without it the webhook is off: every request is refused (503) and the log says what to set.
-const secret = () => readEnv({ CALCOM_WEBHOOK_SECRET: z.string().min(16).optional() }).CALCOM_WEBHOOK_SECRET;
-
+// Without it the webhook is off: every request is refused (503) and the log says what to set;
+// a malformed one is refused the same way, the log naming the setting and its rule.
 export const handler = createCallbackHandler({
   name: 'cal-com',
   receive: async (event, { logger, metrics }) => {
     // The request is checked as far as it can be without the secret first (method, media type).
     requireMethod(event, 'POST');
     requireMediaType(event, 'application/json');
-    const key = secret();
-    if (!key) {
-      logger.warn('CALCOM_WEBHOOK_SECRET is not set: booking webhooks are refused');
-      throw new WebhookRejection(503, 'This booking webhook is not configured');
-    }
+    const key = requireBookingPageSecret('CALCOM_WEBHOOK_SECRET', logger);
     const outcome = await receiveCalCom(event, { secret: key, publisher: eventPublisher() });
     if (outcome === 'published') metrics.addMetric(MetricName.BookingPageEvents, 'Count', 1);
     logger.info('Booking page webhook', { outcome });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type * as z from 'zod';
 import { type BookingPageEventReceived, MeetingBooked, MeetingCancelled } from '#events/catalog.ts';
 import { now } from '#shared/clock.ts';
+import { localTimeFor } from '#shared/compliance/local-time.ts';
 import type { BusinessProfile } from '#shared/config/business-profile.ts';
 import { assignRep } from '#shared/domain/assign-rep.ts';
 import { leadIdForContact } from '#shared/domain/contact.ts';
@@ -28,18 +29,78 @@ const findLead = async (event: PageEvent, store: Pick<LeadStore, 'getLead'>): Pr
   return undefined;
 };
 
+/** The lead's `source` for a booking page. */
+const SOURCE = { calendly: 'calendly', 'cal.com': 'cal-com' } as const;
+
+/**
+ * A lead for someone who booked on the page without ever writing to the business (straight from
+ * the website): keyed by their phone if they gave one, else their email, named as they wrote it.
+ * Their channel is email whenever an email is known: they never texted the business, and FACTS.md
+ * holds no rule that lets a business text a person who only typed a number into a booking form,
+ * so what Leadline starts (reminders, the message after the meeting) goes by email; with a phone
+ * only, the lead is SMS but nothing automatic is texted until they text the business
+ * (`conversation/reminder.ts`). Undefined when the booking names no phone or email.
+ */
+const leadFromBooking = (event: PageEvent, profile: BusinessProfile): Lead | undefined => {
+  const contact = event.phone ?? event.email;
+  if (!contact) return undefined;
+  const at = now().toISOString();
+  const localTime = localTimeFor({ phone: event.phone, businessTimeZone: profile.timeZone });
+  return {
+    leadId: leadIdForContact(contact),
+    contact,
+    channel: event.email ? 'email' : 'sms',
+    source: SOURCE[event.provider],
+    ...(event.phone && { phone: event.phone }),
+    ...(event.email && { email: event.email }),
+    ...(event.name && { name: event.name }),
+    timeZone: localTime.zones[0] ?? profile.timeZone,
+    localTime,
+    status: 'new',
+    createdAt: at,
+    updatedAt: at,
+    firstInboundAt: at,
+    known: {},
+    assignedRepId: assignRep(profile, undefined).id,
+  };
+};
+
+/** What became of a booking-page event: `unmatched` for a cancellation of a booking Leadline never saw. */
+export type BookingPageOutcome = {
+  action: PageEvent['action'];
+  meetingId: string;
+  lead: 'matched' | 'created' | 'unmatched';
+};
+
 /**
  * A booking made, moved or cancelled on the business's Calendly or Cal.com page, matched to its
  * lead and recorded as Leadline's own: the meeting is stored (or marked cancelled), the lead is
  * booked, and `Meeting Booked` / `Meeting Cancelled` (with `bookedVia`) let the CRM, the rep and
- * the reminders follow. A booking no lead matches cannot succeed: `PermanentError`, logged.
+ * the reminders follow. A booking no lead matches creates the lead (`leadFromBooking`: someone who
+ * booked straight from the website is a lead too); a cancellation no lead matches changes nothing
+ * (`lead: 'unmatched'`, for the log). A booking with no lead id, phone or email cannot be
+ * recorded: `PermanentError`.
  */
 export const recordBookingPageEvent = async (
   event: PageEvent,
   deps: { store: LeadStore; publisher: EventPublisher; profile: BusinessProfile },
-): Promise<{ action: PageEvent['action']; meetingId: string }> => {
-  const lead = await findLead(event, deps.store);
-  if (!lead) throw new PermanentError(`No lead matches this ${event.provider} booking (${event.messageId})`);
+): Promise<BookingPageOutcome> => {
+  const matched = await findLead(event, deps.store);
+  if (!matched && event.action === 'cancelled') {
+    return {
+      action: event.action,
+      meetingId: meetingIdFor(event.provider, event.bookingId),
+      lead: 'unmatched',
+    };
+  }
+  const fresh = matched ? undefined : leadFromBooking(event, deps.profile);
+  if (!matched && !fresh)
+    throw new PermanentError(
+      `No lead matches this ${event.provider} booking (${event.messageId}), and it names no phone or email`,
+    );
+  // A redelivery, or two deliveries at once, find the lead the first one created.
+  const lead = matched ?? (await deps.store.modifyLead(fresh!.leadId, () => null, { create: fresh! }));
+  const found = matched ? 'matched' : 'created';
   const base = {
     version: 1 as const,
     leadId: lead.leadId,
@@ -65,7 +126,7 @@ export const recordBookingPageEvent = async (
   const meetingId = meetingIdFor(event.provider, event.bookingId);
   if (event.action === 'cancelled') {
     await release(event.bookingId, 'cancelled');
-    return { action: event.action, meetingId };
+    return { action: event.action, meetingId, lead: found };
   }
   if (event.action === 'rescheduled' && event.previousBookingId)
     await release(event.previousBookingId, 'rescheduled');
@@ -92,5 +153,5 @@ export const recordBookingPageEvent = async (
     repId,
     bookedVia: event.provider,
   });
-  return { action: event.action, meetingId };
+  return { action: event.action, meetingId, lead: found };
 };

@@ -20,8 +20,20 @@ export const handler = createConsumerHandler({
         publisher: eventPublisher(),
         profile,
       });
+      if (outcome.lead === 'unmatched') {
+        logger.warn(
+          `A ${event.detail.provider} cancellation of a booking Leadline never saw (no lead has it): nothing to cancel`,
+          { ...outcome, bookingId: event.detail.bookingId },
+        );
+        return;
+      }
       if (outcome.action !== 'cancelled') metrics.addMetric(MetricName.MeetingsBooked, 'Count', 1);
-      logger.info('Booking page event recorded', { ...outcome, provider: event.detail.provider });
+      logger.info(
+        outcome.lead === 'created'
+          ? 'Booking page event recorded for a new lead (booked straight from the page)'
+          : 'Booking page event recorded',
+        { ...outcome, provider: event.detail.provider },
+      );
       return;
     }
     const outcome = await offerOrBook(event.detail, {

@@ -9,7 +9,7 @@ import {
   outboundMessageIdFor,
   type SendOutcome,
 } from '#shared/messaging/lead-messenger.ts';
-import type { Lead, LeadStore, Meeting } from '#shared/ports/lead-store.ts';
+import type { Lead, LeadMessage, LeadStore, Meeting } from '#shared/ports/lead-store.ts';
 
 type Due = z.infer<(typeof MeetingReminderDue)['schema']>;
 type NoShow = z.infer<(typeof MeetingNoShowReported)['schema']>;
@@ -32,6 +32,26 @@ const reminderText = (lead: Lead, meeting: Meeting, reminder: Due['reminder'], p
   return conversationText(meeting.noShow ? 'noShow' : 'afterMeeting', values, options);
 };
 
+/** What is not sent to a lead who never gave the business a ground to text them. */
+type NoConsent = { status: 'no-consent'; reason: string };
+
+/**
+ * Why nothing may be texted to this lead, or undefined: a lead who booked on a Calendly or
+ * Cal.com page with a phone and no email, and has never texted the business. FACTS.md ("Texting
+ * people: the rules") holds no rule that lets a business text someone who only typed a number
+ * into a booking form, so Leadline does not (ARCHITECTURE.md, "Booking pages"); a lead with an
+ * email gets these by email (their channel), and one who texts the business is texted back.
+ */
+const noConsentToText = (lead: Lead, messages: readonly LeadMessage[]): NoConsent | undefined =>
+  lead.channel === 'sms' &&
+  (lead.source === 'calendly' || lead.source === 'cal-com') &&
+  !messages.some((m) => m.direction === 'in' && m.channel === 'sms')
+    ? {
+        status: 'no-consent',
+        reason: `booked on the ${lead.source} page with a phone only and never texted the business`,
+      }
+    : undefined;
+
 /**
  * A meeting's reminder fell due: 24 h or 1 h before (the time written in the lead's zone and
  * language), or after it ("how did it go", or the no-show follow-up when a rep reported the lead
@@ -41,14 +61,13 @@ const reminderText = (lead: Lead, meeting: Meeting, reminder: Due['reminder'], p
 export const sendReminder = async (
   due: Due,
   deps: Omit<Deps, 'now'>,
-): Promise<SendOutcome | { status: 'stale'; reason: string }> => {
-  const [lead, meetings] = await Promise.all([
-    deps.store.getLead(due.leadId),
-    deps.store.getMeetings(due.leadId),
-  ]);
+): Promise<SendOutcome | NoConsent | { status: 'stale'; reason: string }> => {
+  const { lead, meetings, messages } = await deps.store.getConversation(due.leadId);
   const meeting = meetings.find((m) => m.meetingId === due.meetingId);
   if (!lead || !meeting || meeting.cancelled)
     return { status: 'stale', reason: 'the meeting was cancelled or moved' };
+  const noConsent = noConsentToText(lead, messages);
+  if (noConsent) return noConsent;
   const noShow = due.reminder === 'after-meeting' && meeting.noShow;
   return deps.messenger.send({
     lead,
@@ -69,7 +88,7 @@ export const sendReminder = async (
 export const sendNoShowFollowUp = async (
   reported: NoShow,
   deps: Deps,
-): Promise<SendOutcome | { status: 'stale' | 'later'; reason: string }> => {
+): Promise<SendOutcome | NoConsent | { status: 'stale' | 'later'; reason: string }> => {
   const [lead, meetings, messages] = await Promise.all([
     deps.store.getLead(reported.leadId),
     deps.store.getMeetings(reported.leadId),
@@ -77,6 +96,8 @@ export const sendNoShowFollowUp = async (
   ]);
   const meeting = meetings.find((m) => m.meetingId === reported.meetingId);
   if (!lead || !meeting || meeting.cancelled) return { status: 'stale', reason: 'the meeting is gone' };
+  const noConsent = noConsentToText(lead, messages);
+  if (noConsent) return noConsent;
   const after = messages.find(
     (m) => m.messageId === outboundMessageIdFor(afterMeetingKey(meeting.meetingId)),
   );

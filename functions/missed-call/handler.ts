@@ -21,6 +21,12 @@ export const handler = createConsumerHandler({
       profile,
     });
     metrics.addMetric(MetricName.MissedCalls, 'Count', 1);
+    if (textBack === 'repeat') {
+      logger.info('Missed call again: the caller was texted back within the window, nothing sent', {
+        textBack,
+      });
+      return;
+    }
     if (textBack === 'sent') metrics.addMetric(MetricName.MissedCallsTextedBack, 'Count', 1);
     logger.info('Missed call handled', { textBack });
   },

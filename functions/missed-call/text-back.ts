@@ -9,10 +9,21 @@ import type { LeadMessenger } from '#shared/messaging/lead-messenger.ts';
 import { announceReplySent } from '#shared/messaging/reply-sent.ts';
 import { RecipientNotTextableError } from '#shared/ports/errors.ts';
 import type { EventPublisher } from '#shared/ports/event-publisher.ts';
-import type { LeadStore } from '#shared/ports/lead-store.ts';
+import type { Lead, LeadStore } from '#shared/ports/lead-store.ts';
 
 type Missed = z.infer<(typeof CallMissed)['schema']>;
 type TextBack = z.infer<(typeof MissedCallHandled)['schema']>['textBack'];
+
+/**
+ * Whether this call may text the caller back: not when another missed call of theirs got (or is
+ * getting) a text back less than `hours` before it. The call that holds the claim keeps it, so a
+ * redelivered call still finishes its own text back.
+ */
+const mayTextBack = (lead: Lead, call: Missed, hours: number): boolean => {
+  const last = lead.missedCallTextBack;
+  if (!last || last.messageId === call.messageId) return true;
+  return Date.parse(call.receivedAt) - Date.parse(last.at) >= hours * 3_600_000;
+};
 
 /**
  * A call nobody answered: the caller becomes (or stays) an SMS lead whose conversation starts
@@ -23,11 +34,16 @@ type TextBack = z.infer<(typeof MissedCallHandled)['schema']>['textBack'];
  * Landlines do not loop: a number Twilio refuses as not a mobile (21614), or whose text a status
  * callback reports undeliverable to a landline (30006), is marked unreachable, and a later missed
  * call from it is not texted (the rep is told to call back) until the person texts the business.
+ *
+ * One text back per caller per `missedCalls.textBackOncePerHours`: a caller who rings again
+ * within it has the call on their timeline, but gets no second apology and the rep no second
+ * alert (`textBack: 'repeat'`, nothing published): the first alert already asks for a call back.
+ * The claim is a conditional write on the lead, so two calls handled at once text once.
  */
 export const textBackMissedCall = async (
   call: Missed,
   deps: { store: LeadStore; messenger: LeadMessenger; publisher: EventPublisher; profile: BusinessProfile },
-): Promise<{ textBack: TextBack; sentAt?: string }> => {
+): Promise<{ textBack: TextBack | 'repeat'; sentAt?: string }> => {
   const { store, profile } = deps;
   const localTime = localTimeFor({
     phone: call.from,
@@ -51,7 +67,7 @@ export const textBackMissedCall = async (
   });
   // Read, and answered by its own text-back (not by a later message's answer).
   await store.settleInbound(call, { intent: 'new_lead', answer: 'none', at: call.receivedAt });
-  const lead = await store.modifyLead(call.leadId, (current) => {
+  let lead = await store.modifyLead(call.leadId, (current) => {
     const changes = {
       ...(!current.source &&
         current.firstInboundAt === call.receivedAt && { source: 'missed-call' as const }),
@@ -80,6 +96,19 @@ export const textBackMissedCall = async (
     textBack = 'not-textable';
     reason = unreachable.reason;
   } else {
+    let claimed = false;
+    lead = await store.modifyLead(
+      call.leadId,
+      (current) => {
+        claimed = mayTextBack(current, call, profile.missedCalls.textBackOncePerHours);
+        const own = current.missedCallTextBack?.messageId === call.messageId;
+        return claimed && !own
+          ? { missedCallTextBack: { messageId: call.messageId, at: call.receivedAt } }
+          : null;
+      },
+      { current: lead },
+    );
+    if (!claimed) return { textBack: 'repeat' };
     try {
       const outcome = await deps.messenger.send({
         lead,

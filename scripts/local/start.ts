@@ -7,11 +7,13 @@ import * as z from 'zod';
 import { ConfigurationError } from '#shared/config/env.ts';
 import { readOpenAiSettings } from '#shared/config/providers.ts';
 import { readReplyDraftingSettings } from '#shared/config/reply-drafting.ts';
+import { readBookingPageSecrets } from '#shared/inbound/booking-page-settings.ts';
 import { checkProviders, describeProviderProblems } from '#shared/wiring/provider-check.ts';
 import { parseCli } from '../lib/cli.ts';
 import { readPlaceholders } from '../lib/env-example.ts';
 import { loadDotEnv } from '../lib/load-dotenv.ts';
 import { DEV_DEFAULTS, type LocalRuntime, startLocalRuntime } from './runtime.ts';
+import { webhookBannerLines } from './webhook-banner.ts';
 
 loadDotEnv();
 parseCli({
@@ -56,6 +58,7 @@ try {
   check = checkProviders(process.env, readPlaceholders());
   openAi = readOpenAiSettings(process.env);
   drafting = readReplyDraftingSettings(process.env);
+  readBookingPageSecrets(process.env);
 } catch (error) {
   if (!(error instanceof ConfigurationError)) throw error;
   console.error(error.message);
@@ -82,9 +85,6 @@ const providerLine = [
   `qualification ${openAi.OPENAI_API_KEY ? `OpenAI ${openAi.OPENAI_MODEL} + rules fallback` : 'rules'}`,
   `replies ${openAi.OPENAI_API_KEY && drafting.OPENAI_DRAFT_REPLIES ? 'drafted by OpenAI, checked, template fallback' : 'templates'}`,
 ].join(' · ');
-
-const usingDevToken = !process.env.TWILIO_AUTH_TOKEN;
-const usingDevAuth = !process.env.INBOUND_EMAIL_BASIC_AUTH;
 
 let runtime: LocalRuntime | undefined;
 let stopping = false;
@@ -152,16 +152,12 @@ Providers: ${providerLine}
            (sandbox ones record to ${runtime.url}/local/outbox; set a provider's credentials to use it, see .env.example)
 ${recovered}
 Send webhooks to:
-  Twilio SMS (A message comes in):  POST ${publicUrl}/webhooks/twilio/sms
-      signed with TWILIO_AUTH_TOKEN${usingDevToken ? ` (development default "${DEV_DEFAULTS.TWILIO_AUTH_TOKEN}")` : ''}
-  SendGrid Inbound Parse:           POST ${emailUrl.href}
-      ${usingDevAuth ? 'basic auth is the development default (set INBOUND_EMAIL_BASIC_AUTH)' : 'basic auth from INBOUND_EMAIL_BASIC_AUTH'}
-  Twilio delivery status:           POST ${publicUrl}/webhooks/twilio/status   (sent with each Twilio text)
-  SendGrid Event Webhook:           POST ${publicUrl}/webhooks/sendgrid/events (signed: SENDGRID_EVENT_WEBHOOK_PUBLIC_KEY)
+${webhookBannerLines({ publicUrl, inboundEmailUrl: emailUrl.href, env: process.env, devTwilioToken: DEV_DEFAULTS.TWILIO_AUTH_TOKEN }).join('\n')}
 
 Try it:   npm run sms -- --from +15125550123 --body "Hi, my kitchen drain is clogged, can someone come today?"
           npm run email -- --from jane@example.com --subject "Water heater" --body "Can I get a quote?"
 Look:     ${runtime.url}/local/leads   ${runtime.url}/local/outbox   ${runtime.url}/local/queues
+Clock:    ${runtime.url}/local/clock   (GET: the time and pending timers; POST {"advance":"1h"} plays out follow-ups and reminders)
 Health:   ${runtime.url}/health
 
 AWS stand-ins, for the AWS CLI, NoSQL Workbench and the like (region ${standIns.region}, access key

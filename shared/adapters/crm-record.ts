@@ -50,6 +50,13 @@ export const conversationEntries = (record: CrmLeadRecord): ConversationEntry[] 
 export const entryTitle = (entry: ConversationEntry): string =>
   `${entry.channel === 'sms' ? 'SMS' : 'Email'} ${entry.direction === 'in' ? 'from lead' : 'to lead'}`;
 
+/** How the CRM names a lead's first contact when it was not a message. */
+const SOURCE_NAMES: Readonly<Record<string, string>> = {
+  'missed-call': 'missed call',
+  calendly: 'booked on the Calendly page',
+  'cal-com': 'booked on the Cal.com page',
+};
+
 /** What we know of the lead's request, one fact a line, for a description or message field. */
 export const leadFacts = (record: CrmLeadRecord): string =>
   [
@@ -62,7 +69,7 @@ export const leadFacts = (record: CrmLeadRecord): string =>
     record.stage && `Stage: ${record.stage.replaceAll('_', ' ')}`,
     record.optedOut && 'Opted out of messages',
     ...record.meetings.map((m) => `Meeting: ${m.start} to ${m.end}`),
-    `Source: Leadline (${record.source === 'missed-call' ? 'missed call' : record.sourceChannel})`,
+    `Source: Leadline (${(record.source && SOURCE_NAMES[record.source]) || record.sourceChannel})`,
   ]
     .filter(Boolean)
     .join('\n');

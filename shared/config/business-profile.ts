@@ -158,13 +158,18 @@ export const BusinessProfile = z.object({
   /**
    * Missed-call text-back: calls to the business number (Twilio Voice webhook) ring `forwardTo`,
    * the business's own line, for `ringSeconds`; a call nobody answers gets a text back.
+   * `textBackOncePerHours`: a caller texted back for a missed call gets no second text back for
+   * another missed call within this many hours (the call is still on their timeline). 12 by
+   * default: someone who rings twice in a morning is still waiting on the first apology, and a
+   * second identical text reads as a robot; by the next day a new call is a new matter.
    */
   missedCalls: z
     .object({
       forwardTo: E164.optional(),
       ringSeconds: z.number().int().min(5).max(120).default(20),
+      textBackOncePerHours: z.number().min(0).max(168).default(12),
     })
-    .default({ ringSeconds: 20 }),
+    .default({ ringSeconds: 20, textBackOncePerHours: 12 }),
   /**
    * Follow-ups to a lead who stops answering: one step per entry, each after the one before (the
    * first after the last text the lead did not answer): `30m`, `1h`, `3d` or `next-morning` (the

@@ -8,10 +8,13 @@ export const displayedStatus = (status: LeadStatus, optedOut: boolean): Displaye
   optedOut ? 'opted_out' : status;
 
 /**
- * Whether a lead has enquired: a message was read as a new lead or a reply. A contact who only
- * sent a keyword (HELP, STOP) or was never qualified has not, and is no CRM lead.
+ * Whether a lead has enquired: a message was read as a new lead or a reply, or they booked a
+ * meeting on the business's booking page. A contact who only sent a keyword (HELP, STOP) or was
+ * never qualified has not, and is no CRM lead.
  */
-export const hasEnquired = (lead: Pick<Lead, 'qualification' | 'score'>): boolean =>
+export const hasEnquired = (lead: Pick<Lead, 'qualification' | 'score' | 'source'>): boolean =>
+  lead.source === 'calendly' ||
+  lead.source === 'cal-com' ||
   lead.score !== undefined ||
   lead.qualification?.intent === 'new_lead' ||
   lead.qualification?.intent === 'reply';

@@ -21,8 +21,16 @@ export interface Lead {
   /** The contact that identifies the lead: E.164 phone or lower-cased email. */
   contact: string;
   channel: Channel;
-  /** How the lead first reached the business, when it was not a message: a call nobody answered. */
-  source?: 'missed-call';
+  /**
+   * How the lead first reached the business, when it was not a message: a call nobody answered,
+   * or a booking made straight on the business's Calendly or Cal.com page.
+   */
+  source?: 'missed-call' | 'calendly' | 'cal-com';
+  /**
+   * The missed call whose text back the caller got last (claimed before it is sent): a later
+   * missed call within `missedCalls.textBackOncePerHours` of `at` is not texted back again.
+   */
+  missedCallTextBack?: { messageId: string; at: string };
   /** Where the conversation stands (moved only by events, by the `conversation` function). */
   stage?: ConversationStage;
   /** The follow-up pending for the lead's silence: the message it follows, its step, its timer. */

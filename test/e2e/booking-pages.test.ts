@@ -92,6 +92,92 @@ describe('booking pages close the loop, on the local runtime', () => {
     );
   });
 
+  it('makes a lead of someone who booked straight on the Calendly page, reminded by email', async () => {
+    const email = 'new.visitor@example.com';
+    const phone = '+15125550511';
+    const start = new Date(pipeline.runtime.clock.now().getTime() + 48 * HOUR).toISOString();
+    const invitee = {
+      uri: 'https://api.calendly.com/scheduled_events/EV9/invitees/IN9',
+      email,
+      name: 'Nora Visitor',
+      text_reminder_number: phone,
+      rescheduled: false,
+      tracking: { utm_content: null },
+      scheduled_event: { start_time: start, end_time: new Date(Date.parse(start) + HOUR / 2).toISOString() },
+    };
+    expect((await calendly('invitee.created', invitee)).status).toBe(200);
+    await pipeline.settle();
+
+    const lead = await leadOf(phone);
+    expect(lead).toMatchObject({ source: 'calendly', phone, email, name: 'Nora Visitor', channel: 'email' });
+    expect(lead?.leadId).toBe(leadIdForContact(phone));
+    expect(lead?.meetings).toHaveLength(1);
+    expect(lead?.stage).toBe('booked');
+    const outbox = await pipeline.runtime.inspector.outbox();
+    expect(
+      outbox.filter((e) => e.kind === 'slack' && e.body.startsWith('Meeting booked with Nora')),
+    ).toHaveLength(1);
+
+    // The reminder the day before goes by email: they never texted the business.
+    await pipeline.advance(25 * HOUR);
+    const after = await pipeline.runtime.inspector.outbox();
+    expect(after.filter((e) => e.kind === 'sms' && e.to === phone)).toHaveLength(0);
+    expect(after.filter((e) => e.kind === 'email' && e.to === email).length).toBeGreaterThan(0);
+    expect(after.filter((e) => e.kind === 'crm' && e.body.includes('Nora Visitor')).length).toBeGreaterThan(
+      0,
+    );
+  });
+
+  it('makes a lead of a Cal.com booking from nobody Leadline knows, and ignores a cancellation it never saw', async () => {
+    const email = 'walk.in@example.com';
+    const start = new Date(pipeline.runtime.clock.now().getTime() + 30 * HOUR).toISOString();
+    const end = new Date(Date.parse(start) + HOUR / 2).toISOString();
+    const attendees = [{ email, name: 'Walter In', timeZone: 'America/Chicago' }];
+    expect(
+      (await calCom('BOOKING_CREATED', { uid: 'bk-new-1', startTime: start, endTime: end, attendees }))
+        .status,
+    ).toBe(200);
+    expect(
+      (
+        await calCom('BOOKING_CANCELLED', {
+          uid: 'bk-never-seen',
+          startTime: start,
+          endTime: end,
+          attendees: [{ email: 'stranger@example.com', name: 'Stranger' }],
+        })
+      ).status,
+    ).toBe(200);
+    await pipeline.settle();
+    const leads = await pipeline.runtime.inspector.leads();
+    expect(leads.find((l) => l.contact === email)).toMatchObject({
+      source: 'cal-com',
+      channel: 'email',
+      stage: 'booked',
+      name: 'Walter In',
+    });
+    expect(leads.find((l) => l.contact === 'stranger@example.com')).toBeUndefined();
+    for (const queue of pipeline.runtime.inspector.queues()) expect(queue.deadLettered).toBe(0);
+  });
+
+  it('texts no reminder to someone who booked with a phone only and never texted the business', async () => {
+    const phone = '+15125550512';
+    const start = new Date(pipeline.runtime.clock.now().getTime() + 30 * HOUR).toISOString();
+    const end = new Date(Date.parse(start) + HOUR / 2).toISOString();
+    const attendees = [{ name: 'Pat Phone', phoneNumber: phone }];
+    expect(
+      (await calCom('BOOKING_CREATED', { uid: 'bk-phone-1', startTime: start, endTime: end, attendees }))
+        .status,
+    ).toBe(200);
+    await pipeline.settle();
+    expect(await leadOf(phone)).toMatchObject({ source: 'cal-com', channel: 'sms', stage: 'booked' });
+    await pipeline.advance(31 * HOUR);
+    const outbox = await pipeline.runtime.inspector.outbox();
+    expect(outbox.filter((e) => e.kind === 'sms' && e.to === phone)).toHaveLength(0);
+    expect(
+      outbox.filter((e) => e.kind === 'slack' && e.body.startsWith('Meeting booked with Pat')),
+    ).toHaveLength(1);
+  });
+
   it('refuses Calendly posts with a wrong or an old signature', async () => {
     const body = JSON.stringify({ event: 'invitee.created', payload: {} });
     expect(

@@ -87,6 +87,31 @@ describe('missed-call text-back, on the local runtime', () => {
     expect((await leadOf(caller))?.known.service).toBe('Drain cleaning');
   });
 
+  it('texts a caller who rings again within the window back once, and keeps both calls', async () => {
+    const caller = '+15125550306';
+    await pipeline.call('voice/dial-status', callParams(caller, 'CA306', { DialCallStatus: 'no-answer' }));
+    await pipeline.settle();
+    await pipeline.advance(8 * 60_000);
+    await pipeline.call('voice/dial-status', callParams(caller, 'CA307', { DialCallStatus: 'busy' }));
+    await pipeline.settle();
+
+    const texts = await textsTo(caller);
+    expect(texts).toHaveLength(1);
+    const lead = await leadOf(caller);
+    expect(lead?.messages.map((m) => m.messageId)).toEqual(['call-CA306', 'out-call-CA306', 'call-CA307']);
+    const alerts = (await pipeline.runtime.inspector.outbox()).filter(
+      (e) => e.kind === 'slack' && e.body.includes(caller),
+    );
+    expect(alerts).toHaveLength(1);
+
+    // A day later a missed call is a new matter: it is texted back.
+    await pipeline.advance(24 * 3_600_000);
+    await pipeline.call('voice/dial-status', callParams(caller, 'CA308', { DialCallStatus: 'no-answer' }));
+    await pipeline.settle();
+    const apologies = (await textsTo(caller)).filter((t) => /Sorry we missed your call/.test(t.body));
+    expect(apologies).toHaveLength(2);
+  });
+
   it('texts nothing to a caller who opted out, and still tells the rep to call back', async () => {
     const caller = '+15125550304';
     await pipeline.sms(caller, 'STOP');

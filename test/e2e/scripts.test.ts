@@ -80,6 +80,18 @@ describe('the npm run scripts, as a person calls them', () => {
     ]);
   });
 
+  it('npm start refuses a booking page secret that breaks its rule before anything starts', async () => {
+    const { code, stderr } = await script('scripts/local/start.ts', [], {
+      PORT: String(await freePort()),
+      LEADLINE_DATA_DIR: dataDir,
+      CALCOM_WEBHOOK_SECRET: 'calsecret',
+    });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(
+      /CALCOM_WEBHOOK_SECRET: the Cal.com webhook secret must be at least 16 characters/,
+    );
+  });
+
   it('prints the mistake and the usage for a wrong argument, exit status 2', async () => {
     const { code, stdout, stderr } = await script('scripts/send-test-email.ts', ['--bdy', 'hi'], {
       LEADLINE_DATA_DIR: dataDir,

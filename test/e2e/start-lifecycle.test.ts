@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LeadMessageReceived } from '#events/catalog.ts';
 import { sampleEnvelope } from '#events/samples.ts';
-import { subscriberNamed, visibilityTimeoutSeconds } from '#shared/pipeline.ts';
+import { subscriberNamed, visibilityTimeoutSeconds, webhooks } from '#shared/pipeline.ts';
 import { DurableQueue } from '../../scripts/local/durable-queue.ts';
 import { startTestPipeline } from '../support/local-pipeline.ts';
 import { freePort } from '../support/net.ts';
@@ -37,7 +37,7 @@ describe('npm start, as a person or a supervisor stops it', () => {
     for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
   });
 
-  it('stops everything when the npm process gets SIGTERM, leaving no orphan and the data folder free', async () => {
+  it('prints every webhook and the clock in its banner, then stops everything on SIGTERM, leaving no orphan and the data folder free', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'leadline-sigterm-'));
     dirs.push(dataDir);
     const port = await freePort();
@@ -45,12 +45,21 @@ describe('npm start, as a person or a supervisor stops it', () => {
     const npm = spawn('npm', ['start'], {
       cwd: repoRoot,
       env: { ...process.env, PORT: String(port), LEADLINE_DATA_DIR: dataDir },
-      stdio: 'ignore',
+      stdio: ['ignore', 'pipe', 'ignore'],
       detached: true,
+    });
+    let banner = '';
+    npm.stdout!.on('data', (chunk: Buffer) => {
+      banner += chunk.toString('utf8');
     });
     const pgid = npm.pid!;
     try {
       await until(async () => (await fetch(`http://localhost:${port}/health`)).ok, 'npm start to answer');
+      await until(() => banner.includes('Health:'), 'the banner');
+      for (const webhook of webhooks) expect(banner).toContain(webhook.path);
+      for (const webhook of webhooks.filter((w) => w.name !== 'inbound-email'))
+        expect(banner).toContain(`${webhook.method} http://localhost:${port}${webhook.path}`);
+      expect(banner).toContain(`http://localhost:${port}/local/clock`);
       expect(existsSync(join(dataDir, 'leadline.pid'))).toBe(true);
 
       const exited = new Promise((done) => npm.once('exit', done));
