@@ -55,14 +55,12 @@ export const openAlerts = async (
   repId: string,
   leads: Pick<LeadStore, 'getLead'>,
 ): Promise<RepAlertRecord[]> => {
-  const latest = [
-    ...new Map(
-      alerts
-        .filter((a) => ANSWERS[command].includes(a.reason))
-        .toReversed()
-        .map((a) => [a.leadId, a] as const),
-    ).values(),
-  ].toReversed();
+  const seen = new Set<string>();
+  const latest = alerts.filter((a) => {
+    if (!ANSWERS[command].includes(a.reason) || seen.has(a.leadId)) return false;
+    seen.add(a.leadId);
+    return true;
+  });
   const found = await Promise.all(latest.map((a) => leads.getLead(a.leadId)));
   return latest.filter((_, i) => {
     const lead = found[i];
