@@ -225,6 +225,10 @@ export const RepNotified = defineEvent(
       'missed-call',
       // The manager, told that a rep let a lead's response time run out.
       'response-missed',
+      // The rep who has the lead (or it is routed to), told the lead opted out: text them no more.
+      'lead-opted-out',
+      // The rep a lead was routed to, told another rep took the conversation over.
+      'lead-taken',
     ]),
   }),
   (detail) => `${detail.correlationId}#${detail.repId}#${detail.reason}`,
@@ -432,6 +436,11 @@ export const RepResponded = defineEvent(
     response: z.enum(['acknowledged', 'took-over', 'late']),
     /** From the rep's alert to their answer, when a response clock ran. */
     responseMs: z.number().int().nonnegative().optional(),
+    /**
+     * took-over only: the rep the lead was routed to until then (another rep), whose clock stopped
+     * and whom `notify` tells the lead is now with the taker.
+     */
+    releasedRepId: z.string().min(1).optional(),
   }),
 );
 

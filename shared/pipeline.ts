@@ -251,10 +251,23 @@ export const subscribers: readonly Subscriber[] = [
     ...consumerDefaults,
     name: 'notify',
     description:
-      'Tells the rep a lead is routed to (hot leads, emergencies), the manager when a rep does not answer in time, and the rep about meetings booked, moved or cancelled and missed calls.',
+      'Tells the rep a lead is routed to (hot leads, emergencies), the manager when a rep does not answer in time, the rep about meetings booked, moved or cancelled, missed calls, a lead of theirs who opted out, and a lead another rep took over.',
     pattern: {
       source: [Source.pipeline],
-      'detail-type': types(LeadRouted, RepResponseMissed, MeetingBooked, MeetingCancelled, MissedCallHandled),
+      $or: [
+        {
+          'detail-type': types(
+            LeadRouted,
+            RepResponseMissed,
+            MeetingBooked,
+            MeetingCancelled,
+            MissedCallHandled,
+            LeadOptedOut,
+          ),
+        },
+        // A takeover of a lead routed to another rep: that rep is told.
+        { 'detail-type': types(RepResponded), detail: { releasedRepId: [{ exists: true }] } },
+      ],
     },
     secrets: ['slack', 'sendgrid', 'twilio'],
   },

@@ -4,6 +4,7 @@ import { readBusinessProfile } from '#shared/config/settings.ts';
 import { createWebhookHandler } from '#shared/inbound/webhook-handler.ts';
 import { textResponse } from '#shared/lambda/http.ts';
 import { once } from '#shared/wiring/core.ts';
+import { leadStore } from '#shared/wiring/pipeline.ts';
 import { repRouting } from '#shared/wiring/routing.ts';
 import { EMPTY_TWIML } from './parse-twilio-sms.ts';
 import { receiveSms } from './receive-sms.ts';
@@ -11,7 +12,9 @@ import { repsByPhone } from './rep-message.ts';
 
 const settings = readEnv({ PUBLIC_BASE_URL: z.url() });
 // Read and checked when the function loads: a text from a rep's phone is the rep's, never a lead's.
-const reps = repsByPhone(readBusinessProfile().reps);
+const team = readBusinessProfile().reps;
+const reps = repsByPhone(team);
+const repName = (repId: string) => team.find((r) => r.id === repId)?.name ?? repId;
 // A secret: in the cloud it arrives with the provider secrets, just before the first invocation.
 const authToken = once(() => readEnv({ TWILIO_AUTH_TOKEN: z.string().min(1) }).TWILIO_AUTH_TOKEN);
 
@@ -23,6 +26,8 @@ export const handler = createWebhookHandler({
       publicBaseUrl: settings.PUBLIC_BASE_URL,
       reps,
       alerts: repRouting(),
+      leads: leadStore(),
+      repName,
       ...deps,
     }),
   // An empty TwiML answer: the reply goes out later, through the API, once the lead is qualified.

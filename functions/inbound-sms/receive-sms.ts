@@ -7,6 +7,7 @@ import { leadIdForContact, maskPhone, normalisePhone } from '#shared/domain/cont
 import { readTextingSender } from '#shared/domain/texting-address.ts';
 import type { InboundMessage, InboundPublisher, PublishOutcome } from '#shared/inbound/publish-inbound.ts';
 import { WebhookRejection } from '#shared/lambda/http.ts';
+import type { LeadStore } from '#shared/ports/lead-store.ts';
 import type { RepRouting } from '#shared/ports/rep-routing.ts';
 import { TwilioSmsParams, toInboundSms } from './parse-twilio-sms.ts';
 import { receiveRepMessage } from './rep-message.ts';
@@ -30,6 +31,9 @@ export const receiveSms = async (
     /** The business's reps by E.164 phone (`repsByPhone`). */
     reps: ReadonlyMap<string, Rep>;
     alerts: Pick<RepRouting, 'recentAlerts'>;
+    /** The leads, read to answer a rep with what is true of the lead their text names. */
+    leads: Pick<LeadStore, 'getLead'>;
+    repName: (repId: string) => string;
     logger: Logger;
     now?: () => Date;
   },

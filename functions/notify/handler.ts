@@ -1,8 +1,10 @@
 import {
+  LeadOptedOut,
   LeadRouted,
   MeetingBooked,
   MeetingCancelled,
   MissedCallHandled,
+  RepResponded,
   RepResponseMissed,
 } from '#events/catalog.ts';
 import { MetricName } from '#shared/lambda/observability.ts';
@@ -19,7 +21,15 @@ const profile = businessProfile();
 
 export const handler = createConsumerHandler({
   name: 'notify',
-  accepts: [LeadRouted, RepResponseMissed, MeetingBooked, MeetingCancelled, MissedCallHandled],
+  accepts: [
+    LeadRouted,
+    RepResponseMissed,
+    MeetingBooked,
+    MeetingCancelled,
+    MissedCallHandled,
+    LeadOptedOut,
+    RepResponded,
+  ],
   process: async (event, { logger, metrics }) => {
     const { rep, heldUntil } = await notifyRep(event, {
       store: leadStore(),
@@ -37,7 +47,7 @@ export const handler = createConsumerHandler({
       profile,
     });
     if (!rep) {
-      logger.info('Nobody to tell: the profile names no manager', { trigger: event.detailType });
+      logger.info('Nobody to tell: no manager, or no rep has the lead', { trigger: event.detailType });
       return;
     }
     if (heldUntil) {

@@ -1,10 +1,12 @@
 import type * as z from 'zod';
 import {
+  type LeadOptedOut,
   type LeadRouted,
   type MeetingBooked,
   type MeetingCancelled,
   type MissedCallHandled,
   RepNotified,
+  type RepResponded,
   type RepResponseMissed,
 } from '#events/catalog.ts';
 import { now } from '#shared/clock.ts';
@@ -24,7 +26,9 @@ export type NotifyTrigger =
   | { detailType: 'Rep Response Missed'; detail: z.infer<(typeof RepResponseMissed)['schema']> }
   | { detailType: 'Meeting Booked'; detail: z.infer<(typeof MeetingBooked)['schema']> }
   | { detailType: 'Meeting Cancelled'; detail: z.infer<(typeof MeetingCancelled)['schema']> }
-  | { detailType: 'Missed Call Handled'; detail: z.infer<(typeof MissedCallHandled)['schema']> };
+  | { detailType: 'Missed Call Handled'; detail: z.infer<(typeof MissedCallHandled)['schema']> }
+  | { detailType: 'Lead Opted Out'; detail: z.infer<(typeof LeadOptedOut)['schema']> }
+  | { detailType: 'Rep Responded'; detail: z.infer<(typeof RepResponded)['schema']> };
 
 /** Who is told: a rep of the profile, or the manager (`routing.manager`, id `manager`). */
 type Person = z.infer<typeof Contactable> & { id: string };
@@ -139,6 +143,20 @@ export const repMessage = (
   options: { rep?: Person; smsNumber?: string } = {},
 ): { subject: string; text: string; card: NonNullable<ChatMessage['card']> } => {
   const { who, contact, facts } = describeLead(lead, profile);
+  if (trigger.detailType === 'Lead Opted Out' || trigger.detailType === 'Rep Responded') {
+    const ref = alertReference(lead.leadId);
+    const { subject, text } =
+      trigger.detailType === 'Lead Opted Out'
+        ? {
+            subject: `Opted out: ${who} (lead ${ref})`,
+            text: `Opted out: ${who} (${contact}, lead ${ref}) asked for no more texts. Do not text them again, from any phone.`,
+          }
+        : {
+            subject: `Lead ${ref} taken: ${who}`,
+            text: `Lead ${ref}, ${who} (${contact}), is now with ${personName(profile, trigger.detail.repId)}, who took the conversation over. Nothing more to do for you.`,
+          };
+    return { subject, text, card: { title: subject, fields: leadFields(lead, profile), lines: [text] } };
+  }
   if (trigger.detailType === 'Rep Response Missed') {
     const { detail } = trigger;
     const what = `${detail.reason === 'emergency' ? 'the EMERGENCY' : 'the hot lead'} ${who} (${contact})`;
@@ -241,14 +259,32 @@ const notificationReason = (trigger: NotifyTrigger): RepAlert => {
       return 'response-missed';
     case 'Missed Call Handled':
       return 'missed-call' as const;
+    case 'Lead Opted Out':
+      return 'lead-opted-out' as const;
+    case 'Rep Responded':
+      return 'lead-taken' as const;
   }
 };
 
-/** Who a trigger is for: the manager for a missed response (none configured: nobody), else its rep. */
+/** Alerts a rep may answer (OK, TAKE, NOSHOW): kept in the rep's alert log; the others only inform. */
+const ANSWERABLE: ReadonlySet<RepAlert> = new Set(['hot-lead', 'emergency', 'meeting-booked', 'missed-call']);
+
+/**
+ * Who a trigger is for: the manager for a missed response (none configured: nobody); for an
+ * opt-out, the rep who has the conversation, else the rep it is routed to (none: nobody); for a
+ * takeover, the rep it was routed to until then; else its rep.
+ */
 const recipientOf = (trigger: NotifyTrigger, lead: Lead, profile: BusinessProfile): Person | undefined => {
   if (trigger.detailType === 'Rep Response Missed') {
     const manager = profile.routing.manager;
     return manager ? { ...manager, id: MANAGER_ID } : undefined;
+  }
+  if (trigger.detailType === 'Lead Opted Out' || trigger.detailType === 'Rep Responded') {
+    const repId =
+      trigger.detailType === 'Rep Responded'
+        ? trigger.detail.releasedRepId
+        : (lead.handedToRep?.repId ?? lead.routing?.repId);
+    return profile.reps.find((r) => r.id === repId);
   }
   return profile.reps.find((r) => r.id === trigger.detail.repId) ?? assignRep(profile, lead.known.service);
 };
@@ -256,8 +292,9 @@ const recipientOf = (trigger: NotifyTrigger, lead: Lead, profile: BusinessProfil
 /**
  * Tells the rep, on the channel the rep chose, about a lead routed to them (hot, or an emergency;
  * with how to answer it), a meeting booked, moved or cancelled, or a missed call; and the manager
- * (`routing.manager`; without one, nobody) when a rep let a lead's response time run out. Each
- * alert to a rep is kept first (`RepRouting.recordAlert`), so the rep's text back finds its lead.
+ * (`routing.manager`; without one, nobody) when a rep let a lead's response time run out; the rep
+ * who has a lead (took it over, else it is routed to them) when it opts out: text them no more; the
+ * rep a lead was routed to when another rep took it over. Each alert a rep may answer is kept first (`RepRouting.recordAlert`), so the rep's text back finds its lead.
  * A text outside the person's notify hours waits for them (`heldUntil`), unless the business marked
  * the alert urgent (emergencies are, by default); `send-held` sends it then and announces it.
  */
@@ -280,7 +317,7 @@ export const notifyRep = async (
   const message = repMessage(trigger, lead, deps.profile, { rep, smsNumber: identity.smsNumber });
   const alert = notificationReason(trigger);
   const at = deps.now?.() ?? now();
-  if (rep.id !== MANAGER_ID) {
+  if (rep.id !== MANAGER_ID && ANSWERABLE.has(alert)) {
     await deps.alerts.recordAlert({
       repId: rep.id,
       leadId: lead.leadId,

@@ -22,7 +22,9 @@ const responseTime = (lead: Lead, at: string): number | undefined => {
  *   response time). From a rep the lead went past already: recorded as late, nothing changes;
  * - take-over: the rep writes to the lead from now on (`handedToRep`: the messenger sends the lead
  *   nothing automatic but consent answers, the conversation's stage becomes handed to a rep), the
- *   lead is theirs and any clock stops;
+ *   lead is theirs and any clock stops: a lead routed to another rep is stopped there
+ *   (`routing.stopped`) and `Rep Responded` names that rep (`releasedRepId`), whom notify tells;
+ * - once a rep has the conversation, another rep's OK or TAKE changes nothing (one owner at a time);
  * - no-show: the lead's latest meeting that has started is marked a no-show
  *   (`Meeting No-Show Reported`: the message after the meeting offers a new time).
  * Each writes the lead first and announces after, so a retry announces the same.
@@ -33,11 +35,18 @@ export const handleRepMessage = async (message: RepMessage, deps: RouteDeps): Pr
   if (message.command === 'no-show') return markNoShow(lead, message, deps);
 
   const takeOver = message.command === 'take-over';
+  const ownedByOther = (current: Lead) =>
+    current.handedToRep !== undefined && current.handedToRep.repId !== message.repId;
   const updated = await deps.store.modifyLead(lead.leadId, (current) => {
+    // One owner at a time: once a rep has the conversation, another rep's OK or TAKE changes nothing.
+    if (ownedByOther(current)) return null;
     const changes: LeadChanges = {};
     const r = current.routing;
-    if (r && r.repId === message.repId && !r.acknowledgedAt && !r.unanswered) {
+    if (r && r.repId === message.repId && !r.acknowledgedAt && !r.unanswered && !r.stopped) {
       changes.routing = { ...r, acknowledgedAt: message.receivedAt };
+    } else if (takeOver && r && !r.acknowledgedAt && !r.unanswered && !r.stopped) {
+      // A takeover of a lead routed to another rep stops that rep's clock: nobody else is asked.
+      changes.routing = { ...r, stopped: { reason: 'handed_to_rep', at: message.receivedAt } };
     }
     if (takeOver && current.handedToRep?.messageId !== message.messageId) {
       changes.handedToRep = { repId: message.repId, at: message.receivedAt, messageId: message.messageId };
@@ -45,10 +54,18 @@ export const handleRepMessage = async (message: RepMessage, deps: RouteDeps): Pr
     }
     return Object.keys(changes).length > 0 ? changes : null;
   });
+  if (ownedByOther(updated)) {
+    return { response: 'nothing', reason: `the conversation is with ${updated.handedToRep?.repId}` };
+  }
   const routing = updated.routing;
   const answeredRouting =
     routing?.repId === message.repId && routing.acknowledgedAt === message.receivedAt ? routing : undefined;
-  if (answeredRouting?.timer) await deps.timers.cancel(answeredRouting.timer);
+  const stoppedByThis =
+    takeOver && routing?.stopped?.reason === 'handed_to_rep' && routing.stopped.at === message.receivedAt
+      ? routing
+      : undefined;
+  const clock = (answeredRouting ?? stoppedByThis)?.timer;
+  if (clock) await deps.timers.cancel(clock);
 
   let response: 'acknowledged' | 'took-over' | 'late';
   if (takeOver) response = 'took-over';
@@ -64,6 +81,9 @@ export const handleRepMessage = async (message: RepMessage, deps: RouteDeps): Pr
     };
   }
   const responseMs = answeredRouting ? responseTime(updated, message.receivedAt) : undefined;
+  // The rep the lead was routed to until this takeover is told it is taken (notify).
+  const releasedRepId =
+    stoppedByThis && stoppedByThis.repId !== message.repId ? stoppedByThis.repId : undefined;
   await deps.publisher.publish(RepResponded, {
     version: 1,
     leadId: lead.leadId,
@@ -72,6 +92,7 @@ export const handleRepMessage = async (message: RepMessage, deps: RouteDeps): Pr
     repId: message.repId,
     response,
     ...(responseMs !== undefined && { responseMs }),
+    ...(releasedRepId && { releasedRepId }),
   });
   return { response, ...(responseMs !== undefined && { responseMs }) };
 };

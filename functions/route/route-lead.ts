@@ -94,6 +94,7 @@ export const routeLead = async (scored: Scored, deps: RouteDeps): Promise<LeadRo
     attempt: 1,
     tried: [repId],
     routedAt: now.toISOString(),
+    startedAt: now.toISOString(),
     responseMinutes: responseMinutesFor(repNamed(profile, repId), profile),
   };
   let replaced: LeadRouting | undefined;
@@ -113,11 +114,31 @@ export const routeLead = async (scored: Scored, deps: RouteDeps): Promise<LeadRo
 export type ReassignOutcome =
   | { status: 'reassigned'; routing: LeadRouting }
   | { status: 'unanswered'; routing: LeadRouting }
+  | { status: 'stopped'; reason: NonNullable<LeadRouting['stopped']>['reason'] }
   | { status: 'stale'; reason: string };
 
 /**
- * A rep's response time ran out (`Rep Response Due`). Unless they answered meanwhile (or someone
- * took the conversation over), the lead goes to the next suited rep not asked yet, on duty first
+ * Why nobody need be asked about a lead any more, if so: a rep took the conversation over, or its
+ * stage says it opted out, was won or lost, or booked a meeting since the routing began (a booked
+ * lead who reports an emergency later still reaches a rep: the meeting must be newer than it).
+ */
+export const routingSettled = async (
+  lead: Lead,
+  routing: LeadRouting,
+  store: Pick<LeadStore, 'getMeetings'>,
+): Promise<NonNullable<LeadRouting['stopped']>['reason'] | undefined> => {
+  if (lead.handedToRep || lead.stage === 'handed_to_rep') return 'handed_to_rep';
+  if (lead.stage === 'opted_out' || lead.stage === 'won' || lead.stage === 'lost') return lead.stage;
+  if (lead.stage !== 'booked') return undefined;
+  const since = routing.startedAt ?? routing.routedAt;
+  const meetings = await store.getMeetings(lead.leadId);
+  return meetings.some((m) => !m.cancelled && m.bookedAt >= since) ? 'booked' : undefined;
+};
+
+/**
+ * A rep's response time ran out (`Rep Response Due`). Unless they answered meanwhile, or the lead
+ * needs nobody any more (`routingSettled`: taken over, booked since, opted out, won or lost; recorded
+ * as `routing.stopped`, nobody is told), the lead goes to the next suited rep not asked yet, on duty first
  * and by turns (`routingCandidates` without the reps tried; decided once per attempt), and
  * `Rep Response Missed` tells the manager; when every suited rep was asked, the routing is marked
  * unanswered and the manager is told that. The step is stored before it is announced, so a retry
@@ -134,8 +155,21 @@ export const reassignUnanswered = async (due: Due, deps: RouteDeps): Promise<Rea
     (current.attempt === due.attempt + 1 && current.tried[due.attempt - 1] === due.repId) ||
     (isThisAttempt && current.unanswered === true);
   if (!isThisAttempt && !movedOnByThis) return { status: 'stale', reason: 'a later attempt runs' };
-  if (isThisAttempt && !current.unanswered && (current.acknowledgedAt || lead.handedToRep)) {
+  if (isThisAttempt && !current.unanswered && current.acknowledgedAt) {
     return { status: 'stale', reason: 'the rep answered' };
+  }
+  if (current.stopped) return { status: 'stopped', reason: current.stopped.reason };
+  const settled =
+    isThisAttempt && !current.unanswered ? await routingSettled(lead, current, deps.store) : undefined;
+  if (settled) {
+    // Recorded on the routing, so the lead's record says why nobody else was asked.
+    const at = deps.now().toISOString();
+    await deps.store.modifyLead(lead.leadId, (latest) => {
+      const r = latest.routing;
+      if (!r || r.messageId !== due.messageId || r.attempt !== due.attempt || r.stopped) return null;
+      return { routing: { ...r, stopped: { reason: settled, at } } };
+    });
+    return { status: 'stopped', reason: settled };
   }
 
   let routing = current;
@@ -157,7 +191,7 @@ export const reassignUnanswered = async (due: Due, deps: RouteDeps): Promise<Rea
     const updated = await deps.store.modifyLead(lead.leadId, (latest) => {
       const r = latest.routing;
       if (!r || r.messageId !== due.messageId || r.attempt !== due.attempt || r.unanswered) return null;
-      if (r.acknowledgedAt || latest.handedToRep) return null;
+      if (r.acknowledgedAt || r.stopped || latest.handedToRep) return null;
       if (!nextRepId) return { routing: { ...r, unanswered: true } };
       const next: LeadRouting = {
         messageId: r.messageId,
@@ -167,6 +201,7 @@ export const reassignUnanswered = async (due: Due, deps: RouteDeps): Promise<Rea
         attempt: r.attempt + 1,
         tried: [...r.tried, nextRepId],
         routedAt: now.toISOString(),
+        startedAt: r.startedAt ?? r.routedAt,
         responseMinutes: responseMinutesFor(repNamed(profile, nextRepId), profile),
       };
       return { routing: next, assignedRepId: nextRepId };

@@ -9,7 +9,9 @@ export type RepAlert =
   | 'meeting-cancelled'
   | 'meeting-moved'
   | 'missed-call'
-  | 'response-missed';
+  | 'response-missed'
+  | 'lead-opted-out'
+  | 'lead-taken';
 
 /**
  * When an SMS notification may reach a rep: at once inside the rep's `notifyHours` (in the rep's

@@ -133,8 +133,9 @@ export const BusinessProfile = z.object({
   /**
    * Rep alerts that may text a rep outside their `notifyHours`: `emergency` (water pouring, no
    * heat, a gas smell: on by default), `hot-lead`, `meeting-booked`, `meeting-cancelled`,
-   * `meeting-moved`, `missed-call`, `response-missed` (the manager told a rep did not answer), or
-   * `urgent-lead` (a hot lead who needs it today).
+   * `meeting-moved`, `missed-call`, `response-missed` (the manager told a rep did not answer),
+   * `lead-opted-out` (the rep told a lead they work opted out), `lead-taken` (the rep told another
+   * rep took their lead over), or `urgent-lead` (a hot lead who needs it today).
    */
   urgentRepAlerts: z
     .array(
@@ -147,6 +148,8 @@ export const BusinessProfile = z.object({
         'urgent-lead',
         'missed-call',
         'response-missed',
+        'lead-opted-out',
+        'lead-taken',
       ]),
     )
     .default(['emergency']),

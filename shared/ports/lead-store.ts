@@ -104,7 +104,10 @@ export interface LeadRouting {
   attempt: number;
   /** Every rep asked so far, in order: `tried[attempt - 1]` is `repId`. */
   tried: string[];
+  /** When this attempt was routed. */
   routedAt: string;
+  /** When the routing's first attempt was (absent on routings stored before it was kept: `routedAt`). */
+  startedAt?: string;
   /** Minutes the rep has; 0 when no clock runs. */
   responseMinutes: number;
   /** When the rep's alert went out: the clock runs from here (absent while the alert is held). */
@@ -114,6 +117,11 @@ export interface LeadRouting {
   acknowledgedAt?: string;
   /** Every suited rep was asked and none answered in time (the manager was told). */
   unanswered?: boolean;
+  /**
+   * The clock stopped without an answer: the lead had booked since, opted out, been taken over by a
+   * rep, or been won or lost (its `stage`), when the response time ran out or a rep took it over.
+   */
+  stopped?: { reason: 'booked' | 'opted_out' | 'handed_to_rep' | 'won' | 'lost'; at: string };
 }
 
 /** The fields a write may change on a lead. */

@@ -210,6 +210,70 @@ describe('routing a lead and its response clock, against DynamoDB', () => {
     expect(new Set(routed.tried)).toEqual(new Set(['rep-a', 'rep-b', 'rep-c']));
   });
 
+  it.each([
+    ['booked a meeting since', 'booked'],
+    ['opted out', 'opted_out'],
+    ['was won', 'won'],
+    ['was lost', 'lost'],
+  ] as const)('stops passing the lead on when it %s, and records why', async (_, stage) => {
+    clock = NOON;
+    const { deps, published } = harness();
+    const scored = await newLead(`ld_routestop${stage.padEnd(10, '0')}`);
+    const first = await routeLead(scored, deps);
+    clock = new Date(NOON.getTime() + 3 * 60_000);
+    if (stage === 'booked') {
+      await db.store.saveMeeting({
+        meetingId: `mtg-${stage}`,
+        leadId: scored.leadId,
+        start: '2026-11-25T16:00:00.000Z',
+        end: '2026-11-25T16:30:00.000Z',
+        repId: first.repId,
+        calendarEventId: `evt-${stage}`,
+        bookedAt: clock.toISOString(),
+      });
+    }
+    await db.store.modifyLead(scored.leadId, () => ({ stage }));
+    clock = new Date(NOON.getTime() + 5 * 60_000);
+    const due = sampleDetail(RepResponseDue, {
+      leadId: scored.leadId,
+      correlationId: scored.correlationId,
+      messageId: scored.messageId,
+      attempt: 1,
+      repId: first.repId,
+    });
+    expect(await reassignUnanswered(due, deps)).toEqual({ status: 'stopped', reason: stage });
+    expect(await reassignUnanswered(due, deps)).toEqual({ status: 'stopped', reason: stage });
+    const lead = await db.store.getLead(scored.leadId);
+    expect(lead?.routing).toMatchObject({ repId: first.repId, attempt: 1, stopped: { reason: stage } });
+    expect(published.map((p) => p.type)).toEqual(['Lead Routed']);
+  });
+
+  it('keeps passing on an emergency of a lead booked before it was routed', async () => {
+    clock = NOON;
+    const { deps } = harness();
+    const scored = await newLead('ld_routebookedbefore01');
+    await db.store.saveMeeting({
+      meetingId: 'mtg-before',
+      leadId: scored.leadId,
+      start: '2026-11-25T16:00:00.000Z',
+      end: '2026-11-25T16:30:00.000Z',
+      repId: 'rep-a',
+      calendarEventId: 'evt-before',
+      bookedAt: new Date(NOON.getTime() - 60 * 60_000).toISOString(),
+    });
+    await db.store.modifyLead(scored.leadId, () => ({ stage: 'booked' }));
+    const first = await routeLead(scored, deps);
+    clock = new Date(NOON.getTime() + 5 * 60_000);
+    const due = sampleDetail(RepResponseDue, {
+      leadId: scored.leadId,
+      correlationId: scored.correlationId,
+      messageId: scored.messageId,
+      attempt: 1,
+      repId: first.repId,
+    });
+    expect((await reassignUnanswered(due, deps)).status).toBe('reassigned');
+  });
+
   it('hands the conversation to a rep who takes it over, and keeps them for the next alert', async () => {
     clock = NOON;
     const { deps, published } = harness();

@@ -153,7 +153,66 @@ describe('rep routing with a response clock, on the local runtime with a control
     expect(twiml).toContain('reply OK &lt;ref&gt; to take a lead');
     expect(await leadOf(SAM)).toBeUndefined();
     const unknownRef = await say(SAM, 'OK ABCD');
-    expect(unknownRef).toContain('no recent alert of yours has the code ABCD');
+    expect(unknownRef).toContain('no lead ABCD among your alerts');
+    // A reference of no alert is named as not found, with how to answer: not the generic help.
+    const zzzz = await say(SAM, 'TAKE ZZZZ');
+    expect(zzzz).toContain('Leadline: no lead ZZZZ among your alerts. Reply OK &lt;ref&gt;');
+  });
+
+  it('asks which lead a bare TAKE means when several alerts are open, by reference, and takes none', async () => {
+    const first = '+15125550511';
+    const second = '+15125550512';
+    await say(first, 'Sewage is backing up out of my floor drain and flooding the basement, come now!');
+    const one = await leadOf(first);
+    expect(one?.routing?.repId).toBe('rep-ari');
+    await say(second, 'Main drain overflowing sewage into my kitchen right now, emergency, please come');
+    const two = await leadOf(second);
+    expect(two?.routing?.repId).toBe('rep-ari');
+    const refs = [two!, one!].map((l) => alertReference(l.leadId));
+
+    // Ari has these two open, and the lead of the first test Ari was asked about last.
+    const which = await say(ARI, 'TAKE');
+    expect(which).toContain(`which lead? Reply TAKE with its code: TAKE ${refs[0]}, TAKE ${refs[1]}, TAKE `);
+    expect((await leadOf(first))?.handedToRep).toBeUndefined();
+    expect((await leadOf(second))?.handedToRep).toBeUndefined();
+  });
+
+  it('keeps one owner: a rep who takes over a lead passed on makes the other rep be told, and the clock stops', async () => {
+    const phone = '+15125550521';
+    await say(phone, 'Pipe burst in my wall, water everywhere, I am in Round Rock, please hurry');
+    const lead = await leadOf(phone);
+    expect(lead?.routing?.repId).toBe('rep-dana');
+    const ref = alertReference(lead!.leadId);
+    await pipeline.advance(6 * MINUTE);
+    expect((await leadOf(phone))?.routing?.repId).toBe('rep-sam');
+
+    // Dana, late, takes it over: it is hers; Sam is told, and his clock stops.
+    expect(await say(DANA, `TAKE ${ref}`)).toContain('you have the conversation');
+    const taken = await leadOf(phone);
+    expect(taken?.handedToRep?.repId).toBe('rep-dana');
+    expect(taken?.routing?.stopped?.reason).toBe('handed_to_rep');
+    const toSam = (await alertsAbout(SAM, ref)).map((t) => t.body);
+    expect(toSam.at(-1)).toContain(`Lead ${ref}`);
+    expect(toSam.at(-1)).toContain('is now with Dana, who took the conversation over');
+
+    // Sam's OK and TAKE are answered with who has it, and change nothing.
+    expect(await say(SAM, `OK ${ref}`)).toContain(
+      `lead ${ref} is with Dana, who has the conversation; nothing changed.`,
+    );
+    expect(await say(SAM, `TAKE ${ref}`)).toContain(`lead ${ref} is with Dana`);
+    const after = await leadOf(phone);
+    expect(after?.handedToRep?.repId).toBe('rep-dana');
+    expect(after?.assignedRepId).toBe('rep-dana');
+    expect(after?.routing?.acknowledgedAt).toBeUndefined();
+
+    await pipeline.advance(20 * MINUTE);
+    expect(await alertsAbout(ARI, phone)).toHaveLength(0);
+    expect(await alertsAbout(MORGAN, phone)).toHaveLength(1);
+
+    // The lead opts out: Dana, who has the conversation, is told not to text them.
+    await say(phone, 'STOP');
+    const toDana = (await alertsAbout(DANA, ref)).map((t) => t.body);
+    expect(toDana.at(-1)).toMatch(/^Opted out: .*Do not text them again/);
   });
 
   it('marks a meeting a no-show when the rep texts NOSHOW, and the message after it offers a new time', async () => {

@@ -17,12 +17,18 @@ const PHRASES = new Map<string, RepCommand>(
   ),
 );
 
-const REFERENCE = /^[0-9a-f]{4}$/i;
+/**
+ * A word a rep may mean as an alert's reference: letters and digits, as long as a reference or a
+ * little more (a mistyped one is still read as one, so the rep hears it matches no alert).
+ */
+const REFERENCE = /^[\p{L}\p{N}]{1,8}$/u;
 
 /**
  * Reads a rep's text: the command and the alert reference it names, if any ("OK", "ok 4f2a",
- * "TAKE 4F2A!", "👍"). Case, apostrophes and punctuation do not matter. Null for anything else (a
- * question, a long message): the rep is told what the commands are.
+ * "TAKE 4F2A!", "👍", "take zzzz": a reference that may match no alert). A whole phrase is read
+ * first ("take it" is a command, not TAKE with the reference IT). Case, apostrophes and
+ * punctuation do not matter. Null for anything else (a question, a long message): the rep is told
+ * what the commands are.
  */
 export const readRepCommand = (text: string): { command: RepCommand; reference?: string } | null => {
   const words = text
@@ -31,10 +37,10 @@ export const readRepCommand = (text: string): { command: RepCommand; reference?:
     .replace(/[^\p{L}\p{N}\p{Extended_Pictographic}\s-]/gu, ' ')
     .split(/[\s-]+/)
     .filter(Boolean);
+  const whole = PHRASES.get(words.join(' '));
+  if (whole) return { command: whole };
   const last = words.at(-1);
-  const reference = last && words.length > 1 && REFERENCE.test(last) ? last.toUpperCase() : undefined;
-  const phrase = (reference ? words.slice(0, -1) : words).join(' ');
-  const command = PHRASES.get(phrase);
-  if (!command) return null;
-  return reference ? { command, reference } : { command };
+  if (!last || words.length < 2 || !REFERENCE.test(last)) return null;
+  const command = PHRASES.get(words.slice(0, -1).join(' '));
+  return command ? { command, reference: last.toUpperCase() } : null;
 };

@@ -159,6 +159,11 @@ describe("a rep's text back", () => {
     ['NOSHOW', { command: 'no-show' }],
     ['no-show 0a1b', { command: 'no-show', reference: '0A1B' }],
     ["they didn't show", { command: 'no-show' }],
+    ['take it', { command: 'take-over' }],
+    ['calling now', { command: 'acknowledge' }],
+    // A reference that can match no alert is still read as one, so the rep hears it was not found.
+    ['TAKE ZZZZ', { command: 'take-over', reference: 'ZZZZ' }],
+    ['ok 43o5', { command: 'acknowledge', reference: '43O5' }],
   ])('reads %j', (text, expected) => {
     expect(readRepCommand(text)).toMatchObject(expected);
   });

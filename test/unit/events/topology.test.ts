@@ -148,7 +148,11 @@ describe('the event catalog and the topology', () => {
       sampleEnvelope(MeetingCancelled, { reason: 'rescheduled', bookedVia: 'calendar' }),
       ['conversation', 'crm-sync', 'notify'],
     ],
-    ['an opt-out', sampleEnvelope(LeadOptedOut), ['auto-respond', 'conversation', 'crm-sync']],
+    [
+      'an opt-out (the rep who has the lead is told)',
+      sampleEnvelope(LeadOptedOut),
+      ['auto-respond', 'conversation', 'crm-sync', 'notify'],
+    ],
     ['an opt-in', sampleEnvelope(LeadOptedIn), ['auto-respond', 'conversation']],
     ['a HELP', sampleEnvelope(HelpRequested), ['auto-respond']],
     ['a reply sent', sampleEnvelope(ReplySent), ['conversation', 'crm-sync']],
@@ -168,6 +172,11 @@ describe('the event catalog and the topology', () => {
     ['a rep’s text back', sampleEnvelope(RepMessageReceived), ['route']],
     ['a rep’s acknowledgement', sampleEnvelope(RepResponded), []],
     ['a rep taking over', sampleEnvelope(RepResponded, { response: 'took-over' }), ['conversation']],
+    [
+      'a rep taking over a lead routed to another rep (who is told)',
+      sampleEnvelope(RepResponded, { response: 'took-over', releasedRepId: 'rep-sam' }),
+      ['conversation', 'notify'],
+    ],
     ['a no-show reported', sampleEnvelope(MeetingNoShowReported), ['conversation']],
   ])('routes %s to the right functions', (_name, envelope, expected) => {
     expect(routedTo(envelope)).toEqual([...expected].sort());

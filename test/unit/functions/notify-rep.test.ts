@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { LeadRouted, MeetingBooked, MeetingCancelled, RepResponseMissed } from '#events/catalog.ts';
+import {
+  LeadOptedOut,
+  LeadRouted,
+  MeetingBooked,
+  MeetingCancelled,
+  RepResponded,
+  RepResponseMissed,
+} from '#events/catalog.ts';
 import { sampleDetail } from '#events/samples.ts';
 import { providerError } from '#shared/adapters/provider-call.ts';
 import { BusinessProfile, demoBusinessProfile, type Rep } from '#shared/config/business-profile.ts';
@@ -425,5 +432,86 @@ describe('alerts that carry a response clock', () => {
       deps,
     );
     expect((sent.sms[0] as { body: string }).body).toContain('If they do not come, reply NOSHOW 0123.');
+  });
+});
+
+describe('telling the rep who has a lead what changed', () => {
+  const optedOut = (detail: Partial<{ messageId: string }> = {}) => ({
+    detailType: 'Lead Opted Out' as const,
+    detail: sampleDetail(LeadOptedOut, { leadId: lead.leadId, ...detail }),
+  });
+
+  it('tells the rep who has the conversation that the lead opted out, and keeps no alert to answer', async () => {
+    const { sent, deps } = harness({ notifyVia: 'sms', phone: '+15125550999' });
+    const handed: Lead = {
+      ...lead,
+      handedToRep: { repId: 'rep-a', at: NOON.toISOString(), messageId: 'sms-SMt' },
+    };
+    deps.store.getLead = async () => handed;
+    const { rep } = await notifyRep(optedOut(), deps);
+    expect(rep?.id).toBe('rep-a');
+    const body = (sent.sms[0] as { body: string }).body;
+    expect(body).toMatch(
+      /^Opted out: Maria \(\+15125550123, lead 0123\) asked for no more texts\. Do not text them again/,
+    );
+    expect(sent.alerts).toEqual([]);
+    expect(sent.events).toEqual([
+      expect.objectContaining({
+        type: 'Rep Notified',
+        detail: expect.objectContaining({ reason: 'lead-opted-out' }),
+      }),
+    ]);
+  });
+
+  it('tells the rep a lead is routed to that it opted out, and nobody when no rep has it', async () => {
+    const { sent, deps } = harness({ notifyVia: 'sms', phone: '+15125550999' });
+    const routed: Lead = {
+      ...lead,
+      routing: {
+        messageId: 'sms-SMhot',
+        correlationId: 'sms-SMhot',
+        reason: 'hot-lead',
+        repId: 'rep-a',
+        attempt: 1,
+        tried: ['rep-a'],
+        routedAt: NOON.toISOString(),
+        responseMinutes: 5,
+      },
+    };
+    deps.store.getLead = async () => routed;
+    expect((await notifyRep(optedOut(), deps)).rep?.id).toBe('rep-a');
+    expect(sent.sms).toHaveLength(1);
+    // The harness's lead has an owner by service only: no rep works it, nobody is told.
+    deps.store.getLead = async () => lead;
+    expect(await notifyRep(optedOut({ messageId: 'sms-SMother' }), deps)).toEqual({});
+    expect(sent.sms).toHaveLength(1);
+  });
+
+  it('tells the rep a lead was routed to that another rep took it over', async () => {
+    const { sent, deps } = harness({ notifyVia: 'sms', phone: '+15125550999' });
+    deps.profile = BusinessProfile.parse({
+      ...deps.profile,
+      reps: [...deps.profile.reps, { id: 'rep-d', name: 'Dana', notifyVia: 'sms', phone: '+15125550998' }],
+    });
+    await notifyRep(
+      {
+        detailType: 'Rep Responded',
+        detail: sampleDetail(RepResponded, {
+          leadId: lead.leadId,
+          repId: 'rep-d',
+          response: 'took-over',
+          releasedRepId: 'rep-a',
+        }),
+      },
+      deps,
+    );
+    expect(sent.sms).toEqual([
+      expect.objectContaining({
+        to: '+15125550999',
+        body: expect.stringContaining(
+          'Lead 0123, Maria (+15125550123), is now with Dana, who took the conversation over.',
+        ),
+      }),
+    ]);
   });
 });
