@@ -42,6 +42,10 @@ export const handler = createConsumerHandler({
     RepResponded,
     MeetingNoShowReported,
   ],
+  // A redelivery changes nothing twice: the stage is a fold (the same event moves it nowhere new),
+  // the follow-up and reminder timers are named from their facts (set once by name), and every
+  // text goes through the messenger's claim, keyed on its step or reminder.
+  dedupe: 'own-writes',
   onInvoke: (context) => leadMessenger().registerLambdaContext(context),
   process: async (event, { logger, metrics }) => {
     const deps = {

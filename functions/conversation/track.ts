@@ -126,7 +126,17 @@ export const trackConversation = async (
     } else if (event.detailType === 'Reply Sent' && !NOT_FOLLOWED.test(event.detail.purpose)) {
       const cadence = deps.profile.followUps.cadence;
       const newer = !current.followUp || current.followUp.anchorAt <= event.detail.sentAt;
-      if (cadence[0] && newer && current.followUp?.anchor !== event.detail.outboundMessageId) {
+      const pending = current.followUp;
+      if (
+        pending?.anchor === event.detail.outboundMessageId &&
+        !pending.done &&
+        pending.step === 1 &&
+        pending.lastSentStep === undefined
+      ) {
+        // A redelivery (a crash came between the lead's write and the timer's): the same timer
+        // again, which the Scheduler keeps once by its name.
+        plannedTimer = { name: pending.timer, at: new Date(pending.dueAt), step: 1, anchor: pending.anchor };
+      } else if (cadence[0] && newer && current.followUp?.anchor !== event.detail.outboundMessageId) {
         const at = followUpDueAt(cadence[0], new Date(event.detail.sentAt), deps.profile);
         const name = followUpTimer(current.leadId, event.detail.outboundMessageId, 1);
         plannedTimer = { name, at, step: 1, anchor: event.detail.outboundMessageId };
