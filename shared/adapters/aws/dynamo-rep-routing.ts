@@ -1,60 +1,44 @@
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { pickWeighted, poolKey, type WeightedCandidate } from '#shared/domain/routing/rotation.ts';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { poolKey, repForTurn, type WeightedCandidate } from '#shared/domain/routing/rotation.ts';
 import type { RepAlertRecord, RepRouting } from '#shared/ports/rep-routing.ts';
-import { type LeadsTable, retryOnConflict, strip } from './dynamo-table.ts';
-
-/** The round-robin's state: one item, whatever the number of reps. */
-const ROTATION_KEY = { pk: 'ROTATION', sk: 'REPS' };
-/** Decisions kept so a retried pick gets its first answer: far more than run at once. */
-const DECISIONS_KEPT = 200;
-/** Tries of a pick: every route invocation at once (10) contends for the one rotation item. */
-const MAX_ATTEMPTS = 20;
-
-interface RotationItem {
-  /** Running totals per pool (`poolKey`), per rep. */
-  pools?: Record<string, Record<string, number>>;
-  /** The latest decisions, oldest first. */
-  decisions?: Array<{ key: string; repId: string }>;
-  version?: number;
-}
+import { type LeadsTable, strip } from './dynamo-table.ts';
 
 /**
  * `RepRouting` on the leads table:
  *
  * | pk          | sk                         | item |
- * | ROTATION    | REPS                       | the round-robin's totals per pool and its latest decisions (`version`) |
+ * | ROTATION    | POOL#<pool key>            | the pool's count of picks (`turns`), raised atomically |
+ * | ROTATION    | DECISION#<key>             | the rep a pick decided (`repId`), written once |
  * | REP#<repId> | ALERT#<iso time>#<leadId>  | an alert sent to the rep about a lead |
  *
- * A pick is a read-modify-write of the rotation item conditional on its version, retried on
- * conflict; the decision is stored with it under its key, so a retry reads it back.
+ * A pick takes the pool's next turn with one atomic `ADD` (no condition: concurrent picks never
+ * conflict, however many route at once) and keeps the rep that turn names (`repForTurn`) under its
+ * key with a conditional create, so a retry reads its first answer back. A retry that finds no
+ * decision (the first attempt died between the two writes) takes a new turn: one rep's share
+ * moves by one, never two reps for one pick.
  */
 export class DynamoRepRouting implements RepRouting {
   constructor(private readonly table: LeadsTable) {}
 
   async pickRep(key: string, candidates: readonly WeightedCandidate[]): Promise<string> {
-    return retryOnConflict(async () => {
-      const item = ((await this.table.get(ROTATION_KEY)) ?? {}) as RotationItem;
-      const decided = item.decisions?.find((d) => d.key === key);
-      if (decided) return decided.repId;
-      const pool = poolKey(candidates);
-      const { repId, totals } = pickWeighted(candidates, item.pools?.[pool] ?? {});
-      const version = item.version ?? 0;
-      await this.table.documents.send(
-        new PutCommand({
-          TableName: this.table.name,
-          Item: {
-            ...ROTATION_KEY,
-            kind: 'rotation',
-            pools: { ...item.pools, [pool]: totals },
-            decisions: [...(item.decisions ?? []), { key, repId }].slice(-DECISIONS_KEPT),
-            version: version + 1,
-          },
-          ConditionExpression: 'attribute_not_exists(pk) OR version = :version',
-          ExpressionAttributeValues: { ':version': version },
-        }),
-      );
-      return repId;
-    }, MAX_ATTEMPTS);
+    const decisionKey = { pk: 'ROTATION', sk: `DECISION#${key}` };
+    const decided = await this.table.get(decisionKey);
+    if (decided) return String(decided.repId);
+    const { Attributes } = await this.table.documents.send(
+      new UpdateCommand({
+        TableName: this.table.name,
+        Key: { pk: 'ROTATION', sk: `POOL#${poolKey(candidates)}` },
+        // Placeholder names: DynamoDB reserves many plain words.
+        UpdateExpression: 'ADD #turns :one SET #kind = :kind',
+        ExpressionAttributeNames: { '#turns': 'turns', '#kind': 'kind' },
+        ExpressionAttributeValues: { ':one': 1, ':kind': 'rotation' },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    const repId = repForTurn(candidates, Number(Attributes?.turns ?? 1) - 1);
+    if (await this.table.putOnce({ ...decisionKey, kind: 'rotation-decision', key, repId })) return repId;
+    // Decided at the same moment by another attempt of the same pick: its answer stands.
+    return String((await this.table.get(decisionKey))?.repId ?? repId);
   }
 
   async recordAlert(alert: RepAlertRecord): Promise<void> {

@@ -44,3 +44,20 @@ export const pickWeighted = (
   next[best!.repId]! -= sum;
   return { repId: best!.repId, totals: next };
 };
+
+/**
+ * The rep whose turn `turn` (0, 1, 2… the pool's running count of picks) is in the pool's smooth
+ * weighted round-robin: the `turn`-th pick of `pickWeighted` from empty totals. With whole weights
+ * the sequence repeats every sum of weights (at most 100 per rep), so a counter alone decides it:
+ * no totals to read and write back, nothing for concurrent picks to conflict on. Pure.
+ * @throws Error when there is no candidate
+ */
+export const repForTurn = (candidates: readonly WeightedCandidate[], turn: number): string => {
+  if (candidates.length === 0) throw new Error('No rep to pick from');
+  const allZero = candidates.every((c) => c.weight <= 0);
+  const period = allZero ? candidates.length : candidates.reduce((sum, c) => sum + Math.max(0, c.weight), 0);
+  let totals: RotationTotals = {};
+  let repId = '';
+  for (let step = 0; step <= turn % period; step++) ({ repId, totals } = pickWeighted(candidates, totals));
+  return repId;
+};

@@ -3,7 +3,7 @@ import { BusinessProfile, demoBusinessProfile, type Rep } from '#shared/config/b
 import { isRepOn } from '#shared/domain/routing/availability.ts';
 import { routingCandidates } from '#shared/domain/routing/candidates.ts';
 import { alertReference, readRepCommand } from '#shared/domain/routing/rep-command.ts';
-import { pickWeighted, poolKey, type RotationTotals } from '#shared/domain/routing/rotation.ts';
+import { pickWeighted, poolKey, type RotationTotals, repForTurn } from '#shared/domain/routing/rotation.ts';
 
 /** Tuesday 2026-11-24, 12:00 in Chicago (the demo business's zone). */
 const TUESDAY_NOON = new Date('2026-11-24T18:00:00Z');
@@ -177,5 +177,24 @@ describe("a rep's text back", () => {
 
   it('references a lead by the first four hex characters of its id', () => {
     expect(alertReference('ld_0a1b2c3d4e5f6a7b8c9d')).toBe('0A1B');
+  });
+});
+
+describe('a pool’s turns', () => {
+  it('names for each turn the rep the smooth weighted round-robin would, repeating every sum of weights', () => {
+    const candidates = [
+      { repId: 'rep-a', weight: 2 },
+      { repId: 'rep-b', weight: 1 },
+      { repId: 'rep-c', weight: 0 },
+    ];
+    let totals: RotationTotals = {};
+    for (let turn = 0; turn < 9; turn++) {
+      const pick = pickWeighted(candidates, totals);
+      totals = pick.totals;
+      expect(repForTurn(candidates, turn), `turn ${turn}`).toBe(pick.repId);
+    }
+    expect(repForTurn(candidates, 3_000_000)).toBe(repForTurn(candidates, 0));
+    expect(repForTurn([{ repId: 'rep-z', weight: 0 }], 5)).toBe('rep-z');
+    expect(() => repForTurn([], 0)).toThrow(/No rep/);
   });
 });
