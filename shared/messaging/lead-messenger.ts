@@ -12,7 +12,13 @@ import { PermanentError, RecipientOptedOutError, TransientError } from '#shared/
 import type { Lead, LeadMessage, LeadStore } from '#shared/ports/lead-store.ts';
 import type { EmailSender, SentLookupResult, SentMessage, SmsSender } from '#shared/ports/outbound.ts';
 import type { ComposedBy } from '#shared/ports/reply-drafter.ts';
-import { decideSend, heldBackForRep, type SendDecision, withdrawnOnRelease } from './send-policy.ts';
+import {
+  decideSend,
+  heldBackForRep,
+  reminderWithdrawn,
+  type SendDecision,
+  withdrawnOnRelease,
+} from './send-policy.ts';
 
 /**
  * `reply`: answers a message the lead just sent (goes at once unless quiet hours are strict, or
@@ -157,7 +163,8 @@ export class LeadMessenger {
    * Sends the held texts that are due: each is claimed first (so two runs never both send it),
    * checked against opt-out again (the lead may have opted out overnight), a rep's takeover, and
    * the conversation (a follow-up or text-back is withdrawn once the lead has written since it was
-   * composed: `withdrawnOnRelease`), then sent. A provider
+   * composed: `withdrawnOnRelease`; a reminder whose meeting was cancelled or moved meanwhile:
+   * `reminderWithdrawn`), then sent. A provider
    * failure gives the text back for the next run; a permanent one records it as failed. A text
    * whose claim outlived its run (a crash) is looked up at the provider before anything else.
    */
@@ -196,8 +203,7 @@ export class LeadMessenger {
       }
       const heldBack = (await store.getOptOut(lead.phone))?.optedOut
         ? 'the contact opted out'
-        : (heldBackForRep(lead, message.purpose) ??
-          withdrawnOnRelease(message, await store.getMessages(lead.leadId)));
+        : (heldBackForRep(lead, message.purpose) ?? (await this.withdrawnSince(lead.leadId, message)));
       if (heldBack) {
         await store.finishHeld(ref, { status: 'suppressed', reason: heldBack });
         await this.recordSuppressed(lead, message, heldBack);
@@ -235,6 +241,12 @@ export class LeadMessenger {
       }
     }
     return results;
+  }
+
+  /** Why a held text no longer fits the conversation it was composed for, or null (`send-policy.ts`). */
+  private async withdrawnSince(leadId: string, held: LeadMessage): Promise<string | null> {
+    const { messages, meetings } = await this.deps.store.getConversation(leadId);
+    return withdrawnOnRelease(held, messages) ?? reminderWithdrawn(held, meetings);
   }
 
   private now() {

@@ -1,6 +1,6 @@
 import type { Channel } from '#events/envelope.ts';
 import type { BusinessProfile } from '#shared/config/business-profile.ts';
-import type { Lead, LeadMessage } from '#shared/ports/lead-store.ts';
+import type { Lead, LeadMessage, Meeting } from '#shared/ports/lead-store.ts';
 
 /**
  * What may be sent to a lead beyond opt-out and quiet hours, decided from the conversation:
@@ -71,6 +71,29 @@ export const withdrawnOnRelease = (
   conversation.some((m) => m.direction === 'in' && m.at > held.at)
     ? 'the lead wrote since this text was composed: the conversation moved on'
     : null;
+
+/**
+ * A meeting reminder (or its no-show and after-meeting texts) answers `rm-<kind>-<meetingId>`
+ * (`functions/conversation/reminder.ts`); the meeting it is about, if `inReplyTo` names one.
+ */
+const REMINDER_OF = /^rm-(?:day-before|hour-before|after-meeting|no-show)-(.+)$/;
+
+/**
+ * Why a held meeting reminder must not go when its window opens, or null: the meeting it is about
+ * was cancelled or moved while it was held ("Reminder: your visit tomorrow at 9" after the lead
+ * cancelled it). `meetings` are the lead's meetings as stored.
+ */
+export const reminderWithdrawn = (
+  held: Pick<LeadMessage, 'inReplyTo'>,
+  meetings: ReadonlyArray<Pick<Meeting, 'meetingId' | 'cancelled'>>,
+): string | null => {
+  const meetingId = REMINDER_OF.exec(held.inReplyTo ?? '')?.[1];
+  if (!meetingId) return null;
+  const meeting = meetings.find((m) => m.meetingId === meetingId);
+  return !meeting || meeting.cancelled
+    ? 'the meeting was cancelled or moved while this reminder was held'
+    : null;
+};
 
 export const decideSend = (input: SendPolicyInput): SendDecision => {
   const forRep = heldBackForRep(input.lead, input.purpose);

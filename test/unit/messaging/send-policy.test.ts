@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { decideSend, type SendPolicyInput, withdrawnOnRelease } from '#shared/messaging/send-policy.ts';
+import {
+  decideSend,
+  reminderWithdrawn,
+  type SendPolicyInput,
+  withdrawnOnRelease,
+} from '#shared/messaging/send-policy.ts';
 
 const NOW = new Date('2026-03-03T15:00:00Z');
 const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3600_000).toISOString();
@@ -84,5 +89,29 @@ describe('a held text when its window opens', () => {
     const wroteSince = [{ direction: 'in' as const, at: '2026-12-01T17:30:00.000Z' }];
     expect(withdrawnOnRelease({ ...held, purpose: 'first-reply' }, wroteSince)).toBeNull();
     expect(withdrawnOnRelease({ ...held, purpose: 'reminder-day-before' }, wroteSince)).toBeNull();
+  });
+});
+
+describe('a held meeting reminder when its window opens', () => {
+  const held = { inReplyTo: 'rm-day-before-mtg-2026-12-02T15:00' };
+  it('is withdrawn when its meeting was cancelled or moved meanwhile, or is gone', () => {
+    const cancelled = [
+      {
+        meetingId: 'mtg-2026-12-02T15:00',
+        cancelled: { at: '2026-12-01T20:00:00.000Z', reason: 'cancelled' as const },
+      },
+    ];
+    expect(reminderWithdrawn(held, cancelled as never)).toMatch(/cancelled or moved/);
+    expect(reminderWithdrawn(held, [])).toMatch(/cancelled or moved/);
+    expect(reminderWithdrawn({ inReplyTo: 'rm-no-show-mtg-2026-12-02T15:00' }, cancelled as never)).toMatch(
+      /cancelled or moved/,
+    );
+  });
+
+  it('goes when its meeting stands, and says nothing of texts that are no reminders', () => {
+    const standing = [{ meetingId: 'mtg-2026-12-02T15:00' }];
+    expect(reminderWithdrawn(held, standing)).toBeNull();
+    expect(reminderWithdrawn({ inReplyTo: 'sms-SM123' }, [])).toBeNull();
+    expect(reminderWithdrawn({}, [])).toBeNull();
   });
 });
