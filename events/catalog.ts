@@ -201,13 +201,18 @@ export const LeadSyncedToCrm = defineEvent(
     crmId: z.string().min(1),
     created: z.boolean(),
     trigger: z.string().min(1),
+    /**
+     * The dedupe key of the event that caused the sync (`<detail-type>#<its key>`): one message
+     * causes several syncs of one kind (its stage moves twice), each a fact of its own.
+     */
+    triggerKey: z.string().min(1).max(512).optional(),
     /** Where a person opens the record in the CRM, when the adapter knows it. */
     recordUrl: z
       .url({ protocol: /^https?$/ })
       .max(2048)
       .optional(),
   }),
-  (detail) => `${detail.correlationId}#${detail.trigger}`,
+  (detail) => detail.triggerKey ?? `${detail.correlationId}#${detail.trigger}`,
 );
 
 export const RepNotified = defineEvent(

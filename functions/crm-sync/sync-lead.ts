@@ -41,10 +41,11 @@ export const toCrmRecord = (
  * lead is first linked to its record). A contact that never enquired (a bare HELP or STOP) is not
  * created in the CRM: `skipped`. Once in the CRM, a lead is kept up to date whatever happens (an
  * opt-out included). Idempotent by the CRM's own upsert on the lead's id: a redelivery syncs the
- * same record again.
+ * same record again. Announced as `Lead Synced To CRM`, keyed on the event that caused the sync
+ * (`trigger.dedupeKey`), so each sync is a fact of its own and a redelivery's is the same one.
  */
 export const syncLead = async (
-  trigger: { detailType: string; detail: { leadId: string; correlationId: string } },
+  trigger: { detailType: string; detail: { leadId: string; correlationId: string }; dedupeKey?: string },
   deps: { store: LeadStore; crm: Crm; publisher: EventPublisher; now?: () => Date },
 ): Promise<{ crmId: string; created: boolean; recordUrl?: string } | { skipped: string }> => {
   const { leadId, correlationId } = trigger.detail;
@@ -70,6 +71,7 @@ export const syncLead = async (
     crmId: result.crmId,
     created: result.created,
     trigger: trigger.detailType,
+    ...(trigger.dedupeKey && { triggerKey: trigger.dedupeKey }),
     ...(result.recordUrl && { recordUrl: result.recordUrl }),
   });
   return result;
