@@ -99,6 +99,26 @@ const leadFields = (lead: Lead, profile: BusinessProfile): Array<{ label: string
 /** What to do now: call a lead who has a phone, else answer them by email. */
 const actNow = (lead: Lead) => (lead.phone ? 'Call them now.' : 'Email them now (no phone number).');
 
+/**
+ * The lead's time zone when it is not the business's (a Hawaii lead alerted at 8:00 in Chicago is
+ * at 4:00): the rep calls within the lead's calling hours, 8 AM to 9 PM at the called party's
+ * location (47 CFR 64.1200(c)(1)), narrower in some states. Worded for whenever the rep reads it
+ * (an alert may wait for the rep's hours). `at` names the zone (standard or daylight time).
+ */
+export const theirTime = (
+  lead: Lead,
+  profile: Pick<BusinessProfile, 'timeZone'>,
+  at: Date,
+): string | undefined => {
+  const zone = lead.localTime?.zones[0] ?? lead.timeZone;
+  if (!lead.phone || !zone || zone === profile.timeZone) return undefined;
+  const name =
+    new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'long' })
+      .formatToParts(at)
+      .find((part) => part.type === 'timeZoneName')?.value ?? zone;
+  return `They are on ${name}: call between 8 AM and 9 PM their time (narrower in some states).`;
+};
+
 const personName = (profile: BusinessProfile, repId: string | undefined) =>
   (repId && profile.reps.find((r) => r.id === repId)?.name) || repId || 'a rep';
 
@@ -140,7 +160,7 @@ export const repMessage = (
   trigger: NotifyTrigger,
   lead: Lead,
   profile: BusinessProfile,
-  options: { rep?: Person; smsNumber?: string } = {},
+  options: { rep?: Person; smsNumber?: string; at?: Date } = {},
 ): { subject: string; text: string; card: NonNullable<ChatMessage['card']> } => {
   const { who, contact, facts } = describeLead(lead, profile);
   if (trigger.detailType === 'Lead Opted Out' || trigger.detailType === 'Rep Responded') {
@@ -214,9 +234,11 @@ export const repMessage = (
   const score = lead.score ? ` (score ${lead.score.score})` : '';
   const subject = `${headline}: ${who}${score}`;
   const answer = answerLines(trigger, options.rep, lead, profile, options.smsNumber ?? 'the business number');
+  const zone = theirTime(lead, profile, options.at ?? now());
+  const act = zone ? `${actNow(lead)} ${zone}` : actNow(lead);
   return {
     subject,
-    text: `${headline}${lead.score ? ` (${lead.score.score}/100)` : ''}: ${who} (${contact}) via ${lead.channel}.${facts ? `\n${facts}` : ''}${why ? `\nWhy: ${why}` : ''}\n${actNow(lead)}${answer.map((line) => `\n${line}`).join('')}`,
+    text: `${headline}${lead.score ? ` (${lead.score.score}/100)` : ''}: ${who} (${contact}) via ${lead.channel}.${facts ? `\n${facts}` : ''}${why ? `\nWhy: ${why}` : ''}\n${act}${answer.map((line) => `\n${line}`).join('')}`,
     card: {
       title: subject,
       fields: [
@@ -224,7 +246,7 @@ export const repMessage = (
         { label: 'Via', value: lead.channel === 'sms' ? 'text message' : 'email' },
         ...leadFields(lead, profile),
       ],
-      lines: [...(reasons.length > 0 ? [`Why: ${why}`] : []), actNow(lead), ...answer],
+      lines: [...(reasons.length > 0 ? [`Why: ${why}`] : []), act, ...answer],
     },
   };
 };

@@ -287,6 +287,24 @@ describe('what the rep reads', () => {
     expect(message.card.fields).toContainEqual({ label: 'Service', value: 'AC repair' });
   });
 
+  it('tells the rep the lead’s time zone and calling hours when it is not the business’s', () => {
+    const hawaii: Lead = {
+      ...lead,
+      phone: '+18085550123',
+      contact: '+18085550123',
+      timeZone: 'Pacific/Honolulu',
+      localTime: { zones: ['Pacific/Honolulu'], regions: ['HI'], source: 'area-code' },
+    };
+    const at = new Date('2026-12-01T14:00:00Z');
+    const message = repMessage({ detailType: 'Lead Routed', detail: hot }, hawaii, profile, { at });
+    expect(message.text).toContain('Call them now. They are on Hawaii-Aleutian Standard Time');
+    expect(message.text).toContain('call between 8 AM and 9 PM their time');
+    expect(message.card.lines?.join('\n')).toContain('Hawaii-Aleutian Standard Time');
+    // A lead in the business's own zone needs no such line.
+    const local = repMessage({ detailType: 'Lead Routed', detail: hot }, lead, profile, { at });
+    expect(local.text).not.toContain('their time');
+  });
+
   it('asks for an email to a lead with no phone, not a call', () => {
     const { phone: _phone, ...emailOnly } = lead;
     const message = repMessage(
