@@ -167,6 +167,22 @@ const reportEarlier = async (
     conversation: messages,
   });
   if (outcome.status !== 'sent') return { ...outcome, composedBy, repeated: true };
+  return {
+    ...(await announceSent(trigger, lead, outcome, { purpose, composedBy, answered }, deps)),
+    repeated: true,
+  };
+};
+
+/** Announces an answer that went out (`Reply Sent`) and reports it, with the speed to lead when it is the first. */
+const announceSent = async (
+  trigger: RespondTrigger,
+  lead: Lead,
+  outcome: Extract<SendOutcome, { status: 'sent' }>,
+  sent: { purpose: string; composedBy: RespondOutcome['composedBy']; answered: LeadMessage | undefined },
+  deps: RespondDeps,
+): Promise<RespondOutcome> => {
+  const { detail } = trigger;
+  const { purpose, composedBy, answered } = sent;
   const { speedToLeadMs } = await announceReplySent(
     {
       lead,
@@ -183,7 +199,6 @@ const reportEarlier = async (
   return {
     ...outcome,
     composedBy,
-    repeated: true,
     ...(answered && { answeredAt: answered.at }),
     ...(speedToLeadMs !== undefined && { speedToLeadMs }),
   };
@@ -297,24 +312,5 @@ const send = async (
     conversation,
   });
   if (outcome.status !== 'sent') return { ...outcome, composedBy };
-
-  const { speedToLeadMs } = await announceReplySent(
-    {
-      lead,
-      correlationId: detail.correlationId,
-      messageId: detail.messageId,
-      outboundMessageId: outcome.outboundMessageId,
-      channel: detail.channel,
-      purpose: kind,
-      sentAt: outcome.sentAt,
-      composedBy,
-    },
-    deps,
-  );
-  return {
-    ...outcome,
-    composedBy,
-    ...(answered && { answeredAt: answered.at }),
-    ...(speedToLeadMs !== undefined && { speedToLeadMs }),
-  };
+  return announceSent(trigger, lead, outcome, { purpose: kind, composedBy, answered }, deps);
 };

@@ -22,14 +22,15 @@ import {
   type QualificationInput,
 } from '#shared/domain/qualification.ts';
 import type { EventPublisher } from '#shared/ports/event-publisher.ts';
-import type {
-  InboundAnnouncement,
-  InboundReading,
-  InboundRecord,
-  Lead,
-  LeadChanges,
-  LeadStore,
-  Meeting,
+import {
+  type InboundAnnouncement,
+  type InboundReading,
+  type InboundRecord,
+  type Lead,
+  type LeadChanges,
+  type LeadStore,
+  leadFromInbound,
+  type Meeting,
 } from '#shared/ports/lead-store.ts';
 import type { QualificationResult, Qualifier } from '#shared/ports/qualifier.ts';
 
@@ -94,22 +95,7 @@ const inboundRecord = (message: Received, profile: BusinessProfile): InboundReco
 };
 
 /** A lead as its first message makes it (written once qualified, with what was learnt). */
-const freshLead = (record: InboundRecord): Lead => ({
-  leadId: record.leadId,
-  contact: record.contact,
-  channel: record.channel,
-  ...(record.phone && { phone: record.phone }),
-  ...(record.email && { email: record.email }),
-  ...(record.name && { name: record.name }),
-  timeZone: record.timeZone,
-  ...(record.localTime && { localTime: record.localTime }),
-  status: 'new',
-  createdAt: record.message.at,
-  updatedAt: record.message.at,
-  firstInboundAt: record.message.at,
-  known: {},
-  ...(record.emailThread && { emailThread: record.emailThread }),
-});
+const freshLead = (record: InboundRecord): Lead => leadFromInbound(record, record.message.at);
 
 /**
  * What a message tells about a known lead beyond its facts: a name, the email thread it wrote in,

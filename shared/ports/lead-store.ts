@@ -351,6 +351,27 @@ export interface InboundRecord
   message: Omit<LeadMessage, 'leadId' | 'direction' | 'status'>;
 }
 
+/**
+ * The lead an inbound message makes when its contact is new: what the message tells of it, no
+ * facts yet, created and updated `at` (ISO 8601 UTC), first written to at the message's time.
+ */
+export const leadFromInbound = (record: InboundRecord, at: string): Lead => ({
+  leadId: record.leadId,
+  contact: record.contact,
+  channel: record.channel,
+  ...(record.phone && { phone: record.phone }),
+  ...(record.email && { email: record.email }),
+  ...(record.name && { name: record.name }),
+  timeZone: record.timeZone,
+  ...(record.localTime && { localTime: record.localTime }),
+  status: 'new',
+  createdAt: at,
+  updatedAt: at,
+  firstInboundAt: record.message.at,
+  known: {},
+  ...(record.emailThread && { emailThread: record.emailThread }),
+});
+
 /** Where a held message is, so the dispatcher can find the due ones without scanning leads. */
 export interface HeldMessageRef {
   leadId: string;

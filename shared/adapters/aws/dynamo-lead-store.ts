@@ -4,26 +4,27 @@ import type { Channel } from '#events/envelope.ts';
 import { now } from '#shared/clock.ts';
 import type { ConsentLedgerEntry } from '#shared/compliance/consent-ledger.ts';
 import { isSmsDeliveryFailure, type SmsDelivery, smsDeliveryRanks } from '#shared/domain/sms-delivery.ts';
-import type {
-  Conversation,
-  EmailDelivery,
-  EmailUnreachableState,
-  HeldMessageRef,
-  HeldOutcome,
-  HeldRepNotification,
-  InboundMedia,
-  InboundReading,
-  InboundRecord,
-  Lead,
-  LeadChanges,
-  LeadMessage,
-  LeadStore,
-  Meeting,
-  MeetingCancellation,
-  MessageRef,
-  ModifyLeadOptions,
-  OptOutState,
-  OutboundOutcome,
+import {
+  type Conversation,
+  type EmailDelivery,
+  type EmailUnreachableState,
+  type HeldMessageRef,
+  type HeldOutcome,
+  type HeldRepNotification,
+  type InboundMedia,
+  type InboundReading,
+  type InboundRecord,
+  type Lead,
+  type LeadChanges,
+  type LeadMessage,
+  type LeadStore,
+  leadFromInbound,
+  type Meeting,
+  type MeetingCancellation,
+  type MessageRef,
+  type ModifyLeadOptions,
+  type OptOutState,
+  type OutboundOutcome,
 } from '#shared/ports/lead-store.ts';
 import { changeOptOutState } from './dynamo-inbound-acceptance.ts';
 import {
@@ -101,23 +102,7 @@ export class DynamoLeadStore implements LeadStore {
 
   async recordInbound(record: InboundRecord): Promise<{ lead: Lead; isNewLead: boolean }> {
     const now = this.clock().toISOString();
-    const fresh: Lead = {
-      leadId: record.leadId,
-      contact: record.contact,
-      channel: record.channel,
-      ...(record.phone && { phone: record.phone }),
-      ...(record.email && { email: record.email }),
-      ...(record.name && { name: record.name }),
-      timeZone: record.timeZone,
-      ...(record.localTime && { localTime: record.localTime }),
-      status: 'new',
-      createdAt: now,
-      updatedAt: now,
-      firstInboundAt: record.message.at,
-      known: {},
-      ...(record.emailThread && { emailThread: record.emailThread }),
-      version: 0,
-    };
+    const fresh: Lead = { ...leadFromInbound(record, now), version: 0 };
     const isNewLead = await this.table.putOnce({ ...leadKey(record.leadId), kind: 'lead', ...fresh });
     // The webhook stored the message when it accepted it; this covers events published before that.
     await this.table.putOnce({
