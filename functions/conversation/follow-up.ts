@@ -73,7 +73,7 @@ export const sendFollowUp = async (
     profile: BusinessProfile;
   },
 ): Promise<SendOutcome | { status: 'stale'; reason: string }> => {
-  const lead = await deps.store.getLead(due.leadId);
+  const { lead, messages } = await deps.store.getConversation(due.leadId);
   const pending = lead?.followUp;
   if (!lead || !pending || pending.done || pending.anchor !== due.anchor || pending.step !== due.step) {
     return { status: 'stale', reason: 'the follow-ups of this silence ended or moved on' };
@@ -83,7 +83,6 @@ export const sendFollowUp = async (
       lead.routing || lead.handedToRep ? 'a rep has the lead' : `the conversation is ${lead.stage}`;
     return { status: 'stale', reason };
   }
-  const messages = await deps.store.getMessages(lead.leadId);
   if (messages.some((m) => m.direction === 'in' && m.at > pending.anchorAt)) {
     return { status: 'stale', reason: 'the lead wrote since' };
   }
@@ -104,18 +103,22 @@ export const sendFollowUp = async (
       ? followUpDueAt(next, new Date(pending.dueAt), deps.profile)
       : undefined;
   const nextTimer = nextAt ? followUpTimer(lead.leadId, due.anchor, due.step + 1) : undefined;
-  await deps.store.modifyLead(lead.leadId, (current) =>
-    current.followUp?.anchor !== due.anchor || current.followUp.step !== due.step
-      ? null
-      : {
-          followUp: {
-            ...current.followUp,
-            lastSentStep: due.step,
-            ...(nextAt && nextTimer
-              ? { step: due.step + 1, dueAt: nextAt.toISOString(), timer: nextTimer }
-              : { done: true }),
+  await deps.store.modifyLead(
+    lead.leadId,
+    (current) =>
+      current.followUp?.anchor !== due.anchor || current.followUp.step !== due.step
+        ? null
+        : {
+            followUp: {
+              ...current.followUp,
+              lastSentStep: due.step,
+              ...(nextAt && nextTimer
+                ? { step: due.step + 1, dueAt: nextAt.toISOString(), timer: nextTimer }
+                : { done: true }),
+            },
           },
-        },
+    // Against the lead read above: a conflict (the lead wrote meanwhile) reads it again.
+    { current: lead },
   );
   if (nextAt && nextTimer) {
     await deps.timers.set({

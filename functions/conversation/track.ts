@@ -115,42 +115,53 @@ export const trackConversation = async (
       : undefined;
   let before: Lead = initial;
   let plannedTimer: { name: string; at: Date; step: number; anchor: string } | undefined;
-  const lead = await deps.store.modifyLead(detail.leadId, (current) => {
-    before = current;
-    plannedTimer = undefined;
-    const changes: LeadChanges = {};
-    const stage = stageEvent ? nextStage(current.stage, stageEvent, meetingFacts) : current.stage;
-    if (stage && stage !== current.stage) changes.stage = stage;
-    if (endsFollowUps(event) || !followsUpLead({ ...current, stage })) {
-      if (current.followUp && !current.followUp.done) changes.followUp = { ...current.followUp, done: true };
-    } else if (event.detailType === 'Reply Sent' && !NOT_FOLLOWED.test(event.detail.purpose)) {
-      const cadence = deps.profile.followUps.cadence;
-      const newer = !current.followUp || current.followUp.anchorAt <= event.detail.sentAt;
-      const pending = current.followUp;
-      if (
-        pending?.anchor === event.detail.outboundMessageId &&
-        !pending.done &&
-        pending.step === 1 &&
-        pending.lastSentStep === undefined
-      ) {
-        // A redelivery (a crash came between the lead's write and the timer's): the same timer
-        // again, which the Scheduler keeps once by its name.
-        plannedTimer = { name: pending.timer, at: new Date(pending.dueAt), step: 1, anchor: pending.anchor };
-      } else if (cadence[0] && newer && current.followUp?.anchor !== event.detail.outboundMessageId) {
-        const at = followUpDueAt(cadence[0], new Date(event.detail.sentAt), deps.profile);
-        const name = followUpTimer(current.leadId, event.detail.outboundMessageId, 1);
-        plannedTimer = { name, at, step: 1, anchor: event.detail.outboundMessageId };
-        changes.followUp = {
-          anchor: event.detail.outboundMessageId,
-          anchorAt: event.detail.sentAt,
-          step: 1,
-          dueAt: at.toISOString(),
-          timer: name,
-        };
+  // Written against the lead just read: a conflict reads it again.
+  const lead = await deps.store.modifyLead(
+    detail.leadId,
+    (current) => {
+      before = current;
+      plannedTimer = undefined;
+      const changes: LeadChanges = {};
+      const stage = stageEvent ? nextStage(current.stage, stageEvent, meetingFacts) : current.stage;
+      if (stage && stage !== current.stage) changes.stage = stage;
+      if (endsFollowUps(event) || !followsUpLead({ ...current, stage })) {
+        if (current.followUp && !current.followUp.done)
+          changes.followUp = { ...current.followUp, done: true };
+      } else if (event.detailType === 'Reply Sent' && !NOT_FOLLOWED.test(event.detail.purpose)) {
+        const cadence = deps.profile.followUps.cadence;
+        const newer = !current.followUp || current.followUp.anchorAt <= event.detail.sentAt;
+        const pending = current.followUp;
+        if (
+          pending?.anchor === event.detail.outboundMessageId &&
+          !pending.done &&
+          pending.step === 1 &&
+          pending.lastSentStep === undefined
+        ) {
+          // A redelivery (a crash came between the lead's write and the timer's): the same timer
+          // again, which the Scheduler keeps once by its name.
+          plannedTimer = {
+            name: pending.timer,
+            at: new Date(pending.dueAt),
+            step: 1,
+            anchor: pending.anchor,
+          };
+        } else if (cadence[0] && newer && current.followUp?.anchor !== event.detail.outboundMessageId) {
+          const at = followUpDueAt(cadence[0], new Date(event.detail.sentAt), deps.profile);
+          const name = followUpTimer(current.leadId, event.detail.outboundMessageId, 1);
+          plannedTimer = { name, at, step: 1, anchor: event.detail.outboundMessageId };
+          changes.followUp = {
+            anchor: event.detail.outboundMessageId,
+            anchorAt: event.detail.sentAt,
+            step: 1,
+            dueAt: at.toISOString(),
+            timer: name,
+          };
+        }
       }
-    }
-    return Object.keys(changes).length > 0 ? changes : null;
-  });
+      return Object.keys(changes).length > 0 ? changes : null;
+    },
+    { current: initial },
+  );
 
   // Timers after the lead is written: a crash between the two leaves a timer that finds nothing to do.
   const superseded =
